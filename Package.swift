@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "rstscope",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rstscope", targets: ["rstscope"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C shims: prefixed functions over the system libraries, no logic.
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Byte views, link types, timestamps: the vocabulary every stage shares.
+        .target(name: "PacketCore"),
+        // Capture sources: our pcap/pcapng readers (mapped file, stream, gzip) and libpcap (live, BPF).
+        .target(name: "PacketCapture", dependencies: ["PacketCore", "CPcap", "CZlib"]),
+        // Pure Swift: decode -> flows -> Wireshark-exact analysis. No libpcap, no Foundation.
+        .target(name: "TCPAnalysis", dependencies: ["PacketCore"]),
+        // Output: summaries, JSON Lines, text.
+        .target(name: "Reporting", dependencies: ["PacketCore", "TCPAnalysis"]),
+        // The pipeline from a capture source to reports: what the command (and the tests) drive.
+        .target(name: "RstscopeKit", dependencies: ["PacketCore", "PacketCapture", "TCPAnalysis", "Reporting"]),
+        .executableTarget(
+            name: "rstscope",
+            dependencies: [
+                "PacketCore", "PacketCapture", "TCPAnalysis", "Reporting", "RstscopeKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Corpus catalog and truth loading, packet builders: shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["PacketCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCore", "PacketCapture", "TestSupport"]),
+        .testTarget(name: "TCPAnalysisTests", dependencies: ["PacketCore", "PacketCapture", "TCPAnalysis", "Reporting", "RstscopeKit", "TestSupport"]),
+        .testTarget(name: "rstscopeTests", dependencies: ["PacketCore", "PacketCapture", "RstscopeKit", "TestSupport"]),
+    ]
+)

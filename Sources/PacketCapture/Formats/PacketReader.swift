@@ -1,0 +1,16 @@
+import PacketCore
+
+/// Hands out the records of a capture in order. A record's bytes are valid until the next call.
+public protocol PacketReader {
+    /// The next record; nil at a clean end of input. Throws when the input is cut off or corrupt,
+    /// after every complete record before that point was returned.
+    mutating func next() throws(CaptureError) -> CaptureRecord?
+    /// A short name of the format ("pcap", "pcap-ns", "pcapng").
+    var formatName: String { get }
+}
+
+/// Wireshark's limit for one packet of the usual link types (WTAP_MAX_PACKET_SIZE_STANDARD): a record
+/// claiming more is corrupt.
+let maximumRecordLength = 262_144
+/// The largest pcapng block we accept (Wireshark uses 16 MiB too).
+let maximumBlockLength = 16 << 20

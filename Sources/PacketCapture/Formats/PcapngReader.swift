@@ -1,0 +1,209 @@
+import PacketCore
+
+/// Reads pcapng files: any number of sections, each in its own byte order, with one interface
+/// description per interface (its own link type, snaplen, `if_tsresol`, `if_tsoffset`). Packets come
+/// from enhanced (EPB), simple (SPB) and obsolete packet blocks (PB); other blocks are skipped by
+/// their length.
+///
+///     every block                      enhanced packet block body
+///     +-------------------------+      +--------------------------------+
+///     | block type              |      | interface id                   |
+///     | block total length      |      | timestamp (high 32, low 32)    |
+///     | body ...                |      | captured length | orig. length |
+///     | block total length      |      | packet data (padded to 32 bit) |
+///     +-------------------------+      | options                        |
+///                                      +--------------------------------+
+public struct PcapngReader<Source: ByteSource>: PacketReader {
+    /// What an interface description block says, as the packets of that interface need it.
+    public struct Interface: Sendable, Equatable {
+        public var linkType: LinkType
+        public var snaplen: UInt32
+        public var name: String?
+        /// `if_tsresol` as stored: bit 7 clear means 10^-n seconds, set means 2^-n seconds.
+        public var timestampResolution: UInt8 = 6
+        /// `if_tsoffset` in seconds.
+        public var timestampOffset: Int64 = 0
+    }
+
+    static var sectionHeaderType: UInt32 { 0x0A0D_0D0A }
+    static var byteOrderMagic: UInt32 { 0x1A2B_3C4D }
+
+    public static func sniff(_ magic: ByteView) -> Bool {
+        magic.has(4) && magic.u32be(0) == sectionHeaderType
+    }
+
+    private var source: Source
+    private var bigEndian = false
+    /// Every interface of every section so far; a section's ids start at `sectionBase`.
+    public private(set) var interfaces: [Interface] = []
+    private var sectionBase = 0
+    private var frame = 0
+
+    public init(source: Source) throws(CaptureError) {
+        self.source = source
+        guard let first = try self.source.peek(4) else {
+            throw .truncated(reason: "the pcapng section header is incomplete", offset: 0)
+        }
+        guard Self.sniff(first) else { throw .corrupt(reason: "the file does not start with a section header block", offset: 0) }
+    }
+
+    public var formatName: String { "pcapng" }
+
+    public mutating func next() throws(CaptureError) -> CaptureRecord? {
+        while true {
+            guard let head = try source.peek(12) else {
+                if try source.isAtEnd() { return nil }
+                throw .truncated(reason: "a block header is cut off after frame \(frame)", offset: source.position)
+            }
+            let offset = source.position
+            let type = head.u32(0, bigEndian: bigEndian)
+            if type == Self.sectionHeaderType {  // the same in either byte order
+                switch head.u32be(8) {
+                case Self.byteOrderMagic: bigEndian = true
+                case Self.byteOrderMagic.byteSwapped: bigEndian = false
+                default: throw .corrupt(reason: "section header with an unknown byte-order magic", offset: offset)
+                }
+            }
+            let length = Int(head.u32(4, bigEndian: bigEndian))
+            guard length >= 12, length % 4 == 0, length <= maximumBlockLength else {
+                throw .corrupt(reason: "block of type 0x\(String(type, radix: 16)) has invalid length \(length)",
+                               offset: offset)
+            }
+            guard let block = try source.peek(length) else {
+                throw .truncated(reason: "a block of \(length) bytes is cut off after frame \(frame)", offset: offset)
+            }
+            guard Int(block.u32(length - 4, bigEndian: bigEndian)) == length else {
+                throw .corrupt(reason: "block lengths at start and end differ", offset: offset)
+            }
+            source.consume(length)
+            let body = block.slice(8, length - 12)
+            // `head` may be stale now (a stream refills its buffer): read the type from `block`.
+            switch block.u32(0, bigEndian: bigEndian) {
+            case Self.sectionHeaderType:
+                sectionBase = interfaces.count
+            case 1:
+                interfaces.append(try parseInterface(body, offset: offset))
+            case 6:
+                return try enhancedPacket(body, offset: offset)
+            case 3:
+                return try simplePacket(body, offset: offset)
+            case 2:
+                return try obsoletePacket(body, offset: offset)
+            default:
+                continue  // name resolution, statistics, secrets, custom: not packets
+            }
+        }
+    }
+
+    private func parseInterface(_ body: ByteView, offset: Int64) throws(CaptureError) -> Interface {
+        guard body.has(8) else { throw .corrupt(reason: "interface description block too short", offset: offset) }
+        var interface = Interface(linkType: LinkType(UInt32(body.u16(0, bigEndian: bigEndian))),
+                                  snaplen: body.u32(4, bigEndian: bigEndian))
+        var options = PcapngOptions(body.dropFirst(8), bigEndian: bigEndian)
+        while let (code, value) = options.next() {
+            switch code {
+            case 2: interface.name = String(decoding: value.toArray().prefix { $0 != 0 }, as: UTF8.self)
+            case 9 where value.count >= 1: interface.timestampResolution = value.u8(0)
+            case 14 where value.count >= 8: interface.timestampOffset = Int64(bitPattern: value.u64(0, bigEndian: bigEndian))
+            default: break
+            }
+        }
+        return interface
+    }
+
+    private func interface(_ id: Int, offset: Int64) throws(CaptureError) -> (Int, Interface) {
+        let index = sectionBase + id
+        guard id >= 0, index < interfaces.count else {
+            throw .corrupt(reason: "packet names interface \(id), which the section does not describe", offset: offset)
+        }
+        return (index, interfaces[index])
+    }
+
+    private mutating func enhancedPacket(_ body: ByteView, offset: Int64) throws(CaptureError) -> CaptureRecord {
+        guard body.has(20) else { throw .corrupt(reason: "enhanced packet block too short", offset: offset) }
+        let (index, interface) = try interface(Int(body.u32(0, bigEndian: bigEndian)), offset: offset)
+        let capturedLength = Int(body.u32(12, bigEndian: bigEndian))
+        guard capturedLength <= maximumRecordLength, body.has(capturedLength, at: 20) else {
+            throw .corrupt(reason: "enhanced packet block announces \(capturedLength) captured bytes that it does not hold", offset: offset)
+        }
+        let units = UInt64(body.u32(4, bigEndian: bigEndian)) << 32 | UInt64(body.u32(8, bigEndian: bigEndian))
+        frame += 1
+        return CaptureRecord(frame: frame, timestamp: Self.nanoseconds(units, interface),
+                             wireLength: Int(body.u32(16, bigEndian: bigEndian)), interface: index,
+                             linkType: interface.linkType, bytes: body.slice(20, capturedLength))
+    }
+
+    private mutating func simplePacket(_ body: ByteView, offset: Int64) throws(CaptureError) -> CaptureRecord {
+        guard body.has(4) else { throw .corrupt(reason: "simple packet block too short", offset: offset) }
+        let (index, interface) = try interface(0, offset: offset)
+        let wireLength = Int(body.u32(0, bigEndian: bigEndian))
+        // The captured length is implicit: the original length, cut to the snaplen and to the block.
+        var capturedLength = min(wireLength, body.count - 4)
+        if interface.snaplen > 0 { capturedLength = min(capturedLength, Int(interface.snaplen)) }
+        frame += 1
+        return CaptureRecord(frame: frame, timestamp: 0, hasTimestamp: false, wireLength: wireLength,
+                             interface: index, linkType: interface.linkType, bytes: body.slice(4, capturedLength))
+    }
+
+    private mutating func obsoletePacket(_ body: ByteView, offset: Int64) throws(CaptureError) -> CaptureRecord {
+        guard body.has(20) else { throw .corrupt(reason: "packet block too short", offset: offset) }
+        let (index, interface) = try interface(Int(body.u16(0, bigEndian: bigEndian)), offset: offset)
+        let capturedLength = Int(body.u32(12, bigEndian: bigEndian))
+        guard capturedLength <= maximumRecordLength, body.has(capturedLength, at: 20) else {
+            throw .corrupt(reason: "packet block announces \(capturedLength) captured bytes that it does not hold", offset: offset)
+        }
+        let units = UInt64(body.u32(4, bigEndian: bigEndian)) << 32 | UInt64(body.u32(8, bigEndian: bigEndian))
+        frame += 1
+        return CaptureRecord(frame: frame, timestamp: Self.nanoseconds(units, interface),
+                             wireLength: Int(body.u32(16, bigEndian: bigEndian)), interface: index,
+                             linkType: interface.linkType, bytes: body.slice(20, capturedLength))
+    }
+
+    /// Converts a timestamp in the interface's units to nanoseconds since the epoch.
+    static func nanoseconds(_ units: UInt64, _ interface: Interface) -> Int64 {
+        let resolution = interface.timestampResolution
+        let exponent = Int(resolution & 0x7F)
+        var ns: UInt64
+        if resolution & 0x80 == 0 {
+            if exponent <= 9 {
+                ns = units &* powerOfTen(9 - exponent)
+            } else {
+                ns = exponent - 9 < 20 ? units / powerOfTen(exponent - 9) : 0
+            }
+        } else {
+            // units / 2^exponent seconds: multiply first in 128 bits so nothing is lost.
+            let (high, low) = units.multipliedFullWidth(by: 1_000_000_000)
+            ns = exponent >= 128 ? 0 : exponent >= 64 ? high >> (exponent - 64)
+                : exponent == 0 ? low : (low >> exponent) | (high << (64 - exponent))
+        }
+        return Int64(bitPattern: ns) &+ interface.timestampOffset &* 1_000_000_000
+    }
+
+    private static func powerOfTen(_ n: Int) -> UInt64 {
+        var value: UInt64 = 1
+        for _ in 0..<n { value &*= 10 }
+        return value
+    }
+}
+
+/// Walks a pcapng options list: code, length, value padded to 32 bits; stops at opt_endofopt or at
+/// the first option that does not fit.
+struct PcapngOptions {
+    private var rest: ByteView
+    private let bigEndian: Bool
+
+    init(_ bytes: ByteView, bigEndian: Bool) {
+        self.rest = bytes
+        self.bigEndian = bigEndian
+    }
+
+    mutating func next() -> (code: UInt16, value: ByteView)? {
+        guard rest.has(4) else { return nil }
+        let code = rest.u16(0, bigEndian: bigEndian)
+        let length = Int(rest.u16(2, bigEndian: bigEndian))
+        guard code != 0, rest.has(length, at: 4) else { return nil }
+        let value = rest.slice(4, length)
+        rest = rest.dropFirst(4 + (length + 3) & ~3)
+        return (code, value)
+    }
+}

@@ -1,0 +1,33 @@
+/// A pcap / pcapng LINKTYPE_ value (tcpdump.org's link-layer header types), as stored in capture files.
+public struct LinkType: RawRepresentable, Hashable, Sendable, Comparable {
+    public var rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public init(_ rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static func < (a: LinkType, b: LinkType) -> Bool { a.rawValue < b.rawValue }
+
+    public static let null = LinkType(0)            // BSD loopback, AF in host byte order
+    public static let ethernet = LinkType(1)
+    public static let ppp = LinkType(9)
+    public static let rawDLT12 = LinkType(12)       // DLT_RAW on most systems, seen in old files
+    public static let rawDLT14 = LinkType(14)       // DLT_RAW on OpenBSD
+    public static let pppHDLC = LinkType(50)        // PPP in HDLC-like framing
+    public static let raw = LinkType(101)           // LINKTYPE_RAW: IPv4 or IPv6 by version nibble
+    public static let ciscoHDLC = LinkType(104)
+    public static let loop = LinkType(108)          // OpenBSD loopback, AF in network byte order
+    public static let linuxSLL = LinkType(113)
+    public static let ipv4 = LinkType(228)
+    public static let ipv6 = LinkType(229)
+    public static let linuxSLL2 = LinkType(276)
+
+    /// The DLT_ value libpcap uses in memory for this file LINKTYPE_ (they differ for a few types).
+    public var dlt: Int32 {
+        switch rawValue {
+        case 100: return 11     // ATM_RFC1483
+        case 101: return 12     // RAW
+        case 102: return 15     // SLIP_BSDOS
+        case 103: return 16     // PPP_BSDOS
+        default: return Int32(truncatingIfNeeded: rawValue)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import PacketCore
+import TCPAnalysis
+
+/// The counters of a whole run, as the summary line reports them.
+public struct CaptureSummary: Sendable {
+    /// Every record of the input.
+    public var packets = 0
+    /// Records that passed the BPF filter (all of them without one).
+    public var packetsMatched = 0
+    public var tcpSegments = 0
+    public var rstSegments = 0
+    /// Matched frames captured shorter than they were on the wire.
+    public var caplenShort = 0
+    /// TCP segments whose header is cut by the snaplen.
+    public var headerTruncated = 0
+    public var malformed = WeirdCounts()
+    /// Link types seen, in order of first appearance.
+    public var linkTypes: [LinkType] = []
+    public var firstTimestamp: Int64?
+    public var lastTimestamp: Int64?
+    /// Live capture: kernel statistics at the end.
+    public var kernelStatistics: KernelStatistics?
+
+    private var lastLinkType: LinkType?
+
+    public init() {}
+
+    /// Counts a record of the input (before filtering).
+    @inline(__always)
+    public mutating func countRecord(_ record: CaptureRecord) {
+        packets += 1
+        if record.hasTimestamp {
+            let ts = record.timestamp
+            if firstTimestamp.map({ ts < $0 }) ?? true { firstTimestamp = ts }
+            if lastTimestamp.map({ ts > $0 }) ?? true { lastTimestamp = ts }
+        }
+        if record.linkType != lastLinkType {
+            lastLinkType = record.linkType
+            if !linkTypes.contains(record.linkType) { linkTypes.append(record.linkType) }
+        }
+    }
+
+    /// Counts a record that passed the filter, and the segment decoded from it.
+    @inline(__always)
+    public mutating func countMatched(_ record: CaptureRecord, segment: TCPSegment?) {
+        packetsMatched += 1
+        if record.isCaplenShort { caplenShort += 1 }
+        guard let segment else { return }
+        tcpSegments += 1
+        if segment.isReset { rstSegments += 1 }
+        if segment.headerTruncated { headerTruncated += 1 }
+    }
+}
+
+/// What the kernel says about a live capture (`pcap_stats`).
+public struct KernelStatistics: Sendable, Equatable {
+    public var received: Int
+    public var droppedByKernel: Int
+    public var droppedByInterface: Int
+
+    public init(received: Int, droppedByKernel: Int, droppedByInterface: Int) {
+        self.received = received
+        self.droppedByKernel = droppedByKernel
+        self.droppedByInterface = droppedByInterface
+    }
+}

@@ -1,0 +1,70 @@
+import PacketCore
+
+///    +-------+---------------+---------------------------------------+
+///    |Version| Traffic Class |           Flow Label                  |
+///    |         Payload Length        |  Next Header  |   Hop Limit   |
+///    |                   Source Address (16 bytes)                   |
+///    |                Destination Address (16 bytes)                 |
+///    +---------------------------------------------------------------+
+///    then a chain of extension headers, each naming the next.
+struct IPv6Header {
+    /// The fixed header plus every extension header before the upper-layer protocol.
+    var headerLength: Int
+    var payloadLength: Int
+    var protocolNumber: UInt8
+    var hopLimit: UInt8
+    /// A fragment of a larger datagram (not an atomic fragment).
+    var isFragment: Bool
+    var moreFragments = false
+    /// Fragment offset in bytes, and the fragment header's identification.
+    var fragmentOffset = 0
+    var fragmentID: UInt32 = 0
+    var sourceHigh: UInt64, sourceLow: UInt64
+    var destinationHigh: UInt64, destinationLow: UInt64
+
+    static func parse(_ bytes: ByteView, wireLength: Int) -> Result<IPv6Header, DecodeWeird> {
+        guard bytes.has(40) else { return .failure(.truncatedIPv6Header) }
+        guard bytes.u8(0) >> 4 == 6 else { return .failure(.badIPVersion) }
+        var payloadLength = Int(bytes.u16be(4))
+        if payloadLength == 0 {
+            payloadLength = wireLength - 40  // jumbogram or TSO: the frame says how long it is
+        }
+        payloadLength = min(payloadLength, wireLength - 40)
+        var header = IPv6Header(
+            headerLength: 40, payloadLength: payloadLength, protocolNumber: bytes.u8(6), hopLimit: bytes.u8(7),
+            isFragment: false,
+            sourceHigh: bytes.u64be(8), sourceLow: bytes.u64be(16),
+            destinationHigh: bytes.u64be(24), destinationLow: bytes.u64be(32))
+        // Walk the extension headers (RFC 8200 section 4) until an upper-layer protocol.
+        for _ in 0..<16 {
+            let offset = header.headerLength
+            let length: Int
+            switch header.protocolNumber {
+            case 0, 43, 60, 135, 139, 140:  // hop-by-hop, routing, destination, mobility, HIP, shim6
+                guard bytes.has(2, at: offset) else { return .failure(.truncatedIPv6ExtensionHeader) }
+                length = (Int(bytes.u8(offset + 1)) + 1) * 8
+            case 51:  // authentication header: length in 32-bit words, minus 2
+                guard bytes.has(2, at: offset) else { return .failure(.truncatedIPv6ExtensionHeader) }
+                length = (Int(bytes.u8(offset + 1)) + 2) * 4
+            case 44:  // fragment
+                guard bytes.has(8, at: offset) else { return .failure(.truncatedIPv6ExtensionHeader) }
+                let field = bytes.u16be(offset + 2)
+                if field & 0xFFF9 != 0 {  // offset or more-fragments set: not an atomic fragment
+                    header.isFragment = true
+                    header.moreFragments = field & 1 != 0
+                    header.fragmentOffset = Int(field & 0xFFF8)
+                    header.fragmentID = bytes.u32be(offset + 4)
+                }
+                length = 8
+            default:
+                return .success(header)
+            }
+            guard bytes.has(length, at: offset) else { return .failure(.truncatedIPv6ExtensionHeader) }
+            header.protocolNumber = bytes.u8(offset)
+            header.headerLength += length
+            header.payloadLength -= length
+            if header.isFragment { return .success(header) }
+        }
+        return .success(header)
+    }
+}

@@ -1,0 +1,134 @@
+import PacketCore
+
+/// Turns capture records into TCP segments: link layer, IP (v4 or v6, innermost of IP-in-IP), TCP.
+/// Allocation-free; anomalies are counted as weirds.
+///
+/// Which frames count as TCP follows tshark 4.0.17, which made the truth: a frame counts when its
+/// innermost IP payload, bounded by the IP length and by the captured bytes, holds at least 16 TCP
+/// bytes (dissect_tcp reads ports through window before the stream is assigned), whatever the data
+/// offset says. TCP quoted inside ICMP errors does not count. IP fragments are reassembled and the
+/// datagram counts on the frame that completes it, as with Wireshark's default preferences.
+public struct PacketDecoder {
+    public private(set) var weirds = WeirdCounts()
+    /// Frames whose link type we do not decode.
+    public private(set) var unsupportedLinkType = 0
+    /// IP fragments seen.
+    public private(set) var ipFragments = 0
+    /// Fragments waiting for the rest of their datagram.
+    public let reassembler = FragmentReassembler()
+
+    public init() {}
+
+    /// The TCP segment the record carries, if any. The segment's `payload` points into the record.
+    public mutating func decode(_ record: CaptureRecord) -> TCPSegment? {
+        let bytes = record.bytes
+        guard let link = LinkLayer.parse(bytes, record.linkType) else {
+            unsupportedLinkType += 1
+            return nil
+        }
+        switch link {
+        case .notIP:
+            return nil
+        case .truncated:
+            weirds.count(.truncatedLinkHeader)
+            return nil
+        case .network(let kind, let offset):
+            var segment = TCPSegment(
+                frame: record.frame, timestamp: record.timestamp, interface: record.interface,
+                source: IPAddress(ipv4: 0), destination: IPAddress(ipv4: 0), sourcePort: 0, destinationPort: 0,
+                sequence: 0, acknowledgment: 0, flags: [], window: 0, headerLength: 0, payloadLength: 0,
+                ttl: 0, ipID: 0, options: TCPOptions(), headerTruncated: false, headerBogus: false, payload: .empty)
+            let wire = max(record.wireLength, bytes.count) - offset
+            return decodeIP(kind, bytes.dropFirst(offset), wireLength: wire, into: &segment) ? segment : nil
+        }
+    }
+
+    /// Decodes an IP header and what it carries; IP-in-IP (protocols 4 and 41) goes one level deeper
+    /// each time, as far as the headers go.
+    private mutating func decodeIP(_ kind: NetworkProtocol, _ bytes: ByteView, wireLength: Int,
+                                   into segment: inout TCPSegment) -> Bool {
+        var kind = kind
+        var bytes = bytes
+        var wireLength = wireLength
+        for _ in 0..<8 {
+            if kind == .ipByVersion {
+                guard bytes.has(1) else { weirds.count(.truncatedIPv4Header); return false }
+                switch bytes.u8(0) >> 4 {
+                case 4: kind = .ipv4
+                case 6: kind = .ipv6
+                default: weirds.count(.badIPVersion); return false
+                }
+            }
+            let protocolNumber: UInt8
+            var payload: ByteView
+            var payloadLength: Int
+            var fragment: (key: FragmentReassembler.Key, offset: Int, more: Bool)?
+            if kind == .ipv4 {
+                switch IPv4Header.parse(bytes, wireLength: wireLength) {
+                case .failure(let weird):
+                    weirds.count(weird)
+                    return false
+                case .success(let ip):
+                    segment.source = IPAddress(ipv4: ip.source)
+                    segment.destination = IPAddress(ipv4: ip.destination)
+                    segment.ttl = ip.ttl
+                    segment.ipID = ip.identification
+                    protocolNumber = ip.protocolNumber
+                    payloadLength = ip.payloadLength
+                    payload = bytes.dropFirst(ip.headerLength).prefix(max(0, payloadLength))
+                    if ip.isFragment {
+                        fragment = (FragmentReassembler.Key(source: segment.source, destination: segment.destination,
+                                                            identification: UInt32(ip.identification), protocolNumber: protocolNumber),
+                                    ip.fragmentOffset, ip.moreFragments)
+                    }
+                }
+            } else {
+                switch IPv6Header.parse(bytes, wireLength: wireLength) {
+                case .failure(let weird):
+                    weirds.count(weird)
+                    return false
+                case .success(let ip):
+                    segment.source = IPAddress(ipv6High: ip.sourceHigh, low: ip.sourceLow)
+                    segment.destination = IPAddress(ipv6High: ip.destinationHigh, low: ip.destinationLow)
+                    segment.ttl = ip.hopLimit
+                    segment.ipID = 0
+                    protocolNumber = ip.protocolNumber
+                    payloadLength = ip.payloadLength
+                    payload = bytes.dropFirst(ip.headerLength).prefix(max(0, payloadLength))
+                    if ip.isFragment {
+                        fragment = (FragmentReassembler.Key(source: segment.source, destination: segment.destination,
+                                                            identification: ip.fragmentID, protocolNumber: protocolNumber),
+                                    ip.fragmentOffset, ip.moreFragments)
+                    }
+                }
+            }
+            guard payloadLength >= 0 else { return false }
+            if let fragment {
+                ipFragments += 1
+                // Wireshark reassembles only fragments whose payload was captured whole; otherwise
+                // the first fragment is dissected as it is and later ones are just data.
+                if payloadLength > 0 && payload.count >= payloadLength {
+                    guard let whole = reassembler.add(fragment.key, offset: fragment.offset,
+                                                      moreFragments: fragment.more, payload: payload) else { return false }
+                    payload = whole
+                    payloadLength = whole.count
+                } else if fragment.offset != 0 {
+                    return false
+                }
+            }
+            switch protocolNumber {
+            case 6:
+                return TCPHeader.parse(payload, reportedLength: payloadLength, into: &segment, weirds: &weirds)
+            case 4:
+                kind = .ipv4
+            case 41:
+                kind = .ipv6
+            default:
+                return false  // ICMP (its quoted TCP does not count), UDP, ...
+            }
+            bytes = payload
+            wireLength = payloadLength
+        }
+        return false
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import PacketCapture
+import PacketCore
+import Reporting
+import RstscopeKit
+
+extension OutputFormat: ExpressibleByArgument {}
+extension ReaderKind: ExpressibleByArgument {}
+
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Analyze a capture file (pcap or pcapng, plain or gzip).",
+        discussion: """
+            Examples:
+              rstscope analyze capture.pcapng
+              rstscope analyze -r capture.pcap.gz --format jsonl
+              rstscope analyze -r capture.pcap 'host 10.0.0.5 and tcp port 443'
+              tcpdump -w - -i eth0 | rstscope analyze -r -
+
+            A BPF filter (-f, or a trailing expression as in tcpdump) is applied after every record \
+            is counted, so frame numbers always match Wireshark's on the unfiltered file.
+            """
+    )
+
+    @Option(name: [.customShort("r"), .customLong("read")], help: ArgumentHelp("Read packets from this file ('-' for standard input).", valueName: "file"))
+    var file: String?
+
+    @Option(name: [.customShort("f"), .customLong("filter")], help: ArgumentHelp("BPF filter expression (tcpdump syntax).", valueName: "expression"))
+    var filter: String?
+
+    @Option(help: "Output format: text or jsonl.")
+    var format: OutputFormat = .text
+
+    @Option(help: ArgumentHelp("Which reader to use: native (ours) or libpcap (a cross-check; pcap files).", valueName: "reader"))
+    var reader: ReaderKind = .native
+
+    @Argument(help: ArgumentHelp("The capture file (when -r is not given), then an optional BPF filter expression.", valueName: "file | expression"))
+    var words: [String] = []
+
+    mutating func validate() throws {
+        if file == nil {
+            guard !words.isEmpty else { throw ValidationError("no capture file: give one with -r FILE or as the first argument") }
+            file = words.removeFirst()
+        }
+        if !words.isEmpty {
+            guard filter == nil else { throw ValidationError("give the filter either with -f or as trailing words, not both") }
+            filter = words.joined(separator: " ")
+        }
+    }
+
+    func run() throws {
+        let path = file!
+        var input: any PacketReader
+        do {
+            input = try CaptureFile.open(path, reader: reader)
+        } catch {
+            throw fail(error)
+        }
+        var pipeline = Pipeline(filter: filter)
+        let progress = ProgressLine(totalBytes: nil)
+        let failure = analyzeCapture(&input, pipeline: &pipeline, progress: progress.map { meter in { meter.update(frames: $0) } })
+        progress?.finish()
+        if case .badFilter = failure {
+            throw fail(failure!)
+        }
+        let summary = pipeline.finalSummary
+        let output = OutputBuffer(fd: 1)
+        switch format {
+        case .jsonl:
+            output.append(SummaryReport.jsonLine(summary, linkTypeName: \.libpcapName))
+        case .text:
+            output.append(SummaryReport.text(summary, source: path == "-" ? "standard input" : path, format: input.formatName,
+                                             filter: filter, linkTypeName: { "\($0.libpcapName) (\($0.libpcapDescription))" }))
+        }
+        output.flush()
+        if let failure { throw fail(failure) }
+    }
+}

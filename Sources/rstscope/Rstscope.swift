@@ -1,0 +1,51 @@
+import ArgumentParser
+import PacketCapture
+
+@main
+struct Rstscope: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "rstscope",
+        abstract: "Find out who reset your TCP connections, and why.",
+        discussion: """
+            Reads pcap and pcapng captures (plain or gzip) or captures live through libpcap, \
+            rebuilds every TCP connection and reports its resets.
+
+            Examples:
+              rstscope analyze capture.pcapng
+              rstscope analyze -r capture.pcap.gz --format jsonl 'tcp port 443'
+              rstscope live -i eth0 -c 1000 'tcp port 8080'
+              rstscope -D
+
+            Exit status: \(ExitStatus.table)
+            """,
+        version: "rstscope \(version) (\(libpcapVersion))",
+        subcommands: [AnalyzeCommand.self, LiveCommand.self]
+    )
+
+    @Flag(name: [.customShort("D"), .customLong("list-interfaces")], help: "List the interfaces libpcap can capture on, as tcpdump -D does.")
+    var listInterfaces = false
+
+    func run() throws {
+        guard listInterfaces else { throw CleanExit.helpRequest(self) }
+        try printInterfaces()
+    }
+}
+
+/// `-D`: numbered like tcpdump's list.
+func printInterfaces() throws {
+    do {
+        for (index, interface) in try listCaptureInterfaces().enumerated() {
+            var flags: [String] = []
+            if interface.isUp { flags.append("Up") }
+            if interface.isRunning { flags.append("Running") }
+            if interface.isLoopback { flags.append("Loopback") }
+            let description = interface.description.map { " (\($0))" } ?? ""
+            let flagText = flags.isEmpty ? "" : " [\(flags.joined(separator: ", "))]"
+            print("\(index + 1).\(interface.name)\(description)\(flagText)")
+        }
+    } catch {
+        throw fail(error)
+    }
+}
