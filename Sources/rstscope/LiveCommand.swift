@@ -1,4 +1,151 @@
 import ArgumentParser
+import PacketCapture
+import PacketCore
+import Reporting
+import RstscopeKit
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
 struct LiveCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "live", abstract: "Capture live on an interface.")
+    static let configuration = CommandConfiguration(
+        commandName: "live",
+        abstract: "Capture live on an interface and analyze as packets arrive.",
+        discussion: """
+            The capture stops on SIGINT or SIGTERM, after -c packets or after --duration seconds, \
+            and the report covers everything captured. A readiness line goes to standard error once \
+            the interface is open and the filter installed; kernel drops are reported at the end.
+
+            Examples:
+              rstscope live -i eth0 'tcp port 443'
+              rstscope live -i any -c 10000 --format jsonl
+              rstscope live -i lo --duration 30 -f 'tcp port 8080'
+            """
+    )
+
+    @Option(name: [.customShort("i"), .customLong("interface")], help: ArgumentHelp("Capture on this interface (see -D).", valueName: "interface"))
+    var interface: String?
+
+    @Option(name: [.customShort("c"), .customLong("count")], help: ArgumentHelp("Stop after this many packets.", valueName: "count"))
+    var count: Int?
+
+    @Option(name: [.customShort("s"), .customLong("snapshot-length")], help: ArgumentHelp("Bytes to capture of each packet (0 means 262144).", valueName: "snaplen"))
+    var snaplen: Int32 = 262_144
+
+    @Option(help: ArgumentHelp("Stop after this many seconds.", valueName: "seconds"))
+    var duration: Double?
+
+    @Option(name: [.customShort("f"), .customLong("filter")], help: ArgumentHelp("BPF filter expression (tcpdump syntax).", valueName: "expression"))
+    var filter: String?
+
+    @Flag(name: [.customShort("p"), .customLong("no-promiscuous-mode")], help: "Do not put the interface into promiscuous mode.")
+    var noPromiscuous = false
+
+    @Option(name: [.customShort("B"), .customLong("buffer-size")], help: ArgumentHelp("Kernel capture buffer in KiB.", valueName: "KiB"))
+    var bufferKiB: Int32 = 2048
+
+    @Flag(name: [.customShort("D"), .customLong("list-interfaces")], help: "List the interfaces and exit.")
+    var listInterfaces = false
+
+    @Option(help: "Output format: text or jsonl.")
+    var format: OutputFormat = .text
+
+    @Argument(help: ArgumentHelp("An optional BPF filter expression, as in tcpdump.", valueName: "expression"))
+    var expression: [String] = []
+
+    mutating func validate() throws {
+        if listInterfaces { return }
+        guard let interface, !interface.isEmpty else { throw ValidationError("give the interface to capture on with -i (see rstscope -D)") }
+        if !expression.isEmpty {
+            guard filter == nil else { throw ValidationError("give the filter either with -f or as trailing words, not both") }
+            filter = expression.joined(separator: " ")
+        }
+        if let count, count <= 0 { throw ValidationError("-c must be a positive number of packets") }
+        if let duration, !(duration > 0) { throw ValidationError("--duration must be a positive number of seconds") }
+        if snaplen < 0 { throw ValidationError("-s must not be negative") }
+        if bufferKiB <= 0 { throw ValidationError("-B must be a positive size in KiB") }
+    }
+
+    func run() throws {
+        if listInterfaces { return try printInterfaces() }
+        var options = LiveCaptureOptions(interface: interface!)
+        options.snaplen = snaplen == 0 ? 262_144 : snaplen
+        options.promiscuous = !noPromiscuous
+        options.bufferSize = bufferKiB * 1024
+        options.filter = filter
+
+        // Signals are taken by the main thread with sigtimedwait; the capture thread never sees them.
+        blockStopSignals()
+        let capture: LiveCapture
+        do {
+            capture = try LiveCapture(options)
+        } catch {
+            throw fail(error)
+        }
+        printError("rstscope: listening on \(options.interface), link-type \(capture.linkType.libpcapName) "
+                   + "(\(capture.linkType.libpcapDescription)), snapshot length \(capture.snaplen) bytes")
+
+        let state = LiveRunState()
+        let limit = count
+        let deadline = duration.map { monotonicSeconds() + $0 }
+        let thread = CaptureThread {
+            var pipeline = Pipeline()
+            var packets = 0
+            do {
+                try capture.run(shouldStop: {
+                    state.stopRequested.load(ordering: .acquiring) || deadline.map { monotonicSeconds() >= $0 } ?? false
+                }) { record in
+                    // libpcap's bytes are valid only inside this callback: decode here, keep values.
+                    try? pipeline.process(record)
+                    packets += 1
+                    return limit.map { packets < $0 } ?? true
+                }
+            } catch {
+                state.failure = (error as? CaptureError) ?? .libpcap(reason: "\(error)")
+            }
+            state.summary = pipeline.finalSummary
+        }
+        thread.start()
+        while !thread.isFinished {
+            // libpcap's read may block while no packet comes: the deadline is enforced from here.
+            let expired = deadline.map { monotonicSeconds() >= $0 } ?? false
+            if waitForStopSignal(milliseconds: 100) != nil || expired {
+                state.stopRequested.store(true, ordering: .releasing)
+                capture.stop()
+            }
+        }
+        thread.join()
+
+        var summary = state.summary ?? CaptureSummary()
+        if let stats = capture.statistics() {
+            summary.kernelStatistics = KernelStatistics(received: Int(stats.received), droppedByKernel: Int(stats.droppedByKernel),
+                                                        droppedByInterface: Int(stats.droppedByInterface))
+            printError("rstscope: \(summary.packets) packets captured, \(stats.received) received by filter, "
+                       + "\(stats.droppedByKernel) dropped by kernel")
+        }
+        let output = OutputBuffer(fd: 1)
+        switch format {
+        case .jsonl:
+            output.append(SummaryReport.jsonLine(summary, linkTypeName: \.libpcapName))
+        case .text:
+            output.append(SummaryReport.text(summary, source: "interface \(options.interface)", format: nil, filter: filter,
+                                             linkTypeName: { "\($0.libpcapName) (\($0.libpcapDescription))" }))
+        }
+        output.flush()
+        if let failure = state.failure { throw fail(failure) }
+    }
+}
+
+/// What the capture thread hands back to the main thread (read only after `join`).
+private final class LiveRunState: @unchecked Sendable {
+    let stopRequested = Atomic<Bool>(false)
+    var summary: CaptureSummary?
+    var failure: CaptureError?
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
