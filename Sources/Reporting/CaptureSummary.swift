@@ -45,7 +45,7 @@ public struct CaptureSummary: Sendable {
     public mutating func countMatched(_ record: CaptureRecord, segment: TCPSegment?) {
         packetsMatched += 1
         if record.isCaplenShort { caplenShort += 1 }
-        guard let segment else { return }
+        guard let segment, segment.isTCPFrame else { return }
         tcpSegments += 1
         if segment.isReset { rstSegments += 1 }
         if segment.headerTruncated { headerTruncated += 1 }

@@ -28,7 +28,7 @@ import Testing
             var decoder = PacketDecoder()
             var tcp = Set<Int>(), rst = Set<Int>()
             while let record = try reader.next() {
-                if let segment = decoder.decode(record) {
+                if let segment = decoder.decode(record), segment.isTCPFrame {
                     tcp.insert(record.frame)
                     if segment.isReset { rst.insert(record.frame) }
                 }

@@ -26,8 +26,11 @@ struct IPv6Header {
         guard bytes.has(40) else { return .failure(.truncatedIPv6Header) }
         guard bytes.u8(0) >> 4 == 6 else { return .failure(.badIPVersion) }
         var payloadLength = Int(bytes.u16be(4))
-        if payloadLength == 0 {
-            payloadLength = wireLength - 40  // jumbogram or TSO: the frame says how long it is
+        if payloadLength == 0 && bytes.u8(6) == 0 {
+            // A jumbogram (RFC 2675) announces its length in a hop-by-hop option: take the frame's.
+            // Wireshark's IPv6 TSO support is off by default, so a zero length otherwise means nothing
+            // follows.
+            payloadLength = wireLength - 40
         }
         payloadLength = min(payloadLength, wireLength - 40)
         var header = IPv6Header(

@@ -37,6 +37,7 @@ public struct PacketDecoder {
                 frame: record.frame, timestamp: record.timestamp, interface: record.interface,
                 source: IPAddress(ipv4: 0), destination: IPAddress(ipv4: 0), sourcePort: 0, destinationPort: 0,
                 sequence: 0, acknowledgment: 0, flags: [], window: 0, headerLength: 0, payloadLength: 0,
+                tcpLength: 0, capturedTCPLength: 0, context: .normal,
                 ttl: 0, ipID: 0, options: TCPOptions(), headerTruncated: false, headerBogus: false, payload: .empty)
             let wire = max(record.wireLength, bytes.count) - offset
             return decodeIP(kind, bytes.dropFirst(offset), wireLength: wire, into: &segment) ? segment : nil
@@ -51,7 +52,7 @@ public struct PacketDecoder {
         var bytes = bytes
         var wireLength = wireLength
         for _ in 0..<8 {
-            if kind == .ipByVersion {
+            if kind == .ipByVersion || segment.context == .quotedInICMPError {
                 guard bytes.has(1) else { weirds.count(.truncatedIPv4Header); return false }
                 switch bytes.u8(0) >> 4 {
                 case 4: kind = .ipv4
@@ -103,7 +104,9 @@ public struct PacketDecoder {
                 }
             }
             guard payloadLength >= 0 else { return false }
-            if let fragment {
+            if let fragment, segment.context == .quotedInICMPError {
+                if fragment.offset != 0 { return false }  // quotes are never reassembled
+            } else if let fragment {
                 ipFragments += 1
                 // Wireshark reassembles only fragments whose payload was captured whole; otherwise
                 // the first fragment is dissected as it is and later ones are just data.
@@ -114,6 +117,8 @@ public struct PacketDecoder {
                     payloadLength = whole.count
                 } else if fragment.offset != 0 {
                     return false
+                } else if segment.context == .normal {
+                    segment.context = .unreassembledFragment
                 }
             }
             switch protocolNumber {
@@ -123,8 +128,19 @@ public struct PacketDecoder {
                 kind = .ipv4
             case 41:
                 kind = .ipv6
+            case 1 where kind == .ipv4, 58 where kind == .ipv6:
+                // An ICMP error quotes the datagram that caused it: Wireshark dissects the quoted TCP
+                // header (it takes a stream number) but does not count it as a TCP frame.
+                guard segment.context != .quotedInICMPError, let quoted = ICMPError.quotedDatagram(payload, isICMPv6: kind == .ipv6)
+                else { return false }
+                segment.context = .quotedInICMPError
+                kind = kind == .ipv4 ? .ipv4 : .ipv6
+                bytes = quoted
+                // The quoted datagram's length usually exceeds what is quoted: the quote is all there is.
+                wireLength = quoted.count
+                continue
             default:
-                return false  // ICMP (its quoted TCP does not count), UDP, ...
+                return false  // UDP, ...
             }
             bytes = payload
             wireLength = payloadLength

@@ -30,6 +30,8 @@ enum TCPHeader {
         let offsetAndFlags = bytes.u16be(12)
         segment.flags = TCPFlags(rawValue: offsetAndFlags & 0x0FFF)
         segment.window = bytes.u16be(14)
+        segment.tcpLength = reportedLength
+        segment.capturedTCPLength = available
         let headerLength = Int(offsetAndFlags >> 12) * 4
         segment.headerLength = headerLength
         segment.headerBogus = headerLength < 20 || headerLength > reportedLength

@@ -61,6 +61,16 @@ public struct TCPOptions: Sendable, Equatable {
     }
 }
 
+/// Where a TCP header was found. Wireshark gives all of them a stream, but analyzes only `normal`
+/// ones, and its truth counts `quotedInICMPError` headers as ICMP, not as TCP frames.
+public enum SegmentContext: UInt8, Sendable {
+    case normal
+    /// Quoted inside an ICMP or ICMPv6 error message.
+    case quotedInICMPError
+    /// The first fragment of a datagram Wireshark could not reassemble (not captured whole).
+    case unreassembledFragment
+}
+
 /// One TCP segment as the decoder found it: a small value, no bytes copied. `payload` points into the
 /// record and is valid only while the record is.
 @frozen
@@ -80,6 +90,11 @@ public struct TCPSegment {
     public var headerLength: Int
     /// Payload bytes as the IP length says (`tcp.len`), whatever was captured.
     public var payloadLength: Int
+    /// TCP bytes (header and payload) as the IP length says: Wireshark's reported length.
+    public var tcpLength: Int
+    /// TCP bytes actually captured.
+    public var capturedTCPLength: Int
+    public var context: SegmentContext
     public var ttl: UInt8
     /// IPv4 identification (0 for IPv6).
     public var ipID: UInt16
@@ -92,6 +107,9 @@ public struct TCPSegment {
     public var payload: ByteView
 
     @inlinable public var isIPv6: Bool { source.isIPv6 }
+
+    /// Counts as a TCP frame in Wireshark's terms (not a header quoted in an ICMP error).
+    @inlinable public var isTCPFrame: Bool { context != .quotedInICMPError }
 
     /// The RST bit as Wireshark shows it: a header whose data offset is below 20 shows no flags.
     @inlinable public var isReset: Bool { flags.contains(.rst) && headerLength >= 20 }

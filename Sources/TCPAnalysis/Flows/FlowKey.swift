@@ -1,0 +1,54 @@
+/// A connection's identity whatever the direction of the packet: the two endpoints in a fixed order.
+/// Side 0 is the side Wireshark 4.0.17 calls `flow1` (`get_tcp_conversation_data`): the endpoint
+/// whose address sorts higher as bytes in network order, or, for equal addresses, the higher port.
+@frozen
+public struct FlowKey: Hashable, Sendable {
+    public var side0: IPAddress
+    public var side1: IPAddress
+    public var port0: UInt16
+    public var port1: UInt16
+
+    /// The key of a segment, and which side sent it (0 or 1).
+    public static func of(_ segment: TCPSegment) -> (key: FlowKey, direction: Int) {
+        let src = segment.source, dst = segment.destination
+        let order = FlowKey.compare(src, dst)
+        // cmp_address, then the ports when the addresses are equal (equal ports count as "lower").
+        let sourceIsSide0 = order > 0 || (order == 0 && segment.sourcePort > segment.destinationPort)
+        if sourceIsSide0 {
+            return (FlowKey(side0: src, side1: dst, port0: segment.sourcePort, port1: segment.destinationPort), 0)
+        }
+        return (FlowKey(side0: dst, side1: src, port0: segment.destinationPort, port1: segment.sourcePort), 1)
+    }
+
+    /// Compares two addresses as Wireshark's cmp_address does for IP: type, then the bytes.
+    static func compare(_ a: IPAddress, _ b: IPAddress) -> Int {
+        if a.isIPv6 != b.isIPv6 { return a.isIPv6 ? 1 : -1 }
+        if a.high != b.high { return a.high > b.high ? 1 : -1 }
+        if a.low != b.low { return a.low > b.low ? 1 : -1 }
+        return 0
+    }
+
+    /// The endpoint (address, port) of a side.
+    public func endpoint(_ side: Int) -> (address: IPAddress, port: UInt16) {
+        side == 0 ? (side0, port0) : (side1, port1)
+    }
+
+    /// A well-mixed 64-bit hash with a per-run seed (flooding-resistant, like Suricata's flow hash).
+    func hash(seed: UInt64) -> UInt64 {
+        var h = seed ^ 0x9E37_79B9_7F4A_7C15
+        h = FlowKey.mix(h ^ side0.high)
+        h = FlowKey.mix(h ^ side0.low)
+        h = FlowKey.mix(h ^ side1.high)
+        h = FlowKey.mix(h ^ side1.low)
+        h = FlowKey.mix(h ^ (UInt64(port0) << 32 | UInt64(port1) << 16 | (side0.isIPv6 ? 1 : 0)))
+        return h
+    }
+
+    static func mix(_ x: UInt64) -> UInt64 {
+        // A multiply-xorshift finalizer (as in SplitMix64 / Murmur3).
+        var z = x &* 0xBF58_476D_1CE4_E5B9
+        z ^= z >> 31
+        z = z &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 29)
+    }
+}
