@@ -1,0 +1,47 @@
+/// How the client (the side that opened the connection) was told apart.
+public enum RoleBasis: String, Sendable {
+    /// It sent the pure SYN.
+    case syn
+    /// The other side sent the SYN-ACK.
+    case synack
+    /// No handshake seen: the side on the higher, ephemeral port is the client.
+    case port
+    /// No handshake and no port hint: the side that sent first.
+    case firstData = "first_data"
+}
+
+/// One TCP conversation as Wireshark numbers it (`tcp.stream`), with the per-side state of the
+/// analysis and what the report needs. Plain struct in a flat array: no class per connection.
+public struct Connection: Sendable {
+    public let key: FlowKey
+    public let stream: Int
+    public internal(set) var firstFrame: Int
+    public internal(set) var lastFrame: Int
+    public internal(set) var firstTime: Int64
+    public internal(set) var lastTime: Int64
+    /// The side (0 or 1 of `key`) that sent the first segment.
+    public internal(set) var firstSender: Int8
+    /// Time of the most recent pure SYN in either direction (`ts_mru_syn`); nil before any.
+    var mostRecentSYNTime: Int64?
+    /// 4.0.17's initial RTT (`ts_first_rtt`): from the last pure SYN to the first ACK-class segment;
+    /// 0 while unknown, as Wireshark treats it.
+    public internal(set) var initialRTT: Int64 = 0
+    /// The first pure SYN, the first SYN-ACK after it, and the first ACK-class segment after that.
+    public internal(set) var synTime: Int64?
+    public internal(set) var synAckTime: Int64?
+    public internal(set) var handshakeAckTime: Int64?
+    /// Zeek-style history letters, in order of first appearance.
+    public internal(set) var history = ""
+    /// Frames of this connection's SYN-ACKs, for the second-pass port-reuse replay.
+    var synAckCount = 0
+
+    init(key: FlowKey, stream: Int, frame: Int, time: Int64, firstSender: Int) {
+        self.key = key
+        self.stream = stream
+        firstFrame = frame
+        lastFrame = frame
+        firstTime = time
+        lastTime = time
+        self.firstSender = Int8(firstSender)
+    }
+}

@@ -1,0 +1,319 @@
+/// Follows every TCP conversation of one input in frame order and applies Wireshark 4.0.17's
+/// conversation and sequence analysis to each header (`dissect_tcp` and
+/// `tcp_analyze_sequence_number` in packet-tcp.c; the rules are cited where they are applied).
+///
+/// Connections live in a flat array indexed by the flow table; each direction's state lives in a
+/// second flat array (two entries per connection), copied into locals for the duration of one
+/// segment. Nothing is allocated per packet in steady state.
+public struct TCPTracker {
+    public private(set) var connections: [Connection] = []
+    /// Direction states: `2 * connection + side`.
+    public private(set) var directions: [DirectionState] = []
+    private var table = FlowTable()
+    private var unacked = UnackedSegments()
+    /// Every SYN-ACK seen (connection, frame, side, seq, printable), for the two-pass replay.
+    private var synAcks: [(connection: Int32, frame: Int, side: UInt8, seq: UInt32, printable: Bool)] = []
+
+    public init() {}
+
+    public func direction(_ connection: Int, _ side: Int) -> DirectionState { directions[2 * connection + side] }
+
+    // MARK: - Per segment
+
+    /// Analyzes one TCP header (a normal one, an ICMP-quoted one or an unreassembled first fragment).
+    public mutating func process(_ segment: TCPSegment) -> FrameAnalysis {
+        let (key, side) = FlowKey.of(segment)
+        let frame = segment.frame, now = segment.timestamp
+        let seq = segment.sequence, ack = segment.acknowledgment, flags = segment.flags
+        let isPureSYN = flags.intersection([.syn, .ack]) == .syn
+        let isSYNACK = flags.isSuperset(of: [.syn, .ack])
+
+        // find_conversation / conversation_new: the newest conversation of this address-port pair.
+        var index: Int
+        if let found = table.find(key) {
+            index = Int(found)
+        } else {
+            index = newConnection(key, frame: frame, time: now, firstSender: side)
+        }
+        var fwd = directions[2 * index + side]
+        var rev = directions[2 * index + 1 - side]
+        var taFlags = AnalysisFlags()
+
+        // dissect_tcp, pure SYN block: a SYN with another ISN than the direction's base starts a new
+        // conversation (port reuse) with a new stream number; the same ISN rewinds nextseq.
+        if isPureSYN && fwd.baseSet {
+            if seq != fwd.baseSeq {
+                index = newConnection(key, frame: frame, time: now, firstSender: side)
+                fwd = directions[2 * index + side]
+                rev = directions[2 * index + 1 - side]
+                taFlags.insert(.reusedPorts)
+            } else {
+                fwd.nextSeq = fwd.maxSeqToBeAcked
+            }
+        }
+        // dissect_tcp, SYN-ACK block: another ISN rewrites the base (same stream) and flags reuse.
+        if isSYNACK && fwd.baseSet && seq != fwd.baseSeq {
+            fwd.baseSeq = seq
+            taFlags.insert(.reusedPorts)
+        }
+
+        var connection = connections[index]
+        connection.lastFrame = frame
+        connection.lastTime = now
+
+        var result = FrameAnalysis(stream: connection.stream, connection: index, direction: side, flags: [], printable: false)
+        let headerLength = segment.headerLength
+        // Only normal segments whose IP length covers the header are analyzed (4.0.17: not
+        // fragmented, not in an ICMP error, reported_len >= hlen). hlen < 20 is analyzed with a
+        // segment length that includes header bytes, but prints nothing.
+        if segment.context == .normal && segment.tcpLength >= headerLength {
+            let segmentLength = UInt32(truncatingIfNeeded: segment.tcpLength - headerLength)
+            // Base sequence initialisation (5.1).
+            if !fwd.baseSet {
+                fwd.baseSeq = flags.contains(.syn) ? seq : seq &- 1
+                fwd.baseSet = true
+            }
+            if !rev.baseSet && flags.contains(.ack) {
+                rev.baseSeq = ack &- 1
+                rev.baseSet = true
+            }
+            analyzeSequence(seq: seq, ack: ack, length: segmentLength, flags: flags, window: UInt32(segment.window),
+                            frame: frame, now: now, initialRTT: connection.initialRTT,
+                            fwd: &fwd, rev: &rev, ta: &taFlags, result: &result)
+        }
+
+        if headerLength >= 20 {
+            // Handshake bookkeeping after the analysis (7.2, 7.3), also for quoted headers.
+            if isPureSYN {
+                connection.mostRecentSYNTime = now
+                if connection.synTime == nil { connection.synTime = now }
+            }
+            if isSYNACK, connection.synTime != nil, connection.synAckTime == nil { connection.synAckTime = now }
+            if flags.contains(.syn) { fwd.isFirstAck = true }
+            let ackClass = flags.intersection([.syn, .ack]) == .ack
+            if ackClass {
+                if let synTime = connection.mostRecentSYNTime, connection.initialRTT == 0 {
+                    connection.initialRTT = now - synTime
+                }
+                if connection.synAckTime != nil, connection.handshakeAckTime == nil { connection.handshakeAckTime = now }
+                fwd.isFirstAck = false
+            }
+            // Options are parsed (and the window scale stored) as far as they were captured.
+            if segment.capturedTCPLength >= 20, let shift = segment.options.windowScale {
+                fwd.windowScale = Int8(min(shift, 14))
+            }
+            // The analysis is printed only when the whole header was captured.
+            result.printable = segment.capturedTCPLength >= headerLength && segment.context != .quotedInICMPError
+            if flags.contains(.syn) && result.printable {
+                // verify_tcp_window_scaling: a SYN without the option turns scaling off both ways;
+                // a SYN-ACK's option is ignored when the SYN had none.
+                if fwd.windowScale == -1 {
+                    fwd.windowScale = -2
+                    rev.windowScale = -2
+                } else if isSYNACK && rev.windowScale == -2 {
+                    fwd.windowScale = -2
+                }
+            }
+        }
+        if isSYNACK {
+            synAcks.append((Int32(index), frame, UInt8(side), seq, result.printable))
+        }
+        if segment.context != .quotedInICMPError {
+            recordConnectionFacts(segment, side: side, flags: taFlags, connection: &connection, fwd: &fwd)
+        }
+
+        result.flags = taFlags
+        directions[2 * index + side] = fwd
+        directions[2 * index + 1 - side] = rev
+        connections[index] = connection
+        return result
+    }
+
+    private mutating func newConnection(_ key: FlowKey, frame: Int, time: Int64, firstSender: Int) -> Int {
+        let index = connections.count
+        connections.append(Connection(key: key, stream: index, frame: frame, time: time, firstSender: firstSender))
+        directions.append(DirectionState())
+        directions.append(DirectionState())
+        table.set(key, Int32(index))
+        return index
+    }
+
+    // MARK: - tcp_analyze_sequence_number (4.0.17), rule by rule and in its order
+
+    private mutating func analyzeSequence(seq: UInt32, ack: UInt32, length seglen: UInt32, flags: TCPFlags, window: UInt32,
+                                          frame: Int, now: Int64, initialRTT: Int64,
+                                          fwd: inout DirectionState, rev: inout DirectionState,
+                                          ta: inout AnalysisFlags, result: inout FrameAnalysis) {
+        typealias S = SequenceNumber
+        let noFlag = flags.intersection([.syn, .fin, .rst]).isEmpty
+        let synOrFin = !flags.intersection([.syn, .fin]).isEmpty
+
+        forward: do {
+            // Zero window probe: one byte at nextseq into a zero window.
+            if seglen == 1 && seq == fwd.nextSeq && rev.window == 0 {
+                ta.insert(.zeroWindowProbe)
+                break forward
+            }
+            // Zero window advertised (any segment without SYN/FIN/RST).
+            if window == 0 && noFlag { ta.insert(.zeroWindow) }
+            // Previous segment not captured: this one starts beyond nextseq (not for RSTs).
+            if fwd.nextSeq != 0 && S.greaterThan(seq, fwd.nextSeq) && !flags.contains(.rst) {
+                ta.insert(.lostSegment)
+            }
+            // Keep-alive: 0 or 1 byte at nextseq - 1 (with nothing seen, seq 0xFFFFFFFF qualifies).
+            if seglen <= 1 && seq == fwd.nextSeq &- 1 && noFlag { ta.insert(.keepAlive) }
+            // Window update: an empty segment changing only the window (ACK bit not required).
+            if seglen == 0 && window != 0 && window != fwd.window && seq == fwd.nextSeq && ack == fwd.lastAck && noFlag {
+                ta.insert(.windowUpdate)
+            }
+            // Window full: the data fills the peer's last advertised window exactly.
+            let shift = rev.isFirstAck ? 0 : (rev.windowScale == -2 ? 0 : Int(max(rev.windowScale, 0)))
+            if seglen > 0 && rev.windowScale != -1 && seq &+ seglen == rev.lastAck &+ (rev.window &<< UInt32(shift)) && noFlag {
+                ta.insert(.windowFull)
+            }
+            let sameAck = seglen == 0 && seq == fwd.nextSeq && ack == fwd.lastAck && noFlag
+            // Keep-alive ACK: answers the peer's keep-alive with an unchanged window.
+            if sameAck && window != 0 && window == fwd.window && rev.lastSegmentFlags.contains(.keepAlive) {
+                ta.insert(.keepAliveAck)
+                break forward
+            }
+            // Zero window probe ACK: answers the peer's probe with the window still zero.
+            if sameAck && window == 0 && fwd.window == 0 && rev.lastSegmentFlags.contains(.zeroWindowProbe) {
+                ta.insert(.zeroWindowProbeAck)
+                break forward
+            }
+            // Duplicate ACK: nothing new, same window, same ack.
+            if sameAck && window != 0 && window == fwd.window {
+                fwd.dupAckNum = fwd.dupAckNum == 0xFFFF_FFFF ? 1 : fwd.dupAckNum &+ 1
+                ta.insert(.duplicateAck)
+                result.duplicateAckNumber = fwd.dupAckNum
+                result.duplicateAckFrame = fwd.lastNonDupAck
+            }
+        }
+        if ack != fwd.lastAck {
+            fwd.lastNonDupAck = frame
+            fwd.dupAckNum = 0
+        }
+
+        // ACKed unseen segment: the ack is beyond anything the peer was seen to send.
+        if rev.maxSeqToBeAcked != 0 && S.greaterThan(ack, rev.maxSeqToBeAcked) && flags.contains(.ack) {
+            if S.lessThan(rev.maxSeqToBeAcked, rev.nextSeq) {
+                rev.maxSeqToBeAcked = rev.nextSeq
+                ta.insert(.ackLostSegment)
+            } else {
+                if rev.dupAckNum == 0 { ta.insert(.ackLostSegment) }
+                rev.dupAckNum = 0xFFFF_FFFF
+            }
+        }
+
+        // The retransmission family, for segments that occupy sequence space.
+        if (seglen > 0 || synOrFin) && !ta.contains(.keepAlive) {
+            var notAdvanced = fwd.nextSeq != 0 && S.lessThan(seq, fwd.nextSeq)
+            if seglen > 1 && fwd.nextSeq &- 1 == seq { notAdvanced = false }  // data after a probe byte
+            if seglen > 0 && rev.lastAck != 0 && S.lessOrEqual(seq &+ seglen, rev.lastAck) {
+                // Spurious: the peer had already acknowledged all of it (no "not advanced" test).
+                ta.formUnion([.spuriousRetransmission, .retransmission])
+            } else if notAdvanced && rev.dupAckNum >= 2 && rev.lastAck == seq
+                        && UInt64(bitPattern: now &- rev.lastAckTime) < 20_000_000 {
+                ta.formUnion([.fastRetransmission, .retransmission])
+            } else if notAdvanced
+                        && UInt64(bitPattern: now &- fwd.nextSeqTime) < (initialRTT == 0 ? 3_000_000 : UInt64(bitPattern: initialRTT))
+                        && fwd.nextSeq != seq &+ seglen &+ (synOrFin ? 1 : 0) {
+                ta.insert(.outOfOrder)
+            } else if notAdvanced {
+                ta.insert(.retransmission)
+            }
+        }
+
+        // State updates: the unacked list, nextseq and maxseqtobeacked.
+        var nextSeqLocal = seq &+ seglen
+        if (seglen > 0 || synOrFin) && fwd.unackedCount < UnackedSegments.maximumPerDirection {
+            if synOrFin { nextSeqLocal &+= 1 }
+            let retransmitted = !ta.intersection([.retransmission, .outOfOrder]).isEmpty
+            if retransmitted { unacked.markRetransmitted(head: fwd.unackedHead, from: seq, to: nextSeqLocal) }
+            fwd.unackedHead = unacked.push(frame: frame, seq: seq, nextSeq: nextSeqLocal, time: now,
+                                           retransmitted: retransmitted, head: fwd.unackedHead)
+            fwd.unackedCount += 1
+        }
+        if !ta.contains(.zeroWindowProbe) {
+            if S.greaterThan(nextSeqLocal, fwd.nextSeq) || fwd.nextSeq == 0 {
+                fwd.nextSeq = nextSeqLocal
+                fwd.nextSeqFrame = frame
+                fwd.nextSeqTime = now
+            }
+            if seq == fwd.maxSeqToBeAcked || fwd.maxSeqToBeAcked == 0 {
+                fwd.maxSeqToBeAcked = fwd.nextSeq
+            }
+        }
+        fwd.window = window
+        fwd.lastAck = ack
+        fwd.lastAckTime = now
+        fwd.lastSegmentFlags = ta
+
+        // The raw ack field (ACK bit or not) retires the peer's unacked segments; an exact match
+        // gives acks_frame and ack_rtt, the oldest listed match winning as in 4.0.17.
+        var previous: Int32 = -1
+        var node = rev.unackedHead
+        var matches = 0
+        while node >= 0 {
+            let k = Int(node)
+            let following = unacked.next[k]
+            if ack == unacked.nextSeq[k] {
+                matches += 1
+                result.ackedFrame = unacked.frame[k]
+                result.ackRTT = now &- unacked.time[k]
+                result.ackRTTAmbiguous = unacked.retransmitted[k] || matches > 1
+            } else if S.greaterThan(ack, unacked.seq[k]) && S.lessOrEqual(ack, unacked.nextSeq[k]) {
+                unacked.seq[k] = ack  // a partial ack trims the segment, which stays listed
+                previous = node
+                node = following
+                continue
+            } else if S.greaterThan(unacked.nextSeq[k], ack) {
+                previous = node
+                node = following
+                continue
+            }
+            // Acknowledged (or passed): unlink and free.
+            if previous >= 0 { unacked.setNext(previous, following) } else { rev.unackedHead = following }
+            unacked.release(node)
+            rev.unackedCount -= 1
+            node = following
+        }
+    }
+
+    // MARK: - Connection facts (not Wireshark's analysis): packets, bytes, history
+
+    private func recordConnectionFacts(_ segment: TCPSegment, side: Int, flags ta: AnalysisFlags,
+                                       connection: inout Connection, fwd: inout DirectionState) {
+        fwd.packets += 1
+        fwd.payloadBytes += segment.payloadLength
+        fwd.lastTime = segment.timestamp
+        if segment.payloadLength > 0 { fwd.lastPayloadTime = segment.timestamp }
+        if ta.contains(.retransmission) { fwd.retransmissions += 1 }
+        let flags = segment.flags
+        if flags.contains(.syn) && !flags.contains(.ack) && !fwd.sawSYN { fwd.sawSYN = true; fwd.firstSYNTime = segment.timestamp }
+        if flags.contains(.fin) { fwd.sawFIN = true }
+        if segment.isReset { fwd.sawRST = true }
+        ConnectionHistory.record(segment, flags: ta, side: side, connection: &connection, state: &fwd)
+    }
+
+    // MARK: - End of input
+
+    /// tshark's second pass re-runs the SYN-ACK port-reuse test against each direction's final base
+    /// sequence, so an earlier SYN-ACK of a reused conversation is flagged too. Files get the same
+    /// (live capture cannot: it never sees the future). Returns the frames that gain `reused_ports`.
+    public func secondPassReusedPorts() -> [(frame: Int, stream: Int, printable: Bool)] {
+        var base: [Int: (seq: UInt32, set: Bool)] = [:]
+        var flagged: [(frame: Int, stream: Int, printable: Bool)] = []
+        for synAck in synAcks {
+            let slot = 2 * Int(synAck.connection) + Int(synAck.side)
+            var current = base[slot] ?? (directions[slot].baseSeq, directions[slot].baseSet)
+            if current.set && synAck.seq != current.seq {
+                current.seq = synAck.seq
+                flagged.append((synAck.frame, connections[Int(synAck.connection)].stream, synAck.printable))
+            }
+            base[slot] = current
+        }
+        return flagged
+    }
+}
