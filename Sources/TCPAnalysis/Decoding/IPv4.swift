@@ -40,8 +40,13 @@ struct IPv4Header {
         } else if totalLength < headerLength {
             return .failure(.ipv4TotalLengthTooSmall)
         }
-        if headerLength > 20, let weird = checkOptions(bytes.slice(20, headerLength - 20)) {
-            return .failure(weird)
+        var destination = bytes.u32be(16)
+        if headerLength > 20 {
+            let options = bytes.slice(20, headerLength - 20)
+            if let weird = checkOptions(options) { return .failure(weird) }
+            // Wireshark takes a source-routed datagram's final destination, the last address of
+            // the route, as its destination (so conversations key on it).
+            if let routed = sourceRouteDestination(options) { destination = routed }
         }
         let fragment = bytes.u16be(6)
         return .success(IPv4Header(
@@ -54,7 +59,7 @@ struct IPv4Header {
             moreFragments: fragment & 0x2000 != 0,
             fragmentOffset: Int(fragment & 0x1FFF) * 8,
             source: bytes.u32be(12),
-            destination: bytes.u32be(16)))
+            destination: destination))
     }
 }
 
@@ -73,6 +78,22 @@ extension IPv4Header {
         case 68: return 4     // timestamp
         default: return nil
         }
+    }
+
+    /// The last address of a loose or strict source route option, if there is one.
+    static func sourceRouteDestination(_ options: ByteView) -> UInt32? {
+        var offset = 0
+        while offset < options.count {
+            let type = options.u8(offset)
+            if type == 0 { return nil }
+            if type == 1 { offset += 1; continue }
+            guard options.has(2, at: offset) else { return nil }
+            let length = Int(options.u8(offset + 1))
+            guard length >= 2, options.has(length, at: offset) else { return nil }
+            if (type == 131 || type == 137) && length >= 7 { return options.u32be(offset + length - 4) }
+            offset += length
+        }
+        return nil
     }
 
     /// The weird for an option list Wireshark would reject, nil when it is acceptable.

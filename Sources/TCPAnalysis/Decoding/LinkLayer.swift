@@ -11,7 +11,8 @@ public enum NetworkProtocol: Sendable {
 /// What a link-layer parser found: where the network layer starts, nothing to decode, or a header
 /// cut short.
 enum LinkResult {
-    case network(NetworkProtocol, offset: Int)
+    /// `trailer` bytes at the end of the frame are not part of the network layer (an FCS).
+    case network(NetworkProtocol, offset: Int, trailer: Int = 0)
     case notIP
     case truncated
 }
@@ -50,10 +51,11 @@ enum EtherType {
     static func dispatch(_ type: UInt16, _ bytes: ByteView, at start: Int) -> LinkResult {
         var type = type
         var offset = start
+        var trailer = 0
         while true {
             switch type {
-            case ipv4: return .network(.ipv4, offset: offset)
-            case ipv6: return .network(.ipv6, offset: offset)
+            case ipv4: return .network(.ipv4, offset: offset, trailer: trailer)
+            case ipv6: return .network(.ipv6, offset: offset, trailer: trailer)
             case vlan, qinq, qinqOld, qinqOld2:
                 guard bytes.has(4, at: offset) else { return .truncated }
                 type = bytes.u16be(offset + 2)
@@ -65,6 +67,7 @@ enum EtherType {
                 guard bytes.has(16, at: offset + 2) else { return .truncated }
                 type = bytes.u16be(offset + 14)
                 offset += 16
+                trailer = 4  // the encapsulated frame keeps its FCS, which Wireshark strips
                 if type <= 1500 { return LLC.parse(bytes, at: offset) }
             default:
                 return .notIP

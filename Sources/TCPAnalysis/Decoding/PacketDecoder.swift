@@ -32,15 +32,16 @@ public struct PacketDecoder {
         case .truncated:
             weirds.count(.truncatedLinkHeader)
             return nil
-        case .network(let kind, let offset):
+        case .network(let kind, let offset, let trailer):
             var segment = TCPSegment(
                 frame: record.frame, timestamp: record.timestamp, interface: record.interface,
                 source: IPAddress(ipv4: 0), destination: IPAddress(ipv4: 0), sourcePort: 0, destinationPort: 0,
                 sequence: 0, acknowledgment: 0, flags: [], window: 0, headerLength: 0, payloadLength: 0,
                 tcpLength: 0, capturedTCPLength: 0, context: .normal,
                 ttl: 0, ipID: 0, options: TCPOptions(), headerTruncated: false, headerBogus: false, payload: .empty)
-            let wire = max(record.wireLength, bytes.count) - offset
-            return decodeIP(kind, bytes.dropFirst(offset), wireLength: wire, into: &segment) ? segment : nil
+            let reported = max(record.wireLength, bytes.count) - trailer
+            guard reported > offset else { return nil }
+            return decodeIP(kind, bytes.prefix(reported).dropFirst(offset), wireLength: reported - offset, into: &segment) ? segment : nil
         }
     }
 
