@@ -18,6 +18,12 @@ public struct CaptureSummary: Sendable {
     public var linkTypes: [LinkType] = []
     public var firstTimestamp: Int64?
     public var lastTimestamp: Int64?
+    /// TCP conversations (Wireshark's streams that hold at least one TCP frame).
+    public var connections = 0
+    /// Analysis flags by name, in the truth's order, only those seen.
+    public var eventCounts: [(String, Int)] = []
+    /// Segments that were copies of the one before them (counted as the weird `duplicate_packet`).
+    public var duplicatePackets = 0
     /// Live capture: kernel statistics at the end.
     public var kernelStatistics: KernelStatistics?
 

@@ -52,6 +52,12 @@ public struct JSONLine {
         text += "}"
     }
 
+    /// A value already in JSON form (a number with a chosen precision, an array).
+    public mutating func field(_ name: String, raw: String) {
+        key(name)
+        text += raw
+    }
+
     public mutating func fieldNull(_ name: String) {
         key(name)
         text += "null"

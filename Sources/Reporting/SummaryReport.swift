@@ -20,6 +20,9 @@ public enum SummaryReport {
         json.field("header_truncated", summary.headerTruncated)
         json.field("malformed", counts: summary.malformed.nonZero.map { ($0.0.name, $0.1) })
         json.field("link_types", strings: summary.linkTypes.map(linkTypeName))
+        json.field("connections", summary.connections)
+        json.field("events", counts: summary.eventCounts)
+        json.field("weird", counts: summary.duplicatePackets > 0 ? [("duplicate_packet", summary.duplicatePackets)] : [])
         timestampField(&json, "first_ts", summary.firstTimestamp)
         timestampField(&json, "last_ts", summary.lastTimestamp)
         if let stats = summary.kernelStatistics {
@@ -50,6 +53,11 @@ public enum SummaryReport {
         lines.append(("Cut by snaplen", "\(summary.caplenShort) frames, \(summary.headerTruncated) TCP headers"))
         let malformed = summary.malformed.nonZero
         lines.append(("Malformed", malformed.isEmpty ? "none" : malformed.map { "\($0.0.name)=\($0.1)" }.joined(separator: " ")))
+        lines.append(("Connections", "\(summary.connections)"))
+        if summary.duplicatePackets > 0 {
+            lines.append(("Duplicated", "\(summary.duplicatePackets) packets are copies of the one before them (SPAN port, bridge or -i any); "
+                          + "Wireshark counts them as retransmissions, rstscope keeps them out of its evidence"))
+        }
         if let stats = summary.kernelStatistics {
             lines.append(("Kernel", "\(stats.received) received, \(stats.droppedByKernel) dropped, \(stats.droppedByInterface) dropped by interface"))
         }

@@ -3,17 +3,39 @@ import PacketCore
 import Reporting
 import TCPAnalysis
 
-/// The per-packet path: count the record, filter it, decode it, hand the segment on. One instance
-/// per input; it allocates nothing per packet.
+/// What a run prints and how.
+public struct PipelineOptions: Sendable {
+    public var filter: String?
+    public var events: EventLevel = .problems
+    public var format: OutputFormat = .text
+
+    public init(filter: String? = nil, events: EventLevel = .problems, format: OutputFormat = .text) {
+        self.filter = filter
+        self.events = events
+        self.format = format
+    }
+}
+
+/// The per-packet path: count the record, filter it, decode it, track its connection, report its
+/// events. One instance per input.
 public struct Pipeline {
     public private(set) var summary = CaptureSummary()
+    public private(set) var tracker = TCPTracker()
     private var decoder = PacketDecoder()
     private var filter: FileFilter?
+    private let options: PipelineOptions
+    private let emitFlags: AnalysisFlags
+    /// Where event lines go as they happen (JSON Lines output only).
+    private let output: OutputBuffer?
+    /// Counts per analysis flag (bit order), over visible flags.
+    public private(set) var eventCounts = [Int](repeating: 0, count: AnalysisFlags.names.count)
+    public private(set) var duplicatePackets = 0
 
-    /// `filter` is a BPF expression applied in user space after every record is counted and
-    /// numbered, so frame numbers match Wireshark's on the unfiltered file.
-    public init(filter: String? = nil) {
-        self.filter = filter.map(FileFilter.init(expression:))
+    public init(options: PipelineOptions = PipelineOptions(), output: OutputBuffer? = nil) {
+        self.options = options
+        self.filter = options.filter.map(FileFilter.init(expression:))
+        self.emitFlags = options.format == .jsonl ? options.events.flags : []
+        self.output = options.format == .jsonl ? output : nil
     }
 
     /// Compiles the filter for a link type now, so a bad expression fails before any output.
@@ -27,12 +49,73 @@ public struct Pipeline {
         if filter != nil, try !filter!.matches(record) { return }
         let segment = decoder.decode(record)
         summary.countMatched(record, segment: segment)
+        guard let segment else { return }
+        let analysis = tracker.process(segment)
+        guard segment.isTCPFrame else { return }
+        if analysis.isDuplicate { duplicatePackets += 1 }
+        let flags = analysis.visibleFlags
+        if !flags.isEmpty { count(flags, frame: segment.frame, stream: analysis.stream, time: segment.timestamp, analysis: analysis) }
+        if options.events == .all, let output, analysis.ackedFrame != 0, !analysis.ackRTTAmbiguous {
+            output.append(AnalysisReport.eventLine(frame: segment.frame, stream: analysis.stream, timestamp: segment.timestamp,
+                                                   kind: "ack_rtt") { json in
+                json.field("acks_frame", analysis.ackedFrame)
+                json.field("rtt_ms", raw: AnalysisReport.milliseconds(analysis.ackRTT))
+            })
+        }
     }
 
-    /// The summary with the decoder's anomaly counts folded in.
+    private mutating func count(_ flags: AnalysisFlags, frame: Int, stream: Int, time: Int64, analysis: FrameAnalysis) {
+        for bit in 0..<AnalysisFlags.names.count where flags.rawValue & (1 << bit) != 0 {
+            eventCounts[bit] += 1
+            guard emitFlags.rawValue & (1 << bit) != 0, let output else { continue }
+            let kind = AnalysisFlags.names[bit]
+            output.append(AnalysisReport.eventLine(frame: frame, stream: stream, timestamp: time, kind: kind) { json in
+                if bit == 6 {  // duplicate_ack
+                    json.field("dup_ack_num", Int(analysis.duplicateAckNumber))
+                    json.field("dup_ack_of", analysis.duplicateAckFrame)
+                }
+                if analysis.isDuplicate { json.field("duplicate_packet", true) }
+            })
+        }
+    }
+
+    /// Ends the input: applies what tshark's second pass adds, then reports connections and the
+    /// summary. Returns the connections with their outcomes for the text report.
+    public mutating func finish() -> [ConnectionView] {
+        // Earlier SYN-ACKs of reused conversations (files only: live capture cannot look ahead).
+        let reusedBit = 14
+        for late in tracker.secondPassReusedPorts() where late.printable {
+            eventCounts[reusedBit] += 1
+            if emitFlags.contains(.reusedPorts), let output {
+                output.append(AnalysisReport.eventLine(frame: late.frame, stream: late.stream,
+                                                       timestamp: frameTime(late.frame), kind: "reused_ports") { json in
+                    json.field("second_pass", true)
+                })
+            }
+        }
+        var views: [ConnectionView] = []
+        views.reserveCapacity(tracker.connections.count)
+        for (index, connection) in tracker.connections.enumerated() where connection.hasTCPFrames {
+            let view = ConnectionView(connection, side0: tracker.direction(index, 0), side1: tracker.direction(index, 1))
+            if let output { output.append(AnalysisReport.connectionLine(view)) }
+            views.append(view)
+        }
+        return views
+    }
+
+    /// The time of a frame of a connection, for late events (the connection's first time is close
+    /// enough when the frame is no longer at hand).
+    private func frameTime(_ frame: Int) -> Int64 {
+        tracker.connections.first { $0.firstFrame <= frame && frame <= $0.lastFrame }?.firstTime ?? 0
+    }
+
+    /// The summary with the decoder's anomaly counts and the analysis counts folded in.
     public var finalSummary: CaptureSummary {
         var result = summary
         result.malformed = decoder.weirds
+        result.connections = tracker.connections.filter(\.hasTCPFrames).count
+        result.eventCounts = zip(AnalysisFlags.names, eventCounts).filter { $0.1 > 0 }.map { ($0.0, $0.1) }
+        result.duplicatePackets = duplicatePackets
         return result
     }
 }

@@ -5,6 +5,7 @@ import Reporting
 import RstscopeKit
 
 extension OutputFormat: ExpressibleByArgument {}
+extension EventLevel: ExpressibleByArgument {}
 extension ReaderKind: ExpressibleByArgument {}
 
 struct AnalyzeCommand: ParsableCommand {
@@ -32,6 +33,9 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Output format: text or jsonl.")
     var format: OutputFormat = .text
 
+    @Option(help: ArgumentHelp("Which analysis events to print with --format jsonl: all (every flag tshark sets, and ACK RTT samples), problems, or none.", valueName: "level"))
+    var events: EventLevel = .problems
+
     @Option(help: ArgumentHelp("Which reader to use: native (ours) or libpcap (a cross-check; pcap files).", valueName: "reader"))
     var reader: ReaderKind = .native
 
@@ -57,19 +61,23 @@ struct AnalyzeCommand: ParsableCommand {
         } catch {
             throw fail(error)
         }
-        var pipeline = Pipeline(filter: filter)
+        let output = OutputBuffer(fd: 1)
+        var pipeline = Pipeline(options: PipelineOptions(filter: filter, events: events, format: format), output: output)
         let progress = ProgressLine(totalBytes: nil)
         let failure = analyzeCapture(&input, pipeline: &pipeline, progress: progress.map { meter in { meter.update(frames: $0) } })
         progress?.finish()
         if case .badFilter = failure {
             throw fail(failure!)
         }
+        let connections = pipeline.finish()
         let summary = pipeline.finalSummary
-        let output = OutputBuffer(fd: 1)
         switch format {
         case .jsonl:
             output.append(SummaryReport.jsonLine(summary, linkTypeName: \.libpcapName))
         case .text:
+            output.append(TextReport.connections(connections))
+            output.append(TextReport.events(summary.eventCounts))
+            output.append("\n")
             output.append(SummaryReport.text(summary, source: path == "-" ? "standard input" : path, format: input.formatName,
                                              filter: filter, linkTypeName: { "\($0.libpcapName) (\($0.libpcapDescription))" }))
         }

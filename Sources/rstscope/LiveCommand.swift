@@ -90,7 +90,7 @@ struct LiveCommand: ParsableCommand {
         let limit = count
         let deadline = duration.map { monotonicSeconds() + $0 }
         let thread = CaptureThread {
-            var pipeline = Pipeline()
+            var pipeline = Pipeline(options: PipelineOptions(events: .none, format: .jsonl))
             var packets = 0
             do {
                 try capture.run(shouldStop: {
@@ -104,6 +104,7 @@ struct LiveCommand: ParsableCommand {
             } catch {
                 state.failure = (error as? CaptureError) ?? .libpcap(reason: "\(error)")
             }
+            _ = pipeline.finish()
             state.summary = pipeline.finalSummary
         }
         thread.start()

@@ -27,10 +27,12 @@ public struct DirectionState: Sendable {
     var unackedCount: Int32 = 0
 
     // Connection bookkeeping (not Wireshark's analysis).
+    public var baseSequence: UInt32? { baseSet ? baseSeq : nil }
     public internal(set) var packets = 0
     public internal(set) var payloadBytes = 0
     public internal(set) var retransmissions = 0
     var sawSYN = false
+    var sawSYNACK = false
     var sawFIN = false
     var sawRST = false
     var firstSYNTime: Int64 = 0
@@ -39,6 +41,12 @@ public struct DirectionState: Sendable {
     /// Time of this side's last segment carrying payload, and of its last segment.
     var lastPayloadTime: Int64 = 0
     var lastTime: Int64 = 0
+    /// The last segment's identity, to recognize a duplicated packet.
+    var lastIPID: UInt16 = 0
+    var lastSeq: UInt32 = 0
+    var lastAckField: UInt32 = 0
+    var lastLength: Int32 = -1
+    var lastFlags: UInt16 = 0
 
     init() {}
 }

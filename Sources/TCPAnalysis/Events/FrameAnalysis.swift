@@ -17,6 +17,9 @@ public struct FrameAnalysis: Sendable {
     public var ackedFrame: Int = 0
     public var ackRTT: Int64 = 0
     public var ackRTTAmbiguous = false
+    /// A copy of the previous segment of its direction (see `TCPTracker.isDuplicate`): Wireshark's
+    /// flags are kept, but it is no evidence for the attribution.
+    public var isDuplicate = false
 
     /// The flags as Wireshark would print them (none when it would not print).
     @inlinable public var visibleFlags: AnalysisFlags { printable ? flags : [] }

@@ -32,8 +32,29 @@ public struct Connection: Sendable {
     public internal(set) var handshakeAckTime: Int64?
     /// Zeek-style history letters, in order of first appearance.
     public internal(set) var history = ""
-    /// Frames of this connection's SYN-ACKs, for the second-pass port-reuse replay.
-    var synAckCount = 0
+    /// The side that sent the first pure SYN, and the first SYN-ACK.
+    public internal(set) var synSender: Int?
+    public internal(set) var synAckSender: Int?
+    /// The side that sent the first RST (counted as Wireshark shows the flag) and the first FIN.
+    public internal(set) var firstRSTSide: Int8?
+    public internal(set) var firstFINSide: Int8?
+    /// The frame and time of the first RST.
+    public internal(set) var firstRSTFrame: Int?
+    /// Time between the last segment before the connection's first RST or FIN and that segment:
+    /// how long the connection sat idle before it was torn down.
+    public internal(set) var idleBeforeEnd: Int64?
+    /// Server response time: from the client's last request byte to the server's first response
+    /// byte, per exchange (count, sum and maximum).
+    public internal(set) var responses = 0
+    public internal(set) var responseTimeTotal: Int64 = 0
+    public internal(set) var responseTimeMax: Int64 = 0
+    /// Which side sent the most recent payload, and when the current request's last byte was seen.
+    var lastPayloadSide: Int8 = -1
+    var requestEndTime: Int64 = 0
+    /// False for a conversation only ICMP errors quoted (Wireshark numbers it, but it has no frame).
+    public internal(set) var hasTCPFrames = false
+    /// Segments flagged as copies of the one before them (SPAN ports, -i any).
+    public internal(set) var duplicates = 0
 
     init(key: FlowKey, stream: Int, frame: Int, time: Int64, firstSender: Int) {
         self.key = key

@@ -58,8 +58,15 @@ public struct TCPTracker {
         }
 
         var connection = connections[index]
-        connection.lastFrame = frame
-        connection.lastTime = now
+        let previousTime = connection.lastTime
+        if segment.context != .quotedInICMPError {
+            if !connection.hasTCPFrames {
+                connection.firstFrame = frame
+                connection.firstTime = now
+            }
+            connection.lastFrame = frame
+            connection.lastTime = now
+        }
 
         var result = FrameAnalysis(stream: connection.stream, connection: index, direction: side, flags: [], printable: false)
         let headerLength = segment.headerLength
@@ -119,7 +126,9 @@ public struct TCPTracker {
             synAcks.append((Int32(index), frame, UInt8(side), seq, result.printable))
         }
         if segment.context != .quotedInICMPError {
-            recordConnectionFacts(segment, side: side, flags: taFlags, connection: &connection, fwd: &fwd)
+            result.isDuplicate = Self.isDuplicate(segment, of: fwd)
+            recordConnectionFacts(segment, side: side, flags: taFlags, previousTime: previousTime,
+                                  duplicate: result.isDuplicate, connection: &connection, fwd: &fwd)
         }
 
         result.flags = taFlags
@@ -283,18 +292,76 @@ public struct TCPTracker {
 
     // MARK: - Connection facts (not Wireshark's analysis): packets, bytes, history
 
-    private func recordConnectionFacts(_ segment: TCPSegment, side: Int, flags ta: AnalysisFlags,
-                                       connection: inout Connection, fwd: inout DirectionState) {
+    private func recordConnectionFacts(_ segment: TCPSegment, side: Int, flags ta: AnalysisFlags, previousTime: Int64,
+                                       duplicate: Bool, connection: inout Connection, fwd: inout DirectionState) {
+        let now = segment.timestamp
+        let flags = segment.flags
+        connection.hasTCPFrames = true
         fwd.packets += 1
         fwd.payloadBytes += segment.payloadLength
-        fwd.lastTime = segment.timestamp
-        if segment.payloadLength > 0 { fwd.lastPayloadTime = segment.timestamp }
+        fwd.lastTime = now
+        fwd.lastIPID = segment.ipID
+        fwd.lastSeq = segment.sequence
+        fwd.lastAckField = segment.acknowledgment
+        fwd.lastLength = Int32(clamping: segment.tcpLength)
+        fwd.lastFlags = flags.rawValue
+        if duplicate {
+            connection.duplicates += 1
+            return  // a copy is not evidence of anything
+        }
         if ta.contains(.retransmission) { fwd.retransmissions += 1 }
-        let flags = segment.flags
-        if flags.contains(.syn) && !flags.contains(.ack) && !fwd.sawSYN { fwd.sawSYN = true; fwd.firstSYNTime = segment.timestamp }
-        if flags.contains(.fin) { fwd.sawFIN = true }
-        if segment.isReset { fwd.sawRST = true }
+        let pureSYN = flags.intersection([.syn, .ack]) == .syn
+        if pureSYN {
+            fwd.sawSYN = true
+            if connection.synSender == nil { connection.synSender = side }
+        }
+        if flags.isSuperset(of: [.syn, .ack]) {
+            fwd.sawSYNACK = true
+            if connection.synAckSender == nil { connection.synAckSender = side }
+        }
+        let ending = segment.isReset || flags.contains(.fin)
+        if ending && connection.firstRSTSide == nil && connection.firstFINSide == nil {
+            connection.idleBeforeEnd = now - previousTime
+        }
+        if flags.contains(.fin) {
+            fwd.sawFIN = true
+            if connection.firstFINSide == nil { connection.firstFINSide = Int8(side) }
+        }
+        if segment.isReset {
+            fwd.sawRST = true
+            if connection.firstRSTSide == nil {
+                connection.firstRSTSide = Int8(side)
+                connection.firstRSTFrame = segment.frame
+            }
+        }
+        // Server response time: when payload changes direction, the time from the other side's last
+        // payload byte to this first one is one exchange's response time (retransmissions excluded).
+        if segment.payloadLength > 0 && !ta.contains(.retransmission) {
+            if connection.lastPayloadSide >= 0 && Int(connection.lastPayloadSide) != side && connection.synSender.map({ $0 != side }) ?? true {
+                let responseTime = now - connection.requestEndTime
+                connection.responses += 1
+                connection.responseTimeTotal += responseTime
+                connection.responseTimeMax = max(connection.responseTimeMax, responseTime)
+            }
+            connection.lastPayloadSide = Int8(side)
+            connection.requestEndTime = now
+            fwd.lastPayloadTime = now
+        }
         ConnectionHistory.record(segment, flags: ta, side: side, connection: &connection, state: &fwd)
+    }
+
+    /// A copy of this side's previous segment (same IP ID, sequence, acknowledgment, length and
+    /// flags) arriving within a millisecond: a duplicated packet (SPAN port, bridge, `-i any`), not a
+    /// retransmission. Without an IP ID to compare (IPv6, or an ID of 0) the window is 50 µs.
+    static func isDuplicate(_ segment: TCPSegment, of previous: DirectionState) -> Bool {
+        guard previous.packets > 0, previous.lastLength == Int32(clamping: segment.tcpLength),
+              previous.lastSeq == segment.sequence, previous.lastAckField == segment.acknowledgment,
+              previous.lastFlags == segment.flags.rawValue else { return false }
+        let gap = segment.timestamp - previous.lastTime
+        if segment.ipID != 0 && !segment.isIPv6 {
+            return previous.lastIPID == segment.ipID && gap >= 0 && gap <= 1_000_000
+        }
+        return gap >= 0 && gap <= 50_000
     }
 
     // MARK: - End of input

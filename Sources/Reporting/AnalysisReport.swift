@@ -1,0 +1,122 @@
+import PacketCore
+import TCPAnalysis
+
+/// Which analysis events become output lines.
+public enum EventLevel: String, CaseIterable, Sendable {
+    /// Every flag tshark sets on every frame, and every unambiguous ACK RTT sample.
+    case all
+    /// The flags that bear on resets and latency (the default).
+    case problems
+    case none
+
+    public var flags: AnalysisFlags {
+        switch self {
+        case .all: return AnalysisFlags(rawValue: UInt16.max)
+        case .problems: return .problems
+        case .none: return []
+        }
+    }
+}
+
+/// JSON Lines for analysis events and connections.
+public enum AnalysisReport {
+    /// `{"type":"event","frame":N,"stream":S,"ts":"...","kind":"..."}` with the kind's details.
+    public static func eventLine(frame: Int, stream: Int, timestamp: Int64, kind: String,
+                                 details: (inout JSONLine) -> Void = { _ in }) -> String {
+        var json = JSONLine(type: "event")
+        json.field("frame", frame)
+        json.field("stream", stream)
+        json.field("ts", Timestamp.rfc3339(timestamp))
+        json.field("kind", kind)
+        details(&json)
+        return json.line
+    }
+
+    /// Milliseconds with microsecond precision, for latency fields.
+    public static func milliseconds(_ nanoseconds: Int64) -> String {
+        let micro = (nanoseconds + (nanoseconds >= 0 ? 500 : -500)) / 1000
+        let sign = micro < 0 ? "-" : ""
+        let magnitude = abs(micro)
+        let fraction = String(magnitude % 1000)
+        return "\(sign)\(magnitude / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+    }
+
+    /// The connection record (one per connection, after the events).
+    public static func connectionLine(_ c: ConnectionView) -> String {
+        var json = JSONLine(type: "connection")
+        json.field("stream", c.stream)
+        json.field("client", c.client)
+        json.field("server", c.server)
+        json.field("role_inferred", c.outcome.roleBasis.rawValue)
+        json.field("conn_state", c.outcome.state)
+        json.field("history", c.outcome.history)
+        if let id = c.communityID { json.field("community_id", id) }
+        json.field("first_frame", c.connection.firstFrame)
+        json.field("last_frame", c.connection.lastFrame)
+        json.field("first_ts", Timestamp.rfc3339(c.connection.firstTime))
+        json.field("last_ts", Timestamp.rfc3339(c.connection.lastTime))
+        json.field("packets", numbers: [c.clientState.packets, c.serverState.packets])
+        json.field("bytes", numbers: [c.clientState.payloadBytes, c.serverState.payloadBytes])
+        if c.connection.initialRTT != 0 { json.field("initial_rtt_ms", raw: milliseconds(c.connection.initialRTT)) }
+        if let syn = c.connection.synTime, let synAck = c.connection.synAckTime {
+            json.field("syn_synack_ms", raw: milliseconds(synAck - syn))
+            if let ack = c.connection.handshakeAckTime { json.field("synack_ack_ms", raw: milliseconds(ack - synAck)) }
+        }
+        json.field("retransmissions", numbers: [c.clientState.retransmissions, c.serverState.retransmissions])
+        if c.connection.responses > 0 {
+            json.field("responses", c.connection.responses)
+            json.field("response_max_ms", raw: milliseconds(c.connection.responseTimeMax))
+            json.field("response_mean_ms", raw: milliseconds(c.connection.responseTimeTotal / Int64(c.connection.responses)))
+        }
+        json.field("end", c.outcome.end)
+        if let closedBy = c.outcome.closedBy { json.field("closed_by", closedBy) }
+        if let idle = c.connection.idleBeforeEnd { json.field("idle_before_end_ms", raw: milliseconds(idle)) }
+        if c.connection.duplicates > 0 { json.field("duplicates", c.connection.duplicates) }
+        json.field("wireshark_filter", c.wiresharkFilter)
+        json.field("wireshark_stream_filter", "tcp.stream eq \(c.stream)")
+        return json.line
+    }
+}
+
+/// A connection with its outcome resolved, ready for the reports.
+public struct ConnectionView {
+    public var connection: Connection
+    public var outcome: ConnectionOutcome
+    public var clientState: DirectionState
+    public var serverState: DirectionState
+    public var communityID: String?
+
+    public init(_ connection: Connection, side0: DirectionState, side1: DirectionState, communityID: String? = nil) {
+        self.connection = connection
+        outcome = ConnectionOutcome(connection, side0, side1)
+        clientState = outcome.clientSide == 0 ? side0 : side1
+        serverState = outcome.clientSide == 0 ? side1 : side0
+        self.communityID = communityID
+    }
+
+    public var stream: Int { connection.stream }
+    public var client: String {
+        let e = connection.key.endpoint(outcome.clientSide)
+        return e.address.endpoint(e.port)
+    }
+    public var server: String {
+        let e = connection.key.endpoint(1 - outcome.clientSide)
+        return e.address.endpoint(e.port)
+    }
+
+    /// A display filter that selects exactly this connection's packets in any Wireshark version:
+    /// both endpoints, the frame range (a reused port pair is another connection), and no ICMP
+    /// errors quoting it.
+    public var wiresharkFilter: String {
+        let a = connection.key.endpoint(0), b = connection.key.endpoint(1)
+        let ip = a.address.isIPv6 ? "ipv6" : "ip"
+        return "\(ip).addr==\(a.address) && \(ip).addr==\(b.address) && tcp.port==\(a.port) && tcp.port==\(b.port)"
+            + " && frame.number>=\(connection.firstFrame) && frame.number<=\(connection.lastFrame) && !icmp && !icmpv6"
+    }
+}
+
+extension JSONLine {
+    public mutating func field(_ name: String, numbers: [Int]) {
+        field(name, raw: "[" + numbers.map(String.init).joined(separator: ",") + "]")
+    }
+}

@@ -1,0 +1,85 @@
+/// How a connection went, in the vocabulary of Zeek's conn.log: who the client was, the
+/// `conn_state`, the `history` letters, and how it ended.
+public struct ConnectionOutcome: Sendable {
+    /// The client's side (0 or 1 of the key) and how that was decided.
+    public var clientSide: Int
+    public var roleBasis: RoleBasis
+    /// Zeek's conn_state: S0, S1, SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, SH, SHR or OTH.
+    public var state: String
+    /// Zeek's history: originator (client) letters upper case, responder letters lower case.
+    public var history: String
+    /// "rst", "fin" or "open".
+    public var end: String
+    /// Which side sent the first RST (or FIN when there was no RST): "client", "server" or nil.
+    public var closedBy: String?
+
+    /// Ports servers commonly listen on above 1023, used only when no handshake was seen.
+    static let serverPorts: Set<UInt16> = [1080, 1433, 1521, 2049, 3128, 3306, 3389, 5432, 5672, 5900, 6379, 6443,
+                                           8000, 8008, 8080, 8081, 8443, 8888, 9000, 9090, 9092, 9200, 9300, 11211, 27017]
+
+    public init(_ connection: Connection, _ side0: DirectionState, _ side1: DirectionState) {
+        let sides = [side0, side1]
+        // The client: the pure SYN's sender, else the peer of the SYN-ACK's sender, else a server
+        // port on one side, else the first sender.
+        if let synSide = connection.synSender {
+            (clientSide, roleBasis) = (synSide, .syn)
+        } else if let synAckSide = connection.synAckSender {
+            (clientSide, roleBasis) = (1 - synAckSide, .synack)
+        } else if let serverSide = Self.serverSideByPort(connection.key) {
+            (clientSide, roleBasis) = (1 - serverSide, .port)
+        } else {
+            (clientSide, roleBasis) = (Int(connection.firstSender), .firstData)
+        }
+        let client = sides[clientSide], server = sides[1 - clientSide]
+        let established = client.sawSYN && server.sawSYNACK
+        switch (client.sawSYN, server.sawSYNACK) {
+        case (false, false):
+            state = "OTH"
+        case (true, false):
+            state = server.sawRST ? "REJ" : client.sawRST ? "RSTOS0" : client.sawFIN ? "SH" : "S0"
+        case (false, true):
+            state = server.sawRST ? "RSTRH" : server.sawFIN ? "SHR" : "OTH"
+        case (true, true):
+            if client.sawRST || server.sawRST {
+                state = connection.firstRSTSide == Int8(clientSide) ? "RSTO" : "RSTR"
+            } else if client.sawFIN && server.sawFIN {
+                state = "SF"
+            } else if client.sawFIN {
+                state = "S2"
+            } else if server.sawFIN {
+                state = "S3"
+            } else {
+                state = "S1"
+            }
+        }
+        _ = established
+        var letters = ""
+        var iterator = connection.history.makeIterator()
+        while let marker = iterator.next(), let letter = iterator.next() {
+            let fromClient = (marker == "0" ? 0 : 1) == clientSide
+            letters.append(fromClient ? letter : Character(letter.lowercased()))
+        }
+        history = letters
+        if let rstSide = connection.firstRSTSide {
+            end = "rst"
+            closedBy = Int(rstSide) == clientSide ? "client" : "server"
+        } else if let finSide = connection.firstFINSide {
+            end = "fin"
+            closedBy = Int(finSide) == clientSide ? "client" : "server"
+        } else {
+            end = "open"
+            closedBy = nil
+        }
+    }
+
+    /// The side listening on a well-known or common service port, when only one side is.
+    static func serverSideByPort(_ key: FlowKey) -> Int? {
+        func isServerPort(_ port: UInt16) -> Bool { port < 1024 || serverPorts.contains(port) }
+        switch (isServerPort(key.port0), isServerPort(key.port1)) {
+        case (true, false): return 0
+        case (false, true): return 1
+        case (true, true): return key.port0 < key.port1 ? 0 : 1
+        default: return nil
+        }
+    }
+}
