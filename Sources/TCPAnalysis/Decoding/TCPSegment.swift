@@ -108,9 +108,42 @@ public struct TCPSegment {
 
     @inlinable public var isIPv6: Bool { source.isIPv6 }
 
+
     /// Counts as a TCP frame in Wireshark's terms (not a header quoted in an ICMP error).
     @inlinable public var isTCPFrame: Bool { context != .quotedInICMPError }
 
     /// The RST bit as Wireshark shows it: a header whose data offset is below 20 shows no flags.
     @inlinable public var isReset: Bool { flags.contains(.rst) && headerLength >= 20 }
+}
+
+extension TCPSegment {
+    /// A segment built in code (tests, generators): a complete 20-byte-plus-options header, fully
+    /// captured, outside any tunnel or ICMP error.
+    public init(frame: Int, timestamp: Int64, source: IPAddress, destination: IPAddress, sourcePort: UInt16,
+                destinationPort: UInt16, sequence: UInt32, acknowledgment: UInt32, flags: TCPFlags, window: UInt16,
+                payloadLength: Int = 0, options: TCPOptions = TCPOptions(), ttl: UInt8 = 64, ipID: UInt16 = 0,
+                headerLength: Int = 20, interface: Int = 0) {
+        self.frame = frame
+        self.timestamp = timestamp
+        self.interface = interface
+        self.source = source
+        self.destination = destination
+        self.sourcePort = sourcePort
+        self.destinationPort = destinationPort
+        self.sequence = sequence
+        self.acknowledgment = acknowledgment
+        self.flags = flags
+        self.window = window
+        self.headerLength = headerLength
+        self.payloadLength = payloadLength
+        self.tcpLength = headerLength + payloadLength
+        self.capturedTCPLength = headerLength + payloadLength
+        self.context = .normal
+        self.ttl = ttl
+        self.ipID = ipID
+        self.options = options
+        self.headerTruncated = false
+        self.headerBogus = headerLength < 20
+        self.payload = .empty
+    }
 }

@@ -2,7 +2,7 @@
 /// the responder; each letter is recorded the first time it happens on that side.
 ///
 ///     S SYN without ACK    H SYN+ACK         A pure ACK         D payload
-///     F FIN                R RST             T retransmission   W zero window
+///     F FIN                R RST             T retransmitted payload   W zero window
 ///     I inconsistent flags (SYN with RST)    Q SYN with FIN     ^ roles flipped
 enum ConnectionHistory {
     static func record(_ segment: TCPSegment, flags ta: AnalysisFlags, side: Int, connection: inout Connection,
@@ -18,7 +18,7 @@ enum ConnectionHistory {
         if segment.payloadLength > 0 { add("D", side, &connection, &state) }
         if f.contains(.fin) { add("F", side, &connection, &state) }
         if segment.isReset { add("R", side, &connection, &state) }
-        if ta.contains(.retransmission) { add("T", side, &connection, &state) }
+        if ta.contains(.retransmission) && segment.payloadLength > 0 { add("T", side, &connection, &state) }
         if segment.window == 0 && f.intersection([.syn, .fin, .rst]).isEmpty { add("W", side, &connection, &state) }
     }
 
