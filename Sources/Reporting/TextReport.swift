@@ -39,10 +39,13 @@ public enum TextReport {
         return parts.isEmpty ? nil : (score, parts.joined(separator: "; "))
     }
 
-    public static func connections(_ views: [ConnectionView], limit: Int = 20) -> String {
+    public static func hasProblem(_ view: ConnectionView) -> Bool { problem(view) != nil }
+
+    /// The problem list; `total` is the number of connections.
+    public static func connections(_ views: [ConnectionView], total: Int, limit: Int = 20) -> String {
         let problems = views.compactMap { view in problem(view).map { (view, $0.score, $0.text) } }
             .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.stream < $1.0.stream }
-        var text = "Connections: \(views.count), \(problems.count) with problems\n"
+        var text = "Connections: \(total), \(problems.count) with problems\n"
         for (view, _, why) in problems.prefix(limit) {
             text += "  stream \(view.stream)  \(view.client) -> \(view.server)  \(view.outcome.state)  \(why)\n"
             text += "      wireshark: tcp.stream eq \(view.stream)   (frames \(view.connection.firstFrame)-\(view.connection.lastFrame))\n"

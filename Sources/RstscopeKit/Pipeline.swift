@@ -80,7 +80,7 @@ public struct Pipeline {
     }
 
     /// Ends the input: applies what tshark's second pass adds, then reports connections and the
-    /// summary. Returns the connections with their outcomes for the text report.
+    /// summary. Returns the connections with problems, for the text report.
     public mutating func finish() -> [ConnectionView] {
         // Earlier SYN-ACKs of reused conversations (files only: live capture cannot look ahead).
         let reusedBit = 14
@@ -88,25 +88,19 @@ public struct Pipeline {
             eventCounts[reusedBit] += 1
             if emitFlags.contains(.reusedPorts), let output {
                 output.append(AnalysisReport.eventLine(frame: late.frame, stream: late.stream,
-                                                       timestamp: frameTime(late.frame), kind: "reused_ports") { json in
+                                                       timestamp: late.time, kind: "reused_ports") { json in
                     json.field("second_pass", true)
                 })
             }
         }
-        var views: [ConnectionView] = []
-        views.reserveCapacity(tracker.connections.count)
+        // Connection lines stream out one by one; only problem connections are kept (text report).
+        var problems: [ConnectionView] = []
         for (index, connection) in tracker.connections.enumerated() where connection.hasTCPFrames {
             let view = ConnectionView(connection, side0: tracker.direction(index, 0), side1: tracker.direction(index, 1))
             if let output { output.append(AnalysisReport.connectionLine(view)) }
-            views.append(view)
+            if options.format == .text && TextReport.hasProblem(view) { problems.append(view) }
         }
-        return views
-    }
-
-    /// The time of a frame of a connection, for late events (the connection's first time is close
-    /// enough when the frame is no longer at hand).
-    private func frameTime(_ frame: Int) -> Int64 {
-        tracker.connections.first { $0.firstFrame <= frame && frame <= $0.lastFrame }?.firstTime ?? 0
+        return problems
     }
 
     /// The summary with the decoder's anomaly counts and the analysis counts folded in.

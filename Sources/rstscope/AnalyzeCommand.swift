@@ -75,7 +75,7 @@ struct AnalyzeCommand: ParsableCommand {
         case .jsonl:
             output.append(SummaryReport.jsonLine(summary, linkTypeName: \.libpcapName))
         case .text:
-            output.append(TextReport.connections(connections))
+            output.append(TextReport.connections(connections, total: summary.connections))
             output.append(TextReport.events(summary.eventCounts))
             output.append("\n")
             output.append(SummaryReport.text(summary, source: path == "-" ? "standard input" : path, format: input.formatName,

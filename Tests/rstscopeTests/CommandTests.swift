@@ -106,3 +106,64 @@ struct CommandTests {
         #expect(version.status == 0 && version.stdout.hasPrefix("rstscope "))
     }
 }
+
+/// JSON Lines from the analysis: events equal tshark's flags frame by frame, one connection line
+/// per stream, the summary last.
+@Suite(.enabled(if: Rstscope.isBuilt && Corpus.isAvailable, "build rstscope first; needs ../shared/captures"))
+struct AnalysisOutputTests {
+    static func lines(_ arguments: [String]) throws -> [[String: Any]] {
+        let result = try Rstscope.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        return try result.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    @Test(arguments: ["ndpi__tests+cfgs+default+pcap+KakaoTalk_chat.pcap", "zeek__testing+btest+Traces+http+vnd.ms-cab-compressed-multi-conn.pcap",
+                      "ndpi__tests+cfgs+default+pcap+android.pcap"])
+    func eventsAllEqualTheTruthsFlags(file: String) throws {
+        let entry = try #require(Corpus.catalog.first { $0.id == file })
+        let lines = try Self.lines(["analyze", entry.path, "--format", "jsonl", "--events", "all"])
+        #expect(lines.last?["type"] as? String == "summary")
+        var ours = Set<String>()
+        for line in lines where line["type"] as? String == "event" && line["kind"] as? String != "ack_rtt" {
+            ours.insert("\(line["frame"] as! Int) \(line["kind"] as! String)")
+        }
+        var expected = Set<String>()
+        for row in try Corpus.truth(entry) { for flag in row.analysis { expected.insert("\(row.frame) \(flag)") } }
+        #expect(ours == expected, "extra \(ours.subtracting(expected).sorted().prefix(5)) missing \(expected.subtracting(ours).sorted().prefix(5))")
+        // Events come in frame order, except second-pass flags, which come after all others.
+        let frames = lines.filter { $0["type"] as? String == "event" && $0["second_pass"] == nil }.map { $0["frame"] as! Int }
+        #expect(frames == frames.sorted())
+        // One connection line per stream of the truth, with the same stream numbers.
+        let streams = Set(try Corpus.truth(entry).map(\.stream))
+        let connectionStreams = lines.filter { $0["type"] as? String == "connection" }.map { $0["stream"] as! Int }
+        #expect(Set(connectionStreams) == streams && connectionStreams.count == streams.count)
+        #expect(lines.last?["connections"] as? Int == streams.count)
+    }
+
+    @Test func problemsLevelKeepsOnlyProblemKindsAndNoneKeepsNoEvents() throws {
+        let demo = CommandTests.demo
+        let problems = try Self.lines(["analyze", demo, "--format", "jsonl"])
+        let kinds = Set(problems.compactMap { $0["type"] as? String == "event" ? $0["kind"] as? String : nil })
+        #expect(kinds == ["retransmission", "spurious_retransmission", "duplicate_ack"])
+        let none = try Self.lines(["analyze", demo, "--format", "jsonl", "--events", "none"])
+        #expect(none.allSatisfy { $0["type"] as? String != "event" })
+        #expect(none.last?["events"] as? [String: Int] == ["retransmission": 50, "spurious_retransmission": 2, "duplicate_ack": 25, "window_update": 5])
+        // Every packet of the demo capture was captured twice: the copies are a named weird.
+        #expect(none.last?["weird"] as? [String: Int] == ["duplicate_packet": 78])
+    }
+
+    @Test func connectionLineOfADirectHTTPConnection() throws {
+        let lines = try Self.lines(["analyze", CommandTests.demo, "--format", "jsonl", "--events", "none"])
+        let first = try #require(lines.first { $0["type"] as? String == "connection" })
+        #expect(first["stream"] as? Int == 0)
+        #expect(first["client"] as? String == "192.168.1.105:49433")
+        #expect(first["server"] as? String == "65.54.95.7:80")
+        #expect(first["role_inferred"] as? String == "syn")
+        #expect(first["conn_state"] as? String == "RSTO")
+        #expect(first["end"] as? String == "rst" && first["closed_by"] as? String == "client")
+        #expect(first["wireshark_stream_filter"] as? String == "tcp.stream eq 0")
+        #expect((first["wireshark_filter"] as? String)?.contains("frame.number>=1 && frame.number<=25") == true)
+    }
+}

@@ -12,7 +12,7 @@ public struct TCPTracker {
     private var table = FlowTable()
     private var unacked = UnackedSegments()
     /// Every SYN-ACK seen (connection, frame, side, seq, printable), for the two-pass replay.
-    private var synAcks: [(connection: Int32, frame: Int, side: UInt8, seq: UInt32, printable: Bool, flagged: Bool)] = []
+    private var synAcks: [(connection: Int32, frame: Int, side: UInt8, seq: UInt32, printable: Bool, flagged: Bool, time: Int64)] = []
 
     public init() {}
 
@@ -123,7 +123,7 @@ public struct TCPTracker {
             }
         }
         if isSYNACK {
-            synAcks.append((Int32(index), frame, UInt8(side), seq, result.printable, taFlags.contains(.reusedPorts)))
+            synAcks.append((Int32(index), frame, UInt8(side), seq, result.printable, taFlags.contains(.reusedPorts), now))
         }
         if segment.context != .quotedInICMPError {
             result.isDuplicate = Self.isDuplicate(segment, of: fwd)
@@ -370,16 +370,16 @@ public struct TCPTracker {
     /// sequence, so an earlier SYN-ACK of a reused conversation is flagged too. Files get the same
     /// (live capture cannot: it never sees the future). Returns the frames that gain `reused_ports`
     /// (those the first pass had not flagged already).
-    public func secondPassReusedPorts() -> [(frame: Int, stream: Int, printable: Bool)] {
+    public func secondPassReusedPorts() -> [(frame: Int, stream: Int, printable: Bool, time: Int64)] {
         var base: [Int: (seq: UInt32, set: Bool)] = [:]
-        var flagged: [(frame: Int, stream: Int, printable: Bool)] = []
+        var flagged: [(frame: Int, stream: Int, printable: Bool, time: Int64)] = []
         for synAck in synAcks {
             let slot = 2 * Int(synAck.connection) + Int(synAck.side)
             var current = base[slot] ?? (directions[slot].baseSeq, directions[slot].baseSet)
             if current.set && synAck.seq != current.seq {
                 current.seq = synAck.seq
                 if !synAck.flagged {
-                    flagged.append((synAck.frame, connections[Int(synAck.connection)].stream, synAck.printable))
+                    flagged.append((synAck.frame, connections[Int(synAck.connection)].stream, synAck.printable, synAck.time))
                 }
             }
             base[slot] = current
