@@ -22,6 +22,8 @@ public struct CaptureSummary: Sendable {
     public var connections = 0
     /// Analysis flags by name, in the truth's order, only those seen.
     public var eventCounts: [(String, Int)] = []
+    /// Live capture: connections reported and forgotten after being idle.
+    public var evictedConnections = 0
     /// Segments that were copies of the one before them (counted as the weird `duplicate_packet`).
     public var duplicatePackets = 0
     /// Live capture: kernel statistics at the end.

@@ -21,6 +21,7 @@ public enum SummaryReport {
         json.field("malformed", counts: summary.malformed.nonZero.map { ($0.0.name, $0.1) })
         json.field("link_types", strings: summary.linkTypes.map(linkTypeName))
         json.field("connections", summary.connections)
+        if summary.evictedConnections > 0 { json.field("evicted_connections", summary.evictedConnections) }
         json.field("events", counts: summary.eventCounts)
         json.field("weird", counts: summary.duplicatePackets > 0 ? [("duplicate_packet", summary.duplicatePackets)] : [])
         timestampField(&json, "first_ts", summary.firstTimestamp)

@@ -8,11 +8,14 @@ public struct PipelineOptions: Sendable {
     public var filter: String?
     public var events: EventLevel = .problems
     public var format: OutputFormat = .text
+    /// Live capture: connections idle this long (nanoseconds) are reported and forgotten.
+    public var idleTimeout: Int64?
 
-    public init(filter: String? = nil, events: EventLevel = .problems, format: OutputFormat = .text) {
+    public init(filter: String? = nil, events: EventLevel = .problems, format: OutputFormat = .text, idleTimeout: Int64? = nil) {
         self.filter = filter
         self.events = events
         self.format = format
+        self.idleTimeout = idleTimeout
     }
 }
 
@@ -30,6 +33,10 @@ public struct Pipeline {
     /// Counts per analysis flag (bit order), over visible flags.
     public private(set) var eventCounts = [Int](repeating: 0, count: AnalysisFlags.names.count)
     public private(set) var duplicatePackets = 0
+    /// Connections already reported (evicted), and problem connections kept for the text report.
+    private var connectionsReported = 0
+    private var problems: [ConnectionView] = []
+    private var lastSweep: Int64 = 0
 
     public init(options: PipelineOptions = PipelineOptions(), output: OutputBuffer? = nil) {
         self.options = options
@@ -51,6 +58,10 @@ public struct Pipeline {
         summary.countMatched(record, segment: segment)
         guard let segment else { return }
         let analysis = tracker.process(segment)
+        if let timeout = options.idleTimeout, segment.timestamp - lastSweep >= 1_000_000_000 {
+            lastSweep = segment.timestamp
+            evictIdle(now: segment.timestamp, timeout: timeout)
+        }
         guard segment.isTCPFrame else { return }
         if analysis.isDuplicate { duplicatePackets += 1 }
         let flags = analysis.visibleFlags
@@ -94,20 +105,33 @@ public struct Pipeline {
             }
         }
         // Connection lines stream out one by one; only problem connections are kept (text report).
-        var problems: [ConnectionView] = []
         for (index, connection) in tracker.connections.enumerated() where connection.hasTCPFrames {
-            let view = ConnectionView(connection, side0: tracker.direction(index, 0), side1: tracker.direction(index, 1))
-            if let output { output.append(AnalysisReport.connectionLine(view)) }
-            if options.format == .text && TextReport.hasProblem(view) { problems.append(view) }
+            report(index)
         }
         return problems
+    }
+
+    private mutating func report(_ index: Int) {
+        let view = ConnectionView(tracker.connections[index], side0: tracker.direction(index, 0), side1: tracker.direction(index, 1))
+        connectionsReported += 1
+        if let output { output.append(AnalysisReport.connectionLine(view)) }
+        if options.format == .text && TextReport.hasProblem(view) && problems.count < 100_000 { problems.append(view) }
+    }
+
+    /// Reports and forgets connections idle longer than the timeout (live capture).
+    public mutating func evictIdle(now: Int64, timeout: Int64) {
+        for index in tracker.idleConnections(now: now, timeout: timeout) {
+            if tracker.connections[index].hasTCPFrames { report(index) }
+            tracker.release(index)
+        }
     }
 
     /// The summary with the decoder's anomaly counts and the analysis counts folded in.
     public var finalSummary: CaptureSummary {
         var result = summary
         result.malformed = decoder.weirds
-        result.connections = tracker.connections.filter(\.hasTCPFrames).count
+        result.connections = connectionsReported
+        result.evictedConnections = tracker.evictions
         result.eventCounts = zip(AnalysisFlags.names, eventCounts).filter { $0.1 > 0 }.map { ($0.0, $0.1) }
         result.duplicatePackets = duplicatePackets
         return result

@@ -45,6 +45,9 @@ struct LiveCommand: ParsableCommand {
     @Option(name: [.customShort("B"), .customLong("buffer-size")], help: ArgumentHelp("Kernel capture buffer in KiB.", valueName: "KiB"))
     var bufferKiB: Int32 = 2048
 
+    @Option(help: ArgumentHelp("Report and forget connections idle this long, so memory follows the connections alive.", valueName: "seconds"))
+    var idleTimeout: Double = 300
+
     @Flag(name: [.customShort("D"), .customLong("list-interfaces")], help: "List the interfaces and exit.")
     var listInterfaces = false
 
@@ -65,6 +68,7 @@ struct LiveCommand: ParsableCommand {
         if let duration, !(duration > 0) { throw ValidationError("--duration must be a positive number of seconds") }
         if snaplen < 0 { throw ValidationError("-s must not be negative") }
         if bufferKiB <= 0 { throw ValidationError("-B must be a positive size in KiB") }
+        if !(idleTimeout > 0) { throw ValidationError("--idle-timeout must be a positive number of seconds") }
     }
 
     func run() throws {
@@ -87,10 +91,11 @@ struct LiveCommand: ParsableCommand {
                    + "(\(capture.linkType.libpcapDescription)), snapshot length \(capture.snaplen) bytes")
 
         let state = LiveRunState()
+        let idleTimeout = Int64(self.idleTimeout * 1e9)
         let limit = count
         let deadline = duration.map { monotonicSeconds() + $0 }
         let thread = CaptureThread {
-            var pipeline = Pipeline(options: PipelineOptions(events: .none, format: .jsonl))
+            var pipeline = Pipeline(options: PipelineOptions(events: .none, format: .jsonl, idleTimeout: idleTimeout))
             var packets = 0
             do {
                 try capture.run(shouldStop: {

@@ -51,6 +51,8 @@ public struct Connection: Sendable {
     /// Which side sent the most recent payload, and when the current request's last byte was seen.
     var lastPayloadSide: Int8 = -1
     var requestEndTime: Int64 = 0
+    /// False once the slot was freed by idle eviction (live capture).
+    public internal(set) var isLive = true
     /// False for a conversation only ICMP errors quoted (Wireshark numbers it, but it has no frame).
     public internal(set) var hasTCPFrames = false
     /// Segments flagged as copies of the one before them (SPAN ports, -i any).

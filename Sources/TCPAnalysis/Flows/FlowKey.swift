@@ -8,6 +8,13 @@ public struct FlowKey: Hashable, Sendable {
     public var port0: UInt16
     public var port1: UInt16
 
+    public init(side0: IPAddress, side1: IPAddress, port0: UInt16, port1: UInt16) {
+        self.side0 = side0
+        self.side1 = side1
+        self.port0 = port0
+        self.port1 = port1
+    }
+
     /// The key of a segment, and which side sent it (0 or 1).
     public static func of(_ segment: TCPSegment) -> (key: FlowKey, direction: Int) {
         let src = segment.source, dst = segment.destination

@@ -48,6 +48,34 @@ public struct FlowTable {
         }
     }
 
+    /// Removes `key` if it maps to `value` (backward-shift deletion keeps every probe chain whole).
+    public mutating func remove(_ key: FlowKey, ifValue value: Int32) {
+        var slot = Int(truncatingIfNeeded: key.hash(seed: seed)) & mask
+        while true {
+            if values[slot] < 0 { return }
+            if keys[slot] == key { break }
+            slot = (slot + 1) & mask
+        }
+        guard values[slot] == value else { return }
+        values[slot] = -1
+        count -= 1
+        var hole = slot
+        var next = (slot + 1) & mask
+        while values[next] >= 0 {
+            let home = Int(truncatingIfNeeded: keys[next].hash(seed: seed)) & mask
+            // Move the entry back into the hole when its home is not between the hole and it.
+            let distanceToNext = (next - home) & mask
+            let distanceToHole = (hole - home) & mask
+            if distanceToHole <= distanceToNext {
+                keys[hole] = keys[next]
+                values[hole] = values[next]
+                values[next] = -1
+                hole = next
+            }
+            next = (next + 1) & mask
+        }
+    }
+
     mutating func grow() {
         let oldKeys = keys, oldValues = values
         keys = [FlowKey](repeating: oldKeys[0], count: oldKeys.count * 2)

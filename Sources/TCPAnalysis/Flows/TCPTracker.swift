@@ -14,6 +14,13 @@ public struct TCPTracker {
     /// Every SYN-ACK seen (connection, frame, side, seq, printable), for the two-pass replay.
     private var synAcks: [(connection: Int32, frame: Int, side: UInt8, seq: UInt32, printable: Bool, flagged: Bool, time: Int64)] = []
 
+    /// The next `tcp.stream` number (slots of evicted connections are reused, numbers never).
+    private var nextStream = 0
+    /// Slots freed by idle eviction, reused by new connections.
+    private var freeSlots: [Int] = []
+    /// Connections evicted for being idle (live capture).
+    public private(set) var evictions = 0
+
     public init() {}
 
     public func direction(_ connection: Int, _ side: Int) -> DirectionState { directions[2 * connection + side] }
@@ -139,12 +146,51 @@ public struct TCPTracker {
     }
 
     private mutating func newConnection(_ key: FlowKey, frame: Int, time: Int64, firstSender: Int) -> Int {
-        let index = connections.count
-        connections.append(Connection(key: key, stream: index, frame: frame, time: time, firstSender: firstSender))
-        directions.append(DirectionState())
-        directions.append(DirectionState())
+        let connection = Connection(key: key, stream: nextStream, frame: frame, time: time, firstSender: firstSender)
+        nextStream += 1
+        let index: Int
+        if let free = freeSlots.popLast() {
+            index = free
+            connections[index] = connection
+            directions[2 * index] = DirectionState()
+            directions[2 * index + 1] = DirectionState()
+        } else {
+            index = connections.count
+            connections.append(connection)
+            directions.append(DirectionState())
+            directions.append(DirectionState())
+        }
         table.set(key, Int32(index))
         return index
+    }
+
+    // MARK: - Idle eviction (live capture)
+
+    /// The live connections idle for longer than `timeout` (nanoseconds) at time `now`.
+    public func idleConnections(now: Int64, timeout: Int64) -> [Int] {
+        connections.indices.filter { connections[$0].isLive && now - connections[$0].lastTime > timeout }
+    }
+
+    /// Forgets a connection (after it was reported): its slot, flow-table entry and unacked segments
+    /// are reused, so memory follows the connections alive, not all those ever seen. Only live
+    /// capture evicts: Wireshark never forgets a conversation, and in a file late packets must find
+    /// theirs.
+    public mutating func release(_ index: Int) {
+        guard connections[index].isLive else { return }
+        table.remove(connections[index].key, ifValue: Int32(index))
+        for side in 0..<2 {
+            var node = directions[2 * index + side].unackedHead
+            while node >= 0 {
+                let following = unacked.next[Int(node)]
+                unacked.release(node)
+                node = following
+            }
+        }
+        connections[index].isLive = false
+        connections[index].hasTCPFrames = false
+        freeSlots.append(index)
+        evictions += 1
+        synAcks.removeAll { $0.connection == Int32(index) }
     }
 
     // MARK: - tcp_analyze_sequence_number (4.0.17), rule by rule and in its order

@@ -1,0 +1,61 @@
+import PacketCore
+import TCPAnalysis
+import TestSupport
+import Testing
+
+@Suite struct FlowTableTests {
+    static func key(_ i: Int) -> FlowKey {
+        FlowKey(side0: IPAddress(ipv4: UInt32(0x0A00_0000 + i % 97)), side1: IPAddress(ipv4: 0xC0A8_0001),
+                port0: UInt16(1024 + i % 50_000), port1: 443)
+    }
+
+    /// Random sets and removals against a Dictionary model, through several doublings.
+    @Test func behavesLikeADictionary() {
+        var table = FlowTable(capacity: 8, seed: 42)
+        var model: [FlowKey: Int32] = [:]
+        var generator = SplitMix64(seed: 7)
+        for step in 0..<60_000 {
+            let k = Self.key(Int(generator.next() % 20_000))
+            if generator.next() % 3 == 0, let value = model[k] {
+                table.remove(k, ifValue: value)
+                model[k] = nil
+            } else {
+                table.set(k, Int32(step))
+                model[k] = Int32(step)
+            }
+        }
+        #expect(table.count == model.count)
+        for i in 0..<20_000 { #expect(table.find(Self.key(i)) == model[Self.key(i)]) }
+    }
+
+    @Test func removeOnlyWhenTheValueStillMatches() {
+        var table = FlowTable(capacity: 4, seed: 1)
+        table.set(Self.key(1), 5)
+        table.remove(Self.key(1), ifValue: 4)  // a newer conversation took the key: keep it
+        #expect(table.find(Self.key(1)) == 5)
+        table.remove(Self.key(1), ifValue: 5)
+        #expect(table.find(Self.key(1)) == nil)
+    }
+}
+
+@Suite struct EvictionTests {
+    @Test func idleConnectionsAreReleasedAndTheirSlotsReused() {
+        var c = Conversation()
+        c.handshake()                       // stream 0, last seen at 11 ms
+        c.clientPort = 40001
+        c.send(true, .syn, seq: 1, at: 5000)  // stream 1, at 5 s
+        let idle = c.tracker.idleConnections(now: 5_000_000_000, timeout: 1_000_000_000)
+        #expect(idle == [0])
+        c.tracker.release(0)
+        #expect(c.tracker.evictions == 1)
+        #expect(c.tracker.idleConnections(now: 5_000_000_000, timeout: 1_000_000_000).isEmpty)
+        // A new connection takes the freed slot but a new stream number.
+        c.clientPort = 40002
+        let next = c.send(true, .syn, seq: 9, at: 5001)
+        #expect(next.connection == 0 && next.stream == 2)
+        // The evicted tuple, seen again, starts over as a new conversation.
+        c.clientPort = 40000
+        let late = c.send(true, .ack, seq: 1001, ack: 5001, at: 5002)
+        #expect(late.stream == 3)
+    }
+}
