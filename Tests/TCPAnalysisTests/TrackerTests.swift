@@ -1,11 +1,14 @@
 import PacketCore
 import TCPAnalysis
+import TestSupport
 import Testing
 
 /// A conversation built in code between a client 10.0.0.1:40000 and a server 10.0.0.2:80.
 struct Conversation {
     var tracker = TCPTracker()
     var frame = 0
+    /// Everything sent, for writing the scenario as a capture.
+    var sent: [ScenarioCapture.Segment] = []
     var clientPort: UInt16 = 40000
     let client = IPAddress(ipv4: 0x0A00_0001), server = IPAddress(ipv4: 0x0A00_0002)
 
@@ -22,6 +25,10 @@ struct Conversation {
             sourcePort: fromClient ? clientPort : 80, destinationPort: fromClient ? 80 : clientPort,
             sequence: seq, acknowledgment: ack, flags: flags, window: window, payloadLength: length,
             options: options, ipID: ipID, headerLength: windowScale == nil ? 20 : 24)
+        sent.append(ScenarioCapture.Segment(
+            time: segment.timestamp, source: UInt32(segment.source.low), destination: UInt32(segment.destination.low),
+            sourcePort: segment.sourcePort, destinationPort: segment.destinationPort, sequence: seq, acknowledgment: ack,
+            flags: flags.rawValue, window: window, windowScale: windowScale, payloadLength: length, ipID: ipID))
         return tracker.process(segment)
     }
 
