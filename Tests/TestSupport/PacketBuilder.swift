@@ -8,16 +8,16 @@ import PacketCore
 // MARK: - Byte helpers
 
 extension Array where Element == UInt8 {
-    mutating func append16(_ value: UInt16) {
+    public mutating func append16(_ value: UInt16) {
         append(UInt8(value >> 8))
         append(UInt8(truncatingIfNeeded: value))
     }
 
-    mutating func append32(_ value: UInt32) {
+    public mutating func append32(_ value: UInt32) {
         for shift in stride(from: 24, through: 0, by: -8) { append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
     }
 
-    mutating func append32le(_ value: UInt32) {
+    public mutating func append32le(_ value: UInt32) {
         for shift in stride(from: 0, through: 24, by: 8) { append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
     }
 
