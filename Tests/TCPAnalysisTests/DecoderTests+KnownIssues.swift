@@ -1,0 +1,230 @@
+import PacketCore
+import TCPAnalysis
+import TestSupport
+import Testing
+
+extension DecoderTests {
+    /// Where the decoder disagrees with tshark 4.0.17, the truth it follows. Each test holds the
+    /// smallest input that shows it and asserts what tshark does with the same bytes (checked by
+    /// writing them to a pcap and reading it with `tshark -T fields -e tcp.stream -e tcp.flags.reset
+    /// -e tcp.len`). They are known issues: once the decoder is fixed, `withKnownIssue` fails and
+    /// the wrapper should go.
+    @Suite struct KnownIssues {
+        // MARK: Link layers
+
+        /// LINKTYPE_PPP frames that start with 0x0F or 0x8F are Cisco HDLC to Wireshark
+        /// (dissect_ppp_hdlc hands them to chdlc); the decoder reads 0x0F as a compressed protocol.
+        @Test("PPP link type carrying Cisco HDLC framing", arguments: [4, 6], [UInt8(0x0F), 0x8F])
+        func pppCarryingCiscoHDLC(ipVersion: Int, address: UInt8) {
+            let frame = LinkFraming.ciscoHDLC(address: address).frame(Sample.packet(ipVersion: ipVersion))
+            var decoder = PacketDecoder()
+            let decoded = decoder.decode(frame, .ppp)
+            withKnownIssue("PPP frames beginning 0F/8F are not decoded as Cisco HDLC") {
+                Sample.expectFields(decoded, ipVersion: ipVersion)
+            }
+        }
+
+        /// Wireshark takes a first byte of 0xFF as the address and skips two bytes whatever the
+        /// control byte; the decoder needs FF 03 and otherwise reads 0xFF as a one-byte protocol.
+        @Test("PPP with FF and a control byte other than 03")
+        func pppAddressWithOddControl() {
+            var decoder = PacketDecoder()
+            let decoded = decoder.decode([0xFF, 0x01, 0x00, 0x21] + Sample.packet(ipVersion: 4), .ppp)
+            withKnownIssue("PPP FF xx is not skipped as address and control") {
+                Sample.expectFields(decoded, ipVersion: 4)
+            }
+        }
+
+        /// SNAP names an EtherType only with OUI 00-00-00 (or Cisco's 00-00-F8); with any other OUI
+        /// the PID belongs to that organisation and tshark shows the payload as data.
+        @Test("LLC/SNAP with an organisation's OUI is not an EtherType", arguments: [[UInt8(0x00), 0x00, 0x0C], [0x00, 0x20, 0x00], [0x00, 0x80, 0xC2]])
+        func snapOtherOUI(oui: [UInt8]) {
+            var decoder = PacketDecoder()
+            let frame = LinkHeader.ethernet8023([0xAA, 0xAA, 0x03] + oui + [0x08, 0x00] + Sample.packet(ipVersion: 4))
+            let decoded = decoder.decode(frame, .ethernet)
+            withKnownIssue("SNAP PID is taken as an EtherType whatever the OUI") {
+                #expect(decoded == nil)
+            }
+            #expect(decoder.weirds.asDictionary == [:])
+            // Cisco's OUI does carry EtherTypes (and is decoded).
+            let cisco = LinkHeader.ethernet8023([0xAA, 0xAA, 0x03, 0x00, 0x00, 0xF8, 0x08, 0x00] + Sample.packet(ipVersion: 4))
+            Sample.expectFields(decoder.decode(cisco, .ethernet), ipVersion: 4)
+        }
+
+        /// An 802.3 length field shorter than the frame ends the frame there for Wireshark (the rest is
+        /// a trailer), so the IP packet, and tcp.len, are cut to it.
+        @Test("an 802.3 length shorter than the frame bounds the packet")
+        func ieee8023LengthBoundsThePacket() {
+            var frame = LinkHeader.ethernet8023(LinkHeader.llcSNAP(Sample.packet(ipVersion: 4), etherType: 0x0800))
+            frame[13] -= 4  // the length field now leaves the last 4 payload bytes outside the frame
+            var decoder = PacketDecoder()
+            let decoded = decoder.decode(frame, .ethernet)
+            #expect(decoded != nil)
+            withKnownIssue("the 802.3 length field is ignored") {
+                #expect(decoded?.segment.payloadLength == Sample.payload.count - 4)
+            }
+        }
+
+        /// tshark 4.0.17 treats 0x8100, 0x88A8 and 0x9100 as tags, but not 0x9200: that frame is data.
+        @Test("TPID 0x9200 is not a VLAN tag to tshark")
+        func tpid9200() {
+            var decoder = PacketDecoder()
+            let decoded = decoder.decode(LinkFraming.ethernet(tags: [VLANTag(tpid: 0x9200)]).frame(Sample.packet(ipVersion: 4)), .ethernet)
+            withKnownIssue("EtherType 0x9200 is followed as a VLAN tag") {
+                #expect(decoded == nil)
+            }
+        }
+
+        /// Wireshark's NULL/LOOP dissector knows AF_INET6 as 24, 28 and 30 (the BSDs); Linux's 10 is
+        /// not in its table, so the frame is data.
+        @Test("NULL and LOOP with address family 10", arguments: [
+            LinkFraming.null(bigEndian: false, ipv6Family: 10), .null(bigEndian: true, ipv6Family: 10), .loop(ipv6Family: 10),
+        ])
+        func loopbackFamily10(framing: LinkFraming) {
+            var decoder = PacketDecoder()
+            let decoded = decoder.decode(framing.frame(Sample.packet(ipVersion: 6)), framing.linkType(ipVersion: 6))
+            withKnownIssue("address family 10 is decoded as IPv6") {
+                #expect(decoded == nil)
+            }
+        }
+
+        // MARK: IP
+
+        /// Wireshark dissects the security option (130) as RFC 1108's variable-length option: it
+        /// needs 3 bytes, not RFC 791's 11, and a longer one only earns "extraneous data".
+        @Test("IPv4 security options of 3 to 10 bytes are fine", arguments: [3, 4, 10])
+        func securityOptionLengths(length: Int) {
+            let option = IPv4Option.raw(type: 130, data: [UInt8](repeating: 0, count: length - 2))
+            var decoder = PacketDecoder()
+            let decoded = decoder.decode(LinkFraming.ethernet().frame(IPv4Builder(ttl: 57, identification: 0xBEEF, options: option).packet(Sample.tcp.bytes)), .ethernet)
+            withKnownIssue("the security option is required to be at least 11 bytes") {
+                Sample.expectFields(decoded, ipVersion: 4)
+                #expect(decoder.weirds.asDictionary == [:])
+            }
+        }
+
+        /// Options the decoder's table does not know but tshark 4.0.17 rejects as too short:
+        /// traceroute (82, 12 bytes) and extended security (133, at least 3).
+        @Test("IPv4 options tshark rejects that the decoder lets through", arguments: [
+            OptionCase("traceroute of length 4", IPv4Option.raw(type: 82, data: [0, 0])),
+            OptionCase("extended security of length 2", IPv4Option.raw(type: 133)),
+        ])
+        func unknownShortOptions(input: OptionCase) {
+            var decoder = PacketDecoder()
+            let decoded = decoder.decode(LinkFraming.ethernet().frame(IPv4Builder(options: input.options).packet(Sample.tcp.bytes)), .ethernet)
+            withKnownIssue("option missing from IPv4Header.minimumOptionLength") {
+                #expect(decoded == nil)
+                #expect(decoder.weirds.asDictionary == [.ipv4OptionBadLength: 1])
+            }
+        }
+
+        /// With ipv6.tso_support off (the default), Wireshark takes a payload length of 0 literally
+        /// unless a Jumbo Payload option gives the length: no TCP bytes, no segment.
+        @Test("IPv6 payload length 0 without a Jumbo Payload option", arguments: [[IPv6Extension](), [.hopByHop()]])
+        func ipv6ZeroPayloadLength(extensions: [IPv6Extension]) {
+            var decoder = PacketDecoder()
+            let frame = LinkFraming.ethernet().frame(IPv6Builder(extensionHeaders: extensions, payloadLength: 0).packet(Sample.tcp.bytes))
+            let decoded = decoder.decode(frame, .ethernet)
+            withKnownIssue("payload length 0 is read as 'to the end of the frame' without a jumbo option") {
+                #expect(decoded == nil)
+            }
+        }
+
+        /// Wireshark does not hand on past a Mobility (135) or HIP (139) header: they are upper-layer
+        /// protocols to it, so a TCP header after one is not dissected.
+        @Test("IPv6 Mobility and HIP headers end the chain", arguments: [UInt8(135), 139])
+        func mobilityAndHIP(protocolNumber: UInt8) {
+            var ip = IPv6Builder(nextHeader: protocolNumber).packet([6, 0, 0, 0, 0, 0, 0, 0] + Sample.tcp.bytes)
+            ip[5] = UInt8(8 + Sample.tcp.bytes.count)
+            var decoder = PacketDecoder()
+            let decoded = decoder.decode(ip, .raw)
+            withKnownIssue("protocols 135 and 139 are walked as extension headers") {
+                #expect(decoded == nil)
+            }
+        }
+
+        // MARK: Fragments
+
+        /// The fragmentable part of an IPv6 datagram may begin with extension headers (destination
+        /// options for the final destination, RFC 8200 4.5). tshark reassembles, dissects them and
+        /// then TCP; the decoder looks for TCP right at the start of the reassembled bytes.
+        @Test("IPv6 reassembled payload that begins with destination options")
+        func ipv6FragmentableExtensionHeaders() {
+            let datagram = Fragments.datagram
+            let fragmentable = IPv6Extension.destinationOptions().bytes(nextHeader: 6) + datagram
+            var ip = IPv6Builder()
+            ip.nextHeader = 60  // the fragment header names the destination options
+            var decoder = PacketDecoder()
+            let first = decoder.decode(LinkFraming.ethernet().frame(ip.fragment(of: fragmentable, 0..<48, identification: 3)), .ethernet)
+            let second = decoder.decode(LinkFraming.ethernet().frame(ip.fragment(of: fragmentable, 48..<fragmentable.count, identification: 3)), .ethernet)
+            #expect(first == nil)
+            #expect(decoder.reassembler.pendingCount == 0)
+            withKnownIssue("extension headers after the fragment header are not walked after reassembly") {
+                Fragments.expectWholeDatagram(second)
+            }
+        }
+
+        /// Unlike IPv4, Wireshark's IPv6 shows a fragment it could not reassemble as data, even the
+        /// first one: a first fragment cut by the snaplen is not TCP.
+        @Test("an IPv6 first fragment not captured whole is not TCP")
+        func ipv6FirstFragmentCut() {
+            let head = Fragments.v6(0..<48)
+            var decoder = PacketDecoder()
+            let decoded = decoder.decode(Array(head.prefix(14 + 48 + 30)), .ethernet, wireLength: head.count)
+            withKnownIssue("IPv6 first fragments cut by the snaplen are decoded as TCP") {
+                #expect(decoded == nil)
+            }
+        }
+
+        /// Wireshark reassembles a fragment only when its payload, as the total length gives it, was
+        /// captured (tvb_bytes_exist(ip_len - hlen)). A total length 1 byte past the frame fails that
+        /// test: the first fragment is dissected as TCP there and then. The decoder first bounds the
+        /// length by the frame, finds it "whole" and holds it for reassembly.
+        @Test("an IPv4 first fragment whose total length runs past the frame")
+        func ipv4FragmentLongerThanFrame() {
+            let piece = Array(Fragments.datagram[0..<40])
+            let frame = LinkFraming.ethernet().frame(IPv4Builder(moreFragments: true, totalLength: UInt16(20 + 40 + 1)).packet(piece))
+            var decoder = PacketDecoder()
+            let decoded = decoder.decode(frame, .ethernet)
+            withKnownIssue("the fragment is held for reassembly instead of being decoded") {
+                #expect(decoded?.segment.sequence == 0xC0FF_EE00)
+                #expect(decoder.reassembler.pendingCount == 0)
+            }
+        }
+
+        /// When two last fragments disagree on the datagram's length, Wireshark keeps the first one's
+        /// (the second is flagged as "multiple tails"); the decoder takes the latest, so it completes a
+        /// 48-byte datagram on the second tail where tshark waits for the real middle.
+        @Test("conflicting last fragments: the first one sets the length")
+        func conflictingLastFragments() {
+            let datagram = Fragments.datagram
+            let secondTail = LinkFraming.ethernet().frame(Fragments.ipv4.fragment(Array(datagram[40..<48]), offset: 40, more: false))
+            let frames = [Fragments.v4(0..<40), Fragments.v4(64..<84), secondTail, Fragments.v4(48..<64)]
+            var decoder = PacketDecoder()
+            let result = Fragments.run(frames, &decoder)
+            withKnownIssue("a later last fragment overrides the datagram length") {
+                #expect(result.segmentsAt == [3])
+                Fragments.expectWholeDatagram(result.last)
+            }
+        }
+
+        // MARK: TCP
+
+        /// Cut by the snaplen in the middle of an option, the options are well formed but not all
+        /// captured; tshark 4.0.17 reads what is there and reports no bad option length.
+        @Test("a snaplen cut inside an option is not a malformed option")
+        func cutInsideAnOption() throws {
+            let tcp = TCPBuilder(flags: TCPBuilder.syn, options: TCPOption.windowScale(7) + TCPOption.nop + TCPOption.mss(1460))
+            let frame = LinkFraming.ethernet().frame(Sample.packet(ipVersion: 4, tcp))
+            var decoder = PacketDecoder()
+            let decoded = try decoder.requireSegment(Array(frame.prefix(14 + 20 + 26)), .ethernet, wireLength: frame.count)  // MSS half there
+            #expect(decoded.segment.headerTruncated)
+            #expect(decoded.segment.options.windowScale == 7)
+            #expect(decoded.segment.options.mss == nil)
+            withKnownIssue("truncation is reported as a bad option length") {
+                #expect(!decoded.segment.options.malformed)
+                #expect(decoder.weirds.asDictionary == [:])
+            }
+        }
+    }
+}
