@@ -521,15 +521,19 @@ import Testing
     }
 
     /// ICMP errors quote the IP header and the start of the TCP header of the packet they are about;
-    /// tshark does not count that quoted TCP as a segment of its own.
-    @Test("ICMP quoting a TCP header is not a segment", arguments: [4, 6])
+    /// tshark does not count that quoted TCP as a TCP frame, but it does give it a stream (so the
+    /// decoder hands it on, marked as quoted).
+    @Test("ICMP quoting a TCP header is not a TCP frame", arguments: [4, 6])
     func icmpQuote(version: Int) {
         let quoted = Sample.packet(ipVersion: version, tcp: TCPBuilder(flags: TCPBuilder.rst).bytes)
         let icmp: [UInt8] = version == 4 ? [3, 3, 0, 0, 0, 0, 0, 0] : [1, 4, 0, 0, 0, 0, 0, 0]  // port unreachable
         let ip = version == 4 ? IPv4Builder(protocolNumber: 1).packet(icmp + quoted)
                               : IPv6Builder(nextHeader: 58).packet(icmp + quoted)
         var decoder = PacketDecoder()
-        #expect(decoder.decode(LinkFraming.ethernet().frame(ip), .ethernet) == nil)
+        let decoded = decoder.decode(LinkFraming.ethernet().frame(ip), .ethernet)
+        #expect(decoded?.segment.context == .quotedInICMPError)
+        #expect(decoded?.segment.isTCPFrame == false)
+        #expect(decoded?.segment.isReset == true)
         #expect(decoder.weirds.asDictionary == [:])
     }
 

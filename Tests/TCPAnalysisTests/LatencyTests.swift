@@ -10,12 +10,13 @@ import Testing
 @Suite struct LatencyTests {
     static let fixture = Corpus.repositoryRoot.appendingPathComponent("Tests/TCPAnalysisTests/Fixtures/rtt-truth.tsv.gz").path
 
-    /// tshark's seconds with nine decimals, as nanoseconds.
+    /// tshark's seconds and nanoseconds ("0.000453000"); an unnormalized time (from an invalid
+    /// capture timestamp) prints its nanoseconds with ten digits, which still add up the same way.
     static func nanoseconds(_ text: Substring) -> Int64? {
         let negative = text.hasPrefix("-")
         let digits = negative ? text.dropFirst() : text
         let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let seconds = Int64(parts[0]), parts[1].count == 9, let fraction = Int64(parts[1]) else { return nil }
+        guard parts.count == 2, let seconds = Int64(parts[0]), parts[1].count >= 9, let fraction = Int64(parts[1]) else { return nil }
         let value = seconds * 1_000_000_000 + fraction
         return negative ? -value : value
     }
@@ -34,8 +35,8 @@ import Testing
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)
             let file = String(f[0])
             var entry = truth[file] ?? ([:], [:])
-            if f[1] == "ack", let frame = Int(f[2]), let acked = Int(f[3]), let rtt = nanoseconds(f[4]) {
-                entry.acks[frame] = (acked, rtt)
+            if f[1] == "ack", let frame = Int(f[2]), let acked = Int(f[3]) {
+                entry.acks[frame] = (acked, f[4].isEmpty ? 0 : nanoseconds(f[4]) ?? -1)  // tshark omits an RTT of 0
             } else if f[1] == "irtt", let stream = Int(f[2]), let rtt = nanoseconds(f[3]) {
                 entry.initialRTT[stream] = rtt
             }
@@ -54,9 +55,15 @@ import Testing
             var reader = try CaptureFile.open(entry.path)
             var decoder = PacketDecoder()
             var tracker = TCPTracker()
+            // tshark's stream numbers to ours, through the frames (they differ only where the
+            // SOCKS dissector used some up).
+            var truthStream: [Int: Int] = [:]
+            for row in try Corpus.truth(entry) { truthStream[row.frame] = row.stream }
+            var streamMap: [Int: Int] = [:]
             while let record = try reader.next() {
                 guard let segment = decoder.decode(record) else { continue }
                 let analysis = tracker.process(segment)
+                if segment.isTCPFrame, let theirs = truthStream[record.frame] { streamMap[theirs] = analysis.stream }
                 guard segment.isTCPFrame, analysis.printable else { continue }
                 let theirs = expected.acks[record.frame]
                 if analysis.ackedFrame != 0 || theirs != nil {
@@ -71,8 +78,9 @@ import Testing
                     }
                 }
             }
+            let ourStreams = Dictionary(uniqueKeysWithValues: streamMap.map { ($0.value, $0.key) })
             for connection in tracker.connections where connection.hasTCPFrames {
-                guard let theirs = expected.initialRTT[connection.stream] else { continue }
+                guard let tsharkStream = ourStreams[connection.stream], let theirs = expected.initialRTT[tsharkStream] else { continue }
                 irttCompared += 1
                 if connection.initialRTT != theirs, differences.count < 20 {
                     differences.append("\(entry.id) stream \(connection.stream): iRTT \(connection.initialRTT) ns, tshark \(theirs)")

@@ -85,9 +85,12 @@ public struct PcapReader<Source: ByteSource>: PacketReader {
         }
         source.consume(16 + capturedLength)
         frame += 1
+        // As Wireshark (wiretap/libpcap.c): the fraction becomes nanoseconds in 32 bits and is kept
+        // as a signed int, so an invalid fraction (a million microseconds or more) wraps the same way.
+        let nanoseconds = Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: fraction &* fractionToNanoseconds)))
         return CaptureRecord(
             frame: frame,
-            timestamp: seconds &* 1_000_000_000 &+ fraction &* fractionToNanoseconds,
+            timestamp: seconds &* 1_000_000_000 &+ nanoseconds,
             wireLength: wireLength,
             linkType: header.linkType,
             bytes: record.slice(16, capturedLength))

@@ -22,15 +22,30 @@ struct IPv6Header {
     var sourceHigh: UInt64, sourceLow: UInt64
     var destinationHigh: UInt64, destinationLow: UInt64
 
+    /// The Jumbo Payload option (type 0xC2) of the hop-by-hop header right after the fixed header.
+    static func jumboPayloadLength(_ bytes: ByteView) -> Int? {
+        guard bytes.has(2, at: 40) else { return nil }
+        let end = 40 + (Int(bytes.u8(41)) + 1) * 8
+        var offset = 42
+        while offset < end, bytes.has(1, at: offset) {
+            let type = bytes.u8(offset)
+            if type == 0 { offset += 1; continue }  // Pad1
+            guard bytes.has(2, at: offset) else { return nil }
+            let length = Int(bytes.u8(offset + 1))
+            if type == 0xC2 && length == 4 && bytes.has(6, at: offset) { return Int(bytes.u32be(offset + 2)) }
+            offset += 2 + length
+        }
+        return nil
+    }
+
     static func parse(_ bytes: ByteView, wireLength: Int) -> Result<IPv6Header, DecodeWeird> {
         guard bytes.has(40) else { return .failure(.truncatedIPv6Header) }
         guard bytes.u8(0) >> 4 == 6 else { return .failure(.badIPVersion) }
         var payloadLength = Int(bytes.u16be(4))
-        if payloadLength == 0 && bytes.u8(6) == 0 {
-            // A jumbogram (RFC 2675) announces its length in a hop-by-hop option: take the frame's.
-            // Wireshark's IPv6 TSO support is off by default, so a zero length otherwise means nothing
-            // follows.
-            payloadLength = wireLength - 40
+        if payloadLength == 0 && bytes.u8(6) == 0, let jumbo = jumboPayloadLength(bytes) {
+            // A jumbogram (RFC 2675) announces its length in a hop-by-hop option. Wireshark's IPv6
+            // TSO support is off by default, so a zero length otherwise means nothing follows.
+            payloadLength = jumbo
         }
         payloadLength = min(payloadLength, wireLength - 40)
         var header = IPv6Header(

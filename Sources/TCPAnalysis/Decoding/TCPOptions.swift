@@ -21,6 +21,11 @@ enum TCPOptionParser {
             case (8, 10):
                 options.timestampValue = bytes.u32be(offset + 2)
                 options.timestampEcho = bytes.u32be(offset + 6)
+            case (5, 2):
+                // A SACK option without blocks: Wireshark's dissector throws ("Malformed Packet"),
+                // so it prints no analysis for the frame.
+                options.malformed = true
+                options.stopsWireshark = true
             case (5, _) where (length - 2) % 8 == 0:
                 let blocks = (length - 2) / 8
                 options.sackBlockCount = UInt8(min(blocks, 255))

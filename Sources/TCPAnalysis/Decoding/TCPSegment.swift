@@ -31,6 +31,8 @@ public struct TCPOptions: Sendable, Equatable {
     public var sackBlocks: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
     /// An option's length did not fit (Suricata's TCP_OPT_INVALID_LEN).
     public var malformed = false
+    /// An option Wireshark's dissector gives up on (an exception): the frame shows no analysis.
+    public var stopsWireshark = false
 
     @inlinable public init() {}
 
@@ -56,7 +58,7 @@ public struct TCPOptions: Sendable, Equatable {
     public static func == (a: TCPOptions, b: TCPOptions) -> Bool {
         a.mss == b.mss && a.windowScale == b.windowScale && a.sackPermitted == b.sackPermitted
             && a.timestampValue == b.timestampValue && a.timestampEcho == b.timestampEcho
-            && a.sackBlockCount == b.sackBlockCount && a.malformed == b.malformed
+            && a.sackBlockCount == b.sackBlockCount && a.malformed == b.malformed && a.stopsWireshark == b.stopsWireshark
             && (0..<4).allSatisfy { a.sackBlock($0)?.left == b.sackBlock($0)?.left && a.sackBlock($0)?.right == b.sackBlock($0)?.right }
     }
 }

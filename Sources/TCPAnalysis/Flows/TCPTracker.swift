@@ -118,6 +118,7 @@ public struct TCPTracker {
             }
             // The analysis is printed only when the whole header was captured.
             result.printable = segment.capturedTCPLength >= headerLength && segment.context != .quotedInICMPError
+                && !segment.options.stopsWireshark
             if flags.contains(.syn) && result.printable {
                 // verify_tcp_window_scaling: a SYN without the option turns scaling off both ways;
                 // a SYN-ACK's option is ignored when the SYN had none.

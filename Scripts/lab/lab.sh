@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The reset lab: real HAProxy between a client and a backend, each in a network namespace of its
+# own, with a router namespace between client and proxy (for injected resets and losses). Captures
+# both legs with tcpdump on the proxy host and keeps HAProxy's log (the truth).
+#
+#   Scripts/lab/lab.sh SCENARIO OUTDIR     run one scenario (root); leaves OUTDIR/capture.pcap,
+#                                          OUTDIR/haproxy.log, OUTDIR/scenario
+#   Scripts/lab/lab.sh list                the scenarios
+#
+#   client 10.77.1.2 --- 10.77.1.1 router 10.77.2.1 --- 10.77.2.2:8080 proxy 10.77.3.1 --- 10.77.3.2:9000 backend
+#
+# Everything it creates (namespaces, processes, iptables rules live inside the namespaces) is
+# removed on exit, also when interrupted.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+scenarios="backend_abort backend_refuses client_abort server_timeout client_timeout reject healthcheck keepalive_race injected lossy concurrent"
+[ "${1:-}" = list ] && { echo "$scenarios"; exit 0; }
+scenario=${1:?scenario}; out=${2:?output directory}
+[[ " $scenarios " == *" $scenario "* ]] || { echo "unknown scenario $scenario (one of: $scenarios)" >&2; exit 64; }
+mkdir -p "$out"; out=$(cd "$out" && pwd)
+ns=(rsl-c rsl-r rsl-p rsl-b)
+pids=()
+
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  sleep 0.2
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  for n in "${ns[@]}"; do
+    ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+    ip netns del "$n" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+cleanup  # leftovers of an interrupted run
+
+for n in "${ns[@]}"; do ip netns add "$n"; ip -n "$n" link set lo up; done
+link() {  # link NS1 IF1 ADDR1 NS2 IF2 ADDR2
+  ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
+  ip -n "$1" addr add "$3/24" dev "$2"; ip -n "$4" addr add "$6/24" dev "$5"
+  ip -n "$1" link set "$2" up; ip -n "$4" link set "$5" up
+  # Wire-sized packets in the capture: no segmentation or receive offloads.
+  for end in "$1 $2" "$4 $5"; do set -- $end; ip netns exec "$1" ethtool -K "$2" tso off gso off gro off tx off rx off >/dev/null 2>&1 || true; done
+}
+link rsl-c c0 10.77.1.2 rsl-r r0 10.77.1.1
+link rsl-r r1 10.77.2.1 rsl-p p0 10.77.2.2
+link rsl-p p1 10.77.3.1 rsl-b b0 10.77.3.2
+ip -n rsl-c route add default via 10.77.1.1
+ip -n rsl-p route add 10.77.1.0/24 via 10.77.2.1
+ip netns exec rsl-r sysctl -qw net.ipv4.ip_forward=1
+
+backend_mode=normal; client_args=(normal 10.77.2.2 8080 3); extra_frontend=""; extra_defaults=""; server_opts=""
+timeouts="timeout connect 1s
+  timeout client 5s
+  timeout server 5s
+  timeout http-request 5s
+  timeout http-keep-alive 5s"
+case $scenario in
+  backend_abort)   backend_mode=abort ;;
+  backend_refuses) backend_mode=none; server_opts="" ;;
+  client_abort)    backend_mode=slow; client_args=(abort 10.77.2.2 8080 2) ;;
+  server_timeout)  backend_mode=silent; timeouts=${timeouts/timeout server 5s/timeout server 1s} ;;
+  client_timeout)  client_args=(idle 10.77.2.2 8080); extra_defaults="option nolinger"
+                   timeouts=${timeouts/timeout http-request 5s/timeout http-request 1s} ;;
+  reject)          extra_frontend="tcp-request connection reject if { src 10.77.1.2 }"; client_args=(normal 10.77.2.2 8080 2) ;;
+  healthcheck)     extra_defaults="option httpchk GET /health"; server_opts="check inter 150ms" ;;
+  keepalive_race)  client_args=(keepalive 10.77.2.2 8080); timeouts=${timeouts/timeout http-keep-alive 5s/timeout http-keep-alive 500ms} ;;
+  injected)        client_args=(marker 10.77.2.2 8080)
+                   ip netns exec rsl-r iptables -A FORWARD -s 10.77.2.2 -d 10.77.1.2 -p tcp \
+                     -m string --string "/blocked" --algo bm -j REJECT --reject-with tcp-reset ;;
+  lossy)           client_args=(upload 10.77.2.2 8080); extra_defaults="option nolinger"
+                   timeouts=${timeouts/timeout client 5s/timeout client 150ms}
+                   timeouts=${timeouts/timeout http-request 5s/timeout http-request 150ms}
+                   # Every other segment from the client is lost on the way: the upload stalls.
+                   ip netns exec rsl-r iptables -A FORWARD -s 10.77.1.2 -p tcp --dport 8080 --tcp-flags SYN NONE \
+                     -m statistic --mode nth --every 2 --packet 1 -j DROP ;;
+  concurrent)      client_args=(mixed 10.77.2.2 8080 200 20); backend_mode=slowish ;;
+esac
+[ "$backend_mode" = slowish ] && backend_mode=normal
+
+cat > "$out/haproxy.cfg" <<CFG
+global
+  log stdout format raw local0
+  maxconn 2000
+defaults
+  mode http
+  log global
+  log-format "LAB ci=%ci:%cp fi=%fi:%fp bi=%bi:%bp si=%si:%sp ts=%ts st=%ST"
+  option http-server-close
+  $extra_defaults
+  $timeouts
+frontend fe
+  bind 10.77.2.2:8080
+  $extra_frontend
+  default_backend be
+backend be
+  server s1 10.77.3.2:9000 $server_opts
+CFG
+echo "$scenario" > "$out/scenario"
+
+if [ "$backend_mode" != none ]; then
+  ip netns exec rsl-b python3 "$here/backend.py" "$backend_mode" 9000 >"$out/backend.log" 2>&1 & pids+=($!)
+  for _ in $(seq 50); do grep -q "ready" "$out/backend.log" 2>/dev/null && break; sleep 0.1; done
+fi
+ip netns exec rsl-p tcpdump -i any -n -s 0 -U -w "$out/capture.pcap" tcp 2>"$out/tcpdump.log" & pids+=($!)
+ip netns exec rsl-p haproxy -db -f "$out/haproxy.cfg" >"$out/haproxy.log" 2>&1 & pids+=($!)
+for _ in $(seq 50); do grep -q "listening on" "$out/tcpdump.log" 2>/dev/null && break; sleep 0.1; done
+sleep 0.5
+[ "$scenario" = healthcheck ] && sleep 1
+timeout 60 ip netns exec rsl-c python3 "$here/client.py" "${client_args[@]}" >"$out/client.log" 2>&1 || true
+sleep 1.5
