@@ -21,14 +21,16 @@ let package = Package(
         .target(name: "PacketCapture", dependencies: ["PacketCore", "CPcap", "CZlib"]),
         // Pure Swift: decode -> flows -> Wireshark-exact analysis. No libpcap, no Foundation.
         .target(name: "TCPAnalysis", dependencies: ["PacketCore"]),
+        // Pure Swift: who reset each connection, on which leg of a proxy, and why.
+        .target(name: "ResetAttribution", dependencies: ["TCPAnalysis"]),
         // Output: summaries, JSON Lines, text.
-        .target(name: "Reporting", dependencies: ["PacketCore", "TCPAnalysis"]),
+        .target(name: "Reporting", dependencies: ["PacketCore", "TCPAnalysis", "ResetAttribution"]),
         // The pipeline from a capture source to reports: what the command (and the tests) drive.
-        .target(name: "RstscopeKit", dependencies: ["PacketCore", "PacketCapture", "TCPAnalysis", "Reporting"]),
+        .target(name: "RstscopeKit", dependencies: ["PacketCore", "PacketCapture", "TCPAnalysis", "ResetAttribution", "Reporting"]),
         .executableTarget(
             name: "rstscope",
             dependencies: [
-                "PacketCore", "PacketCapture", "TCPAnalysis", "Reporting", "RstscopeKit",
+                "PacketCore", "PacketCapture", "TCPAnalysis", "ResetAttribution", "Reporting", "RstscopeKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +40,7 @@ let package = Package(
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCore", "PacketCapture", "TestSupport"]),
         .testTarget(name: "TCPAnalysisTests", dependencies: ["PacketCore", "PacketCapture", "TCPAnalysis", "Reporting", "RstscopeKit", "TestSupport"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "ResetAttributionTests", dependencies: ["TCPAnalysis", "ResetAttribution", "TestSupport"]),
         .testTarget(name: "rstscopeTests", dependencies: ["PacketCore", "PacketCapture", "RstscopeKit", "TestSupport"]),
     ]
 )

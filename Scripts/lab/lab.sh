@@ -62,7 +62,10 @@ case $scenario in
   server_timeout)  backend_mode=silent; timeouts=${timeouts/timeout server 5s/timeout server 1s} ;;
   client_timeout)  client_args=(idle 10.77.2.2 8080); extra_defaults="option nolinger"
                    timeouts=${timeouts/timeout http-request 5s/timeout http-request 1s} ;;
-  reject)          extra_frontend="tcp-request connection reject if { src 10.77.1.2 }"; client_args=(normal 10.77.2.2 8080 2) ;;
+  reject)          # The warm-up's two connections pass; later ones are rejected right after the accept.
+                   extra_frontend="stick-table type ip size 1k store conn_cnt
+  tcp-request connection track-sc0 src
+  tcp-request connection reject if { sc0_conn_cnt gt 2 }"; client_args=(normal 10.77.2.2 8080 2) ;;
   healthcheck)     extra_defaults="option httpchk GET /health"; server_opts="check inter 150ms" ;;
   keepalive_race)  client_args=(keepalive 10.77.2.2 8080); timeouts=${timeouts/timeout http-keep-alive 5s/timeout http-keep-alive 500ms} ;;
   injected)        client_args=(marker 10.77.2.2 8080)
@@ -107,5 +110,10 @@ ip netns exec rsl-p haproxy -db -f "$out/haproxy.cfg" >"$out/haproxy.log" 2>&1 &
 for _ in $(seq 50); do grep -q "listening on" "$out/tcpdump.log" 2>/dev/null && break; sleep 0.1; done
 sleep 0.5
 [ "$scenario" = healthcheck ] && sleep 1
+# A warm-up of two normal requests: the proxy's usual behaviour, so it can be recognized in the traffic.
+if [ "$scenario" != healthcheck ] && [ "$scenario" != concurrent ]; then
+  timeout 30 ip netns exec rsl-c python3 "$here/client.py" normal 10.77.2.2 8080 2 >"$out/warmup.log" 2>&1 || true
+  sleep 0.2
+fi
 timeout 60 ip netns exec rsl-c python3 "$here/client.py" "${client_args[@]}" >"$out/client.log" 2>&1 || true
 sleep 1.5

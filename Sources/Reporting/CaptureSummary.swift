@@ -22,6 +22,11 @@ public struct CaptureSummary: Sendable {
     public var connections = 0
     /// Analysis flags by name, in the truth's order, only those seen.
     public var eventCounts: [(String, Int)] = []
+    /// Resets that broke connections, by attribution and by cause; benign resets; proxied sessions.
+    public var resetsByAttribution: [(String, Int)] = []
+    public var resetsByCause: [(String, Int)] = []
+    public var benignResets = 0
+    public var sessions = 0
     /// Live capture: connections reported and forgotten after being idle.
     public var evictedConnections = 0
     /// Segments that were copies of the one before them (counted as the weird `duplicate_packet`).

@@ -23,6 +23,10 @@ public enum SummaryReport {
         json.field("connections", summary.connections)
         if summary.evictedConnections > 0 { json.field("evicted_connections", summary.evictedConnections) }
         json.field("events", counts: summary.eventCounts)
+        json.field("resets_by_attribution", counts: summary.resetsByAttribution)
+        json.field("resets_by_cause", counts: summary.resetsByCause)
+        json.field("benign_resets", summary.benignResets)
+        json.field("sessions", summary.sessions)
         json.field("weird", counts: summary.duplicatePackets > 0 ? [("duplicate_packet", summary.duplicatePackets)] : [])
         timestampField(&json, "first_ts", summary.firstTimestamp)
         timestampField(&json, "last_ts", summary.lastTimestamp)

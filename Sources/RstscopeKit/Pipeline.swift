@@ -1,6 +1,7 @@
 import PacketCapture
 import PacketCore
 import Reporting
+import ResetAttribution
 import TCPAnalysis
 
 /// What a run prints and how.
@@ -10,12 +11,16 @@ public struct PipelineOptions: Sendable {
     public var format: OutputFormat = .text
     /// Live capture: connections idle this long (nanoseconds) are reported and forgotten.
     public var idleTimeout: Int64?
+    /// Proxies named with `--proxy`; nil finds them in the traffic.
+    public var proxies: [ProxySpec]?
 
-    public init(filter: String? = nil, events: EventLevel = .problems, format: OutputFormat = .text, idleTimeout: Int64? = nil) {
+    public init(filter: String? = nil, events: EventLevel = .problems, format: OutputFormat = .text, idleTimeout: Int64? = nil,
+                proxies: [ProxySpec]? = nil) {
         self.filter = filter
         self.events = events
         self.format = format
         self.idleTimeout = idleTimeout
+        self.proxies = proxies
     }
 }
 
@@ -37,6 +42,9 @@ public struct Pipeline {
     private var connectionsReported = 0
     private var problems: [ConnectionView] = []
     private var lastSweep: Int64 = 0
+    /// The attribution, once `finish` ran.
+    public private(set) var attribution: AttributionReport?
+    public private(set) var connectionFacts: [ConnectionFacts] = []
 
     public init(options: PipelineOptions = PipelineOptions(), output: OutputBuffer? = nil) {
         self.options = options
@@ -104,6 +112,26 @@ public struct Pipeline {
                 })
             }
         }
+        // Resets are judged with the whole capture in view: roles, proxy legs, clusters.
+        connectionFacts = tracker.connections.indices.compactMap { index in
+            tracker.connections[index].hasTCPFrames
+                ? ConnectionFacts(index: index, connection: tracker.connections[index],
+                                  side0: tracker.direction(index, 0), side1: tracker.direction(index, 1))
+                : nil
+        }
+        let judged = ResetAnalyzer.analyze(connections: connectionFacts, resets: tracker.resets, proxies: options.proxies)
+        attribution = judged
+        if let output {
+            var position: [Int: Int] = [:]
+            for (i, facts) in connectionFacts.enumerated() { position[facts.index] = i }
+            for verdict in judged.verdicts.sorted(by: { $0.observation.frame < $1.observation.frame }) {
+                guard let p = position[verdict.observation.connection] else { continue }
+                output.append(ResetReport.resetLine(verdict, facts: connectionFacts[p]))
+            }
+            for (i, session) in judged.sessions.enumerated() {
+                output.append(ResetReport.sessionLine(session, index: i, connections: connectionFacts))
+            }
+        }
         // Connection lines stream out one by one; only problem connections are kept (text report).
         for (index, connection) in tracker.connections.enumerated() where connection.hasTCPFrames {
             report(index)
@@ -134,6 +162,13 @@ public struct Pipeline {
         result.evictedConnections = tracker.evictions
         result.eventCounts = zip(AnalysisFlags.names, eventCounts).filter { $0.1 > 0 }.map { ($0.0, $0.1) }
         result.duplicatePackets = duplicatePackets
+        if let attribution {
+            let counts = ResetReport.counts(attribution)
+            result.resetsByAttribution = counts.byAttribution
+            result.resetsByCause = counts.byCause
+            result.benignResets = counts.benign
+            result.sessions = attribution.sessions.count
+        }
         return result
     }
 }

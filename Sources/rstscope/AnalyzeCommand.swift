@@ -2,6 +2,7 @@ import ArgumentParser
 import PacketCapture
 import PacketCore
 import Reporting
+import ResetAttribution
 import RstscopeKit
 
 extension OutputFormat: ExpressibleByArgument {}
@@ -36,13 +37,23 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Which analysis events to print with --format jsonl: all (every flag tshark sets, and ACK RTT samples), problems, or none.", valueName: "level"))
     var events: EventLevel = .problems
 
+    @Option(name: .customLong("proxy"), help: ArgumentHelp("A proxy: its front address (and port), then the addresses it connects out from, e.g. 10.0.0.5:443,10.0.1.5. Repeat for several. Without it, proxies are found in the traffic.", valueName: "front[:port][,back-source...]"))
+    var proxyTexts: [String] = []
+
     @Option(help: ArgumentHelp("Which reader to use: native (ours) or libpcap (a cross-check; pcap files).", valueName: "reader"))
     var reader: ReaderKind = .native
 
     @Argument(help: ArgumentHelp("The capture file (when -r is not given), then an optional BPF filter expression.", valueName: "file | expression"))
     var words: [String] = []
 
+    var proxies: [ProxySpec]? {
+        proxyTexts.isEmpty ? nil : proxyTexts.compactMap(ProxySpec.init(parsing:))
+    }
+
     mutating func validate() throws {
+        for text in proxyTexts where ProxySpec(parsing: text) == nil {
+            throw ValidationError("--proxy \(text): expected FRONT_ADDR[:PORT][,BACK_SRC_ADDR...]")
+        }
         if file == nil {
             guard !words.isEmpty else { throw ValidationError("no capture file: give one with -r FILE or as the first argument") }
             file = words.removeFirst()
@@ -62,7 +73,7 @@ struct AnalyzeCommand: ParsableCommand {
             throw fail(error)
         }
         let output = OutputBuffer(fd: 1)
-        var pipeline = Pipeline(options: PipelineOptions(filter: filter, events: events, format: format), output: output)
+        var pipeline = Pipeline(options: PipelineOptions(filter: filter, events: events, format: format, proxies: proxies), output: output)
         let progress = ProgressLine(totalBytes: nil)
         let failure = analyzeCapture(&input, pipeline: &pipeline, progress: progress.map { meter in { meter.update(frames: $0) } })
         progress?.finish()
@@ -75,6 +86,10 @@ struct AnalyzeCommand: ParsableCommand {
         case .jsonl:
             output.append(SummaryReport.jsonLine(summary, linkTypeName: \.libpcapName))
         case .text:
+            if let attribution = pipeline.attribution {
+                output.append(ResetReport.verdict(attribution, connections: pipeline.connectionFacts))
+                output.append("\n")
+            }
             output.append(TextReport.connections(connections, total: summary.connections))
             output.append(TextReport.events(summary.eventCounts))
             output.append("\n")

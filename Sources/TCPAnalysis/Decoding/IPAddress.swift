@@ -62,3 +62,65 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
         isIPv6 ? "[\(self)]:\(port)" : "\(self):\(port)"
     }
 }
+
+extension IPAddress {
+    /// Parses dotted-quad IPv4 or RFC 4291 IPv6 text (with `::`, and an IPv4 tail).
+    public init?(parsing text: String) {
+        if !text.contains(":") {
+            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 4 else { return nil }
+            var value: UInt32 = 0
+            for part in parts {
+                guard let byte = UInt8(part) else { return nil }
+                value = value << 8 | UInt32(byte)
+            }
+            self.init(ipv4: value)
+            return
+        }
+        var text = Substring(text)
+        var tail: [UInt16] = []
+        if let lastColon = text.lastIndex(of: ":"), text[text.index(after: lastColon)...].contains("."),
+           let v4 = IPAddress(parsing: String(text[text.index(after: lastColon)...])) {
+            tail = [UInt16(v4.low >> 16), UInt16(v4.low & 0xFFFF)]
+            text = text[...lastColon]
+            if text.hasSuffix(":") && !text.hasSuffix("::") { text = text.dropLast() }
+        }
+        var halves: [String] = []
+        let chars = Array(text)
+        var start = 0, i = 0
+        while i < chars.count {
+            if i + 1 < chars.count && chars[i] == ":" && chars[i + 1] == ":" {
+                halves.append(String(chars[start..<i]))
+                i += 2
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        halves.append(String(chars[start..<chars.count]))
+        guard halves.count <= 2 else { return nil }
+        func groups(_ s: String) -> [UInt16]? {
+            if s.isEmpty { return [] }
+            var result: [UInt16] = []
+            for g in s.split(separator: ":", omittingEmptySubsequences: false) {
+                guard g.count <= 4, let v = UInt16(g, radix: 16) else { return nil }
+                result.append(v)
+            }
+            return result
+        }
+        guard let head = groups(halves[0]) else { return nil }
+        var all: [UInt16]
+        if halves.count == 2 {
+            guard let back = groups(halves[1]) else { return nil }
+            let missing = 8 - head.count - back.count - tail.count
+            guard missing >= 1 else { return nil }
+            all = head + [UInt16](repeating: 0, count: missing) + back + tail
+        } else {
+            all = head + tail
+        }
+        guard all.count == 8 else { return nil }
+        let high = all[0..<4].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
+        let low = all[4..<8].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
+        self.init(ipv6High: high, low: low)
+    }
+}

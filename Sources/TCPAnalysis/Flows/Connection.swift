@@ -55,6 +55,35 @@ public struct Connection: Sendable {
     public internal(set) var isLive = true
     /// False for a conversation only ICMP errors quoted (Wireshark numbers it, but it has no frame).
     public internal(set) var hasTCPFrames = false
+    /// Loss signals (retransmissions, lost segments, duplicate ACKs), the last one's time, and
+    /// whether a zero window was advertised.
+    public internal(set) var lossEvents = 0
+    public internal(set) var lastLossTime: Int64 = 0
+    public internal(set) var zeroWindowSeen = false
+    /// When the client acknowledged the SYN-ACK.
+    public internal(set) var establishedTime: Int64?
+    /// The previous segment: its side, and whether it was a pure SYN (and flagged reused_ports).
+    var lastSegmentSide: Int8 = -1
+    var lastSegmentPureSYN = false
+    var lastSYNReused = false
+    /// When each request began: client payload after server payload, or the first client payload
+    /// (the last four; `requestCount` counts them all). Lets a proxy's back legs be matched to the
+    /// request that caused them.
+    public internal(set) var requestStarts: (Int64, Int64, Int64, Int64) = (0, 0, 0, 0)
+    public internal(set) var requestCount = 0
+    public var recentRequestStarts: [Int64] {
+        let all = [requestStarts.0, requestStarts.1, requestStarts.2, requestStarts.3]
+        return Array(all.prefix(min(requestCount, 4)))
+    }
+    mutating func recordRequestStart(_ time: Int64) {
+        switch requestCount % 4 {
+        case 0: requestStarts.0 = time
+        case 1: requestStarts.1 = time
+        case 2: requestStarts.2 = time
+        default: requestStarts.3 = time
+        }
+        requestCount += 1
+    }
     /// Segments flagged as copies of the one before them (SPAN ports, -i any).
     public internal(set) var duplicates = 0
 

@@ -20,6 +20,8 @@ public struct TCPTracker {
     private var freeSlots: [Int] = []
     /// Connections evicted for being idle (live capture).
     public private(set) var evictions = 0
+    /// Every RST frame, with what was known when it arrived (for the attribution stage).
+    public private(set) var resets: [ResetObservation] = []
 
     public init() {}
 
@@ -66,6 +68,7 @@ public struct TCPTracker {
 
         var connection = connections[index]
         let previousTime = connection.lastTime
+        let senderNextSeqBefore = fwd.nextSeq
         if segment.context != .quotedInICMPError {
             if !connection.hasTCPFrames {
                 connection.firstFrame = frame
@@ -135,6 +138,12 @@ public struct TCPTracker {
         }
         if segment.context != .quotedInICMPError {
             result.isDuplicate = Self.isDuplicate(segment, of: fwd)
+            if segment.isReset {
+                resets.append(observeReset(segment, side: side, index: index, connection: connection, fwd: fwd, rev: rev,
+                                           senderNextSeq: senderNextSeqBefore, previousTime: previousTime,
+                                           duplicate: result.isDuplicate))
+            }
+            if segment.payloadLength > 0 && rev.finTime != 0 && !result.isDuplicate { fwd.payloadAfterPeerFIN = true }
             recordConnectionFacts(segment, side: side, flags: taFlags, previousTime: previousTime,
                                   duplicate: result.isDuplicate, connection: &connection, fwd: &fwd)
         }
@@ -357,7 +366,25 @@ public struct TCPTracker {
             return  // a copy is not evidence of anything
         }
         if ta.contains(.retransmission) { fwd.retransmissions += 1 }
+        if !ta.intersection([.retransmission, .lostSegment, .duplicateAck]).isEmpty {
+            connection.lossEvents += 1
+            connection.lastLossTime = now
+        }
+        if ta.contains(.zeroWindow) { connection.zeroWindowSeen = true }
+        if !segment.isReset {
+            if fwd.ttlBaseline == 0 { fwd.ttlBaseline = segment.ttl }
+            fwd.lastNonRSTIPID = segment.ipID
+        }
         let pureSYN = flags.intersection([.syn, .ack]) == .syn
+        defer {
+            connection.lastSegmentSide = Int8(side)
+            connection.lastSegmentPureSYN = pureSYN
+            connection.lastSYNReused = pureSYN && ta.contains(.reusedPorts)
+        }
+        if connection.establishedTime == nil, let synSide = connection.synSender, synSide == side, connection.synAckSender != nil,
+           flags.intersection([.syn, .ack]) == .ack {
+            connection.establishedTime = now
+        }
         if pureSYN {
             fwd.sawSYN = true
             if connection.synSender == nil { connection.synSender = side }
@@ -371,6 +398,7 @@ public struct TCPTracker {
             connection.idleBeforeEnd = now - previousTime
         }
         if flags.contains(.fin) {
+            if fwd.finTime == 0 { fwd.finTime = now }
             fwd.sawFIN = true
             if connection.firstFINSide == nil { connection.firstFINSide = Int8(side) }
         }
@@ -384,6 +412,10 @@ public struct TCPTracker {
         // Server response time: when payload changes direction, the time from the other side's last
         // payload byte to this first one is one exchange's response time (retransmissions excluded).
         if segment.payloadLength > 0 && !ta.contains(.retransmission) {
+            if fwd.firstPayloadTime == 0 { fwd.firstPayloadTime = now }
+            if Int(connection.lastPayloadSide) != side && (connection.synSender ?? Int(connection.firstSender)) == side {
+                connection.recordRequestStart(now)
+            }
             if connection.lastPayloadSide >= 0 && Int(connection.lastPayloadSide) != side && connection.synSender.map({ $0 != side }) ?? true {
                 let responseTime = now - connection.requestEndTime
                 connection.responses += 1
@@ -393,8 +425,43 @@ public struct TCPTracker {
             connection.lastPayloadSide = Int8(side)
             connection.requestEndTime = now
             fwd.lastPayloadTime = now
+            fwd.lastPayloadPushed = flags.contains(.psh)
         }
         ConnectionHistory.record(segment, flags: ta, side: side, connection: &connection, state: &fwd)
+    }
+
+    /// What the attribution stage needs to know about a RST, taken before the RST changes anything.
+    private func observeReset(_ segment: TCPSegment, side: Int, index: Int, connection: Connection,
+                              fwd: DirectionState, rev: DirectionState, senderNextSeq: UInt32, previousTime: Int64,
+                              duplicate: Bool) -> ResetObservation {
+        var text: String?
+        if !segment.payload.isEmpty {
+            let printable = segment.payload.prefix(96).toArray().filter { $0 >= 0x20 && $0 < 0x7F }
+            if printable.count >= 4 { text = String(decoding: printable, as: UTF8.self) }
+        }
+        return ResetObservation(
+            frame: segment.frame, timestamp: segment.timestamp, connection: index, stream: connection.stream,
+            senderSide: side, sequence: segment.sequence, acknowledgment: segment.acknowledgment,
+            hasAck: segment.flags.contains(.ack), window: segment.window, ttl: segment.ttl, ipID: segment.ipID,
+            isIPv6: segment.isIPv6, payloadText: text, isDuplicate: duplicate,
+            senderTTLBaseline: fwd.ttlBaseline == 0 ? nil : fwd.ttlBaseline,
+            senderLastIPID: fwd.lastNonRSTIPID == 0 ? nil : fwd.lastNonRSTIPID,
+            senderPackets: fwd.packets, senderNextSeq: senderNextSeq, receiverNextSeq: rev.nextSeq,
+            receiverAck: rev.packets > 0 ? rev.lastAck : nil, receiverWindow: rev.window, receiverWindowScale: rev.windowScale,
+            answersSYN: connection.lastSegmentPureSYN && Int(connection.lastSegmentSide) == 1 - side,
+            answersReusedSYN: connection.lastSYNReused && Int(connection.lastSegmentSide) == 1 - side,
+            synSender: connection.synSender, synAckSeen: connection.synAckSender != nil,
+            handshakeAckSeen: connection.establishedTime != nil,
+            payloadBytes: side == 0 ? (fwd.payloadBytes, rev.payloadBytes) : (rev.payloadBytes, fwd.payloadBytes),
+            finTime: side == 0 ? (fwd.finTime, rev.finTime) : (rev.finTime, fwd.finTime),
+            lastPayloadSide: connection.lastPayloadSide >= 0 ? Int(connection.lastPayloadSide) : nil,
+            lastPayloadTime: connection.requestEndTime,
+            lastPayloadPushed: connection.lastPayloadSide == Int8(side) ? fwd.lastPayloadPushed : rev.lastPayloadPushed,
+            receiverDataAfterSenderFIN: rev.payloadAfterPeerFIN,
+            idleBefore: connection.hasTCPFrames ? segment.timestamp - previousTime : 0,
+            peerSilence: rev.packets > 0 ? segment.timestamp - rev.lastTime : 0,
+            lossEvents: connection.lossEvents, lastLossTime: connection.lastLossTime,
+            zeroWindowSeen: connection.zeroWindowSeen, establishedTime: connection.establishedTime)
     }
 
     /// A copy of this side's previous segment (same IP ID, sequence, acknowledgment, length and

@@ -1,0 +1,128 @@
+import ResetAttribution
+import TCPAnalysis
+import Foundation
+
+/// JSON Lines for resets and proxied sessions, and the verdict paragraph that leads the text report.
+public enum ResetReport {
+    public static func resetLine(_ v: ResetVerdict, facts: ConnectionFacts) -> String {
+        let r = v.observation
+        var json = JSONLine(type: "reset")
+        json.field("frame", r.frame)
+        json.field("stream", r.stream)
+        json.field("ts", Timestamp.rfc3339(r.timestamp))
+        let sender = facts.connection.key.endpoint(r.senderSide), receiver = facts.connection.key.endpoint(1 - r.senderSide)
+        json.field("src", sender.address.endpoint(sender.port))
+        json.field("dst", receiver.address.endpoint(receiver.port))
+        json.field("sender_role", v.senderRole)
+        json.field("role_inferred", v.roleBasis.rawValue)
+        json.field("leg", v.leg.rawValue)
+        json.field("attribution", v.attribution.rawValue)
+        json.field("benign", v.benign)
+        json.field("phase", v.phase.rawValue)
+        json.field("cause", v.cause.rawValue)
+        json.field("evidence", strings: v.evidence)
+        json.field("confidence", raw: String(format2(v.confidence)))
+        if let session = v.session { json.field("session", session) }
+        if r.isDuplicate { json.field("duplicate_packet", true) }
+        json.field("ttl", Int(r.ttl))
+        json.field("wireshark_filter", "frame.number==\(r.frame)")
+        json.field("wireshark_connection_filter", ConnectionView(facts.connection, side0: facts.side0, side1: facts.side1).wiresharkFilter)
+        json.field("wireshark_stream_filter", "tcp.stream eq \(r.stream)")
+        return json.line
+    }
+
+    public static func sessionLine(_ s: SessionVerdict, index: Int, connections: [ConnectionFacts]) -> String {
+        var json = JSONLine(type: "session")
+        json.field("session", index)
+        json.field("front_stream", connections[s.front].connection.stream)
+        json.field("back_streams", numbers: s.backs.map { connections[$0].connection.stream })
+        json.field("client", s.client.address.endpoint(s.client.port))
+        json.field("proxy", s.proxy.address.endpoint(s.proxy.port))
+        if let backend = s.backend { json.field("backend", backend.address.endpoint(backend.port)) }
+        if let firstBack = s.backs.first {
+            let source = connections[firstBack].clientEndpoint
+            json.field("proxy_source", source.address.endpoint(source.port))
+        }
+        json.field("termination", s.termination)
+        json.field("attribution", s.attribution.rawValue)
+        json.field("cause", s.cause.rawValue)
+        json.field("resets", s.resets.count)
+        let streams = ([s.front] + s.backs).map { "tcp.stream eq \(connections[$0].connection.stream)" }
+        json.field("wireshark_stream_filter", streams.joined(separator: " || "))
+        return json.line
+    }
+
+    static func format2(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
+    }
+
+    /// Counts by attribution and by cause, over the resets that are not benign.
+    public static func counts(_ report: AttributionReport) -> (byAttribution: [(String, Int)], byCause: [(String, Int)], benign: Int) {
+        let live = report.verdicts.filter { !$0.benign && !$0.observation.isDuplicate }
+        let byAttribution = Attribution.allCases.map { a in (a.rawValue, live.filter { $0.attribution == a }.count) }.filter { $0.1 > 0 }
+        let byCause = ResetCause.allCases.map { c in (c.rawValue, live.filter { $0.cause == c }.count) }.filter { $0.1 > 0 }
+        let benign = report.verdicts.filter { $0.benign && !$0.observation.isDuplicate }.count
+        return (byAttribution, byCause, benign)
+    }
+
+    /// The paragraph a human reads first: how many resets, who caused them, why, the evidence,
+    /// and the filter for the worst cases.
+    public static func verdict(_ report: AttributionReport, connections: [ConnectionFacts]) -> String {
+        let (byAttribution, byCause, benign) = counts(report)
+        let live = report.verdicts.filter { !$0.benign && !$0.observation.isDuplicate }
+        var text = "Verdict: "
+        if live.isEmpty {
+            text += report.verdicts.isEmpty ? "no resets in this capture.\n"
+                : "\(benign) reset\(benign == 1 ? "" : "s"), all benign (connections closed after their work was done).\n"
+            return text + proxyLine(report)
+        }
+        let top = byAttribution.max { $0.1 < $1.1 }!
+        let topCause = byCause.max { $0.1 < $1.1 }!
+        text += "\(live.count) reset\(live.count == 1 ? "" : "s") that broke connections"
+        if benign > 0 { text += " (and \(benign) benign)" }
+        text += "; most caused by the \(top.0) side (\(top.1)), likely cause: \(describe(topCause.0)) (\(topCause.1)).\n"
+        text += "  By side: " + byAttribution.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+        text += ". By cause: " + byCause.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ".\n"
+        for cluster in report.timeoutClusters {
+            text += String(format: "  %d resets by the %@ after %.1f ± %.1f ms idle: looks like a %@ timeout.\n",
+                           cluster.count, cluster.attribution.rawValue, cluster.meanMilliseconds, cluster.spreadMilliseconds,
+                           timeoutName(cluster.meanMilliseconds))
+        }
+        text += proxyLine(report)
+        let worst = live.filter { $0.attribution == .network }.prefix(1) + live.filter { $0.attribution != .network }.prefix(3)
+        for v in worst {
+            text += "  frame \(v.observation.frame) (stream \(v.observation.stream)): \(v.attribution.rawValue), \(v.phase.rawValue), \(v.cause.rawValue)"
+            if let key = v.evidence.dropFirst().first { text += " — \(key)" }
+            text += "\n      wireshark: frame.number==\(v.observation.frame) || tcp.stream eq \(v.observation.stream)\n"
+        }
+        return text
+    }
+
+    static func proxyLine(_ report: AttributionReport) -> String {
+        guard !report.topology.proxies.isEmpty else { return "" }
+        let names = report.topology.proxies.map { p in
+            let front = p.frontPort.map { p.front.endpoint($0) } ?? "\(p.front)"
+            return p.backSources.isEmpty ? front : "\(front) (connects out from \(p.backSources.map(\.description).joined(separator: ", ")))"
+        }
+        let sessions = report.sessions.count, troubled = report.sessions.filter { $0.termination != "--" }.count
+        return "  Proxy \(names.joined(separator: "; ")) \(report.topology.detected ? "found in the traffic" : "as named")"
+            + ": \(sessions) sessions, \(troubled) ended abnormally.\n"
+    }
+
+    static func describe(_ cause: String) -> String {
+        switch cause {
+        case "network_loss": return "network instability (loss, retransmissions)"
+        case "overload": return "server overload (refused or unanswered connections, zero windows)"
+        case "timeout": return "a timeout"
+        case "app_abort": return "an application aborting its connections"
+        case "policy": return "proxy policy (rejects, limits)"
+        case "injected": return "resets injected by a middlebox"
+        default: return "unknown"
+        }
+    }
+
+    static func timeoutName(_ ms: Double) -> String {
+        ms >= 1000 ? String(format: "%g s", (ms / 100).rounded() / 10) : String(format: "%g ms", ms.rounded())
+    }
+}

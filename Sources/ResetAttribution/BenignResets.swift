@@ -1,0 +1,35 @@
+import TCPAnalysis
+
+/// Resets that end a connection whose work was done: they carry `benign: true` and stay out of the
+/// verdict. HAProxy closes finished backend connections with RST as a matter of course; `option
+/// nolinger` does the same after a complete exchange; TCP health checks close with RST; a RST
+/// after both FINs ends nothing.
+enum BenignResets {
+    static func reason(_ r: ResetObservation, facts: ConnectionFacts, leg: Leg, phase: ResetPhase) -> String? {
+        let senderIsClient = r.senderSide == facts.clientSide
+        if r.finTime.0 != 0 && r.finTime.1 != 0 && r.finTime.0 < r.timestamp && r.finTime.1 < r.timestamp {
+            return "benign: both sides had already closed with FIN"
+        }
+        let clientBytes = senderIsClient ? senderBytes(r) : receiverBytes(r)
+        let serverBytes = senderIsClient ? receiverBytes(r) : senderBytes(r)
+        // The exchange is complete: the server's data came last and the RST acknowledges all of it.
+        let serverDone = serverBytes > 0 && r.lastPayloadSide == 1 - facts.clientSide
+            && (!r.hasAck || !senderIsClient || Int32(bitPattern: r.acknowledgment &- r.receiverNextSeq) >= 0)
+        if senderIsClient && serverDone && (leg == .back || leg == .direct) {
+            return leg == .back ? "benign: the proxy closed a finished backend connection with RST instead of FIN (HAProxy does this routinely)"
+                                : "benign: the client closed with RST after a complete exchange (SO_LINGER 0 / nolinger)"
+        }
+        if !senderIsClient && serverDone && clientBytes > 0 && (leg == .front || leg == .direct)
+            && facts.side(r.senderSide).finTime != 0 && r.timestamp - facts.side(r.senderSide).finTime <= ResetPhases.sameClose {
+            return "benign: FIN then RST right after a complete exchange (HAProxy option nolinger)"
+        }
+        if senderIsClient && phase == .handshake && clientBytes == 0 && serverBytes == 0 && r.synAckSeen
+            && r.idleBefore < 100_000_000 {
+            return "benign: SYN, SYN-ACK, RST: a TCP health check or port probe"
+        }
+        return nil
+    }
+
+    static func senderBytes(_ r: ResetObservation) -> Int { r.senderSide == 0 ? r.payloadBytes.0 : r.payloadBytes.1 }
+    static func receiverBytes(_ r: ResetObservation) -> Int { r.senderSide == 0 ? r.payloadBytes.1 : r.payloadBytes.0 }
+}

@@ -1,0 +1,123 @@
+import TCPAnalysis
+
+/// Everything the attribution stage concluded.
+public struct AttributionReport: Sendable {
+    public var verdicts: [ResetVerdict]
+    public var sessions: [SessionVerdict]
+    public var topology: ProxyTopology
+    public var timeoutClusters: [TimeoutCluster]
+    /// Connection index -> its leg, for the reports.
+    public var legs: [Int: Leg]
+}
+
+/// Judges every reset: who sent it, in which phase, on which leg, who is responsible and why.
+public enum ResetAnalyzer {
+    public static func analyze(connections: [ConnectionFacts], resets: [ResetObservation],
+                               proxies: [ProxySpec]?) -> AttributionReport {
+        let topology = proxies.map { ProxyTopology(proxies: $0, detected: false) } ?? ProxyTopology.detect(connections)
+        var position: [Int: Int] = [:]
+        for (i, facts) in connections.enumerated() { position[facts.index] = i }
+        let legs = connections.map { topology.leg($0) }
+        let pairs = LegPairing.pair(connections, legs: legs)
+
+        // 1. Each reset on its own.
+        var verdicts: [ResetVerdict] = []
+        for r in resets {
+            guard let p = position[r.connection] else { continue }
+            verdicts.append(judge(r, facts: connections[p], leg: legs[p].leg, all: resets))
+        }
+        // 2. Timeouts: resets sent after the same idle time.
+        let clusters = TimeoutClustering.clusters(verdicts)
+        for i in verdicts.indices where verdicts[i].cause == .unknown || verdicts[i].cause == .timeout {
+            if let cluster = clusters.first(where: { TimeoutClustering.belongs(verdicts[i], to: $0) }) {
+                verdicts[i].cause = .timeout
+                verdicts[i].evidence.append(String(format: "one of %d resets after %.1f ± %.1f ms idle: looks like a timeout",
+                                                   cluster.count, cluster.meanMilliseconds, cluster.spreadMilliseconds))
+            }
+        }
+        // 3. Proxied sessions: chains across the legs.
+        var backsOfFront: [Int: [Int]] = [:]
+        for (back, front) in pairs { backsOfFront[front, default: []].append(back) }
+        var sessions: [SessionVerdict] = []
+        var verdictsOfConnection: [Int: [Int]] = [:]
+        for (i, v) in verdicts.enumerated() { verdictsOfConnection[position[v.observation.connection]!, default: []].append(i) }
+        for (front, leg) in legs.enumerated() where leg.leg == .front {
+            let backs = (backsOfFront[front] ?? []).sorted { connections[$0].openTime < connections[$1].openTime }
+            var session = SessionChains.verdict(front: front, backs: backs, connections: connections,
+                                                verdicts: &verdicts, verdictsOf: verdictsOfConnection)
+            session.resets.sort()
+            for v in session.resets { verdicts[v].session = sessions.count }
+            sessions.append(session)
+        }
+        var legByIndex: [Int: Leg] = [:]
+        for (i, facts) in connections.enumerated() { legByIndex[facts.index] = legs[i].leg }
+        return AttributionReport(verdicts: verdicts, sessions: sessions, topology: topology, timeoutClusters: clusters, legs: legByIndex)
+    }
+
+    /// One reset judged on its own connection.
+    static func judge(_ r: ResetObservation, facts: ConnectionFacts, leg: Leg, all: [ResetObservation]) -> ResetVerdict {
+        let senderIsClient = r.senderSide == facts.clientSide
+        var evidence = ResetEvidence.examine(r, facts: facts, all: all)
+        let phase = ResetPhases.phase(r, facts: facts)
+        var notes: [String] = []
+        let sender = facts.connection.key.endpoint(r.senderSide)
+        notes.append("RST from \(sender.address.endpoint(sender.port)), the \(senderIsClient ? "client" : "server") of this connection (\(facts.outcome.roleBasis.rawValue == "syn" ? "it sent the SYN" : "role inferred by \(facts.outcome.roleBasis.rawValue)"))")
+        if r.idleBefore >= 1_000_000 { notes.append(String(format: "the connection was idle %.1f ms before the reset", Double(r.idleBefore) / 1e6)) }
+        if r.peerSilence >= 100_000_000 && r.peerSilence > r.idleBefore + 1_000_000 {
+            notes.append(String(format: "the peer had been silent %.1f ms", Double(r.peerSilence) / 1e6))
+        }
+        if r.isDuplicate { notes.append("a duplicated copy of the previous packet: not evidence") }
+        let benign = BenignResets.reason(r, facts: facts, leg: leg, phase: phase)
+        if let benign { notes.append(benign) }
+
+        var attribution: Attribution
+        var cause: ResetCause
+        var confidence: Double
+        var isBenign = benign != nil
+        if evidence.forgery >= 0.6 && !r.isDuplicate {
+            isBenign = false
+            attribution = .network
+            cause = .injected
+            confidence = min(0.95, 0.5 + evidence.forgery / 2)
+        } else {
+            switch (leg, senderIsClient) {
+            case (.direct, true), (.front, true): attribution = .client
+            case (.direct, false), (.back, false): attribution = .backend
+            case (.front, false), (.back, true): attribution = .proxy
+            }
+            cause = localCause(r, facts: facts, phase: phase, senderIsClient: senderIsClient, leg: leg)
+            confidence = 0.7
+        }
+        if r.lossEvents > 0 && r.timestamp - r.lastLossTime <= 2_000_000_000 {
+            notes.append("\(r.lossEvents) loss signals (retransmissions, lost segments, duplicate ACKs) on this connection, the last \(String(format: "%.1f", Double(r.timestamp - r.lastLossTime) / 1e6)) ms before")
+        }
+        evidence.notes = notes + evidence.notes
+        return ResetVerdict(observation: r, senderRole: senderIsClient ? "client" : "server", roleBasis: facts.outcome.roleBasis,
+                            leg: leg, attribution: attribution, benign: isBenign, phase: phase, cause: cause,
+                            evidence: evidence.notes, confidence: confidence, session: nil)
+    }
+
+    static func localCause(_ r: ResetObservation, facts: ConnectionFacts, phase: ResetPhase, senderIsClient: Bool, leg: Leg) -> ResetCause {
+        if r.lossEvents > 0 && r.timestamp - r.lastLossTime <= 2_000_000_000 { return .networkLoss }
+        let silence = max(r.peerSilence, r.idleBefore)
+        switch phase {
+        case .refused:
+            return leg == .front ? .policy : .overload
+        case .portReuse:
+            return .unknown
+        case .handshake:
+            return !senderIsClient && silence < 50_000_000 ? .policy : (silence >= 100_000_000 ? .timeout : .unknown)
+        case .idle, .keepaliveRace:
+            return silence >= 100_000_000 ? .timeout : .unknown
+        case .request, .awaitingResponse, .response, .afterFIN:
+            if r.zeroWindowSeen { return .overload }
+            // The proxy or server gave up on a silent peer.
+            let proxyOrServer = !senderIsClient || leg == .back
+            if proxyOrServer && silence >= 500_000_000 { return .timeout }
+            if leg == .front && !senderIsClient && r.payloadBytes.0 + r.payloadBytes.1 == 0 {
+                return silence >= 100_000_000 ? .timeout : .policy
+            }
+            return .appAbort
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import TCPAnalysis
+
+/// Whether a RST really came from the endpoint whose address it carries (RFC 9293, RFC 5961;
+/// Weaver, Sommer and Paxson, "Detecting Forged TCP Reset Packets", NDSS 2009). A middlebox that
+/// injects resets gets the TTL, the IP ID or the sequence number wrong, and the "sender" keeps
+/// talking afterwards.
+struct ResetEvidence {
+    var notes: [String] = []
+    /// Points towards a forged reset (0: none).
+    var forgery = 0.0
+
+    static func examine(_ r: ResetObservation, facts: ConnectionFacts, all: [ResetObservation]) -> ResetEvidence {
+        var e = ResetEvidence()
+        let sender = facts.side(r.senderSide)
+        if let baseline = r.senderTTLBaseline, baseline != r.ttl {
+            e.notes.append("TTL \(r.ttl), but this sender's other packets arrived with TTL \(baseline)")
+            e.forgery += abs(Int(baseline) - Int(r.ttl)) >= 1 ? 0.6 : 0
+        }
+        if r.ttl == 1 {
+            e.notes.append("TTL 1: a reset meant to die at the first hop (HAProxy silent-drop)")
+        }
+        if !r.isIPv6, let last = r.senderLastIPID, r.ipID != 0 {
+            let distance = min(r.ipID &- last, last &- r.ipID)
+            if distance > 2000 {
+                e.notes.append("IP ID \(r.ipID) far from the sender's previous \(last)")
+                e.forgery += 0.3
+            }
+        }
+        if r.answersSYN {
+            if r.hasAck {
+                e.notes.append("answers the SYN (ack \(r.acknowledgment))")
+            }
+        } else if r.senderNextSeq != 0 || r.receiverAck != nil {
+            let expected = r.receiverAck ?? r.senderNextSeq
+            let window = r.receiverWindow == 0xFFFF_FFFF ? 65_535 : Int64(r.receiverWindow) << Int64(max(r.receiverWindowScale, 0))
+            let offset = Int64(Int32(bitPattern: r.sequence &- expected))
+            if offset == 0 {
+                e.notes.append("sequence number exactly the next expected one")
+            } else if offset > 0 && offset < max(window, 1) {
+                e.notes.append("sequence number \(offset) bytes into the receiver's window, not at its edge (RFC 5961: a challenge ACK should follow)")
+                e.forgery += 0.2
+            } else {
+                e.notes.append("sequence number outside the receiver's window (\(offset) bytes off)")
+                e.forgery += 0.3
+            }
+        }
+        if sender.lastPayloadTime > r.timestamp {
+            e.notes.append("the sender went on sending data after its own reset")
+            e.forgery += 0.6
+        }
+        let burst = all.filter { $0.connection == r.connection && $0.senderSide == r.senderSide && !$0.isDuplicate }
+        if burst.count >= 2 && Set(burst.map(\.sequence)).count >= 2,
+           burst.allSatisfy({ r.senderNextSeq == 0 || Int32(bitPattern: $0.sequence &- r.senderNextSeq) >= 0 }) {
+            e.notes.append("\(burst.count) resets with different sequence numbers in a row, beyond what the sender sent")
+            e.forgery += 0.5
+        }
+        if let text = r.payloadText {
+            e.notes.append("reset carries text: \"\(text)\"")
+        }
+        return e
+    }
+}

@@ -1,0 +1,42 @@
+import TCPAnalysis
+
+/// The verdict on one RST frame.
+public struct ResetVerdict: Sendable {
+    public var observation: ResetObservation
+    /// "client" or "server": the TCP role of the endpoint whose address the RST carries.
+    public var senderRole: String
+    public var roleBasis: RoleBasis
+    public var leg: Leg
+    public var attribution: Attribution
+    public var benign: Bool
+    public var phase: ResetPhase
+    public var cause: ResetCause
+    public var evidence: [String]
+    public var confidence: Double
+    /// Index of the proxied session it belongs to, if any.
+    public var session: Int?
+}
+
+/// One proxied session: a front leg and the back legs it caused, with the HAProxy-style
+/// termination code a proxy log would show for it.
+public struct SessionVerdict: Sendable {
+    public var front: Int
+    public var backs: [Int]
+    public var client: (address: IPAddress, port: UInt16)
+    public var proxy: (address: IPAddress, port: UInt16)
+    public var backend: (address: IPAddress, port: UInt16)?
+    /// Two characters of HAProxy's section 8.5: what ended the session, and in which state.
+    public var termination: String
+    public var attribution: Attribution
+    public var cause: ResetCause
+    /// Verdict indices of the resets in this session.
+    public var resets: [Int]
+}
+
+/// A group of resets sent after the same idle time: the mark of a configured timeout.
+public struct TimeoutCluster: Sendable {
+    public var attribution: Attribution
+    public var count: Int
+    public var meanMilliseconds: Double
+    public var spreadMilliseconds: Double
+}

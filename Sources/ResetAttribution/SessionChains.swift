@@ -1,0 +1,109 @@
+import TCPAnalysis
+
+/// Attributes a proxied session as a whole: the first event that broke it (a backend refusing or
+/// resetting the back leg, the client resetting the front leg, the proxy giving up on a silent
+/// peer, a forged reset) decides, and the proxy's own resets that followed take the same blame.
+/// The termination code follows HAProxy's section 8.5 so it can be held against its logs.
+enum SessionChains {
+    static func verdict(front: Int, backs: [Int], connections: [ConnectionFacts],
+                        verdicts: inout [ResetVerdict], verdictsOf: [Int: [Int]]) -> SessionVerdict {
+        let f = connections[front]
+        let all = ([front] + backs).flatMap { verdictsOf[$0] ?? [] }.filter { !verdicts[$0].observation.isDuplicate }
+        let live = all.filter { !verdicts[$0].benign }.sorted { verdicts[$0].observation.timestamp < verdicts[$1].observation.timestamp }
+        let backend = backs.last.map { connections[$0].serverEndpoint }
+        var session = SessionVerdict(front: front, backs: backs, client: f.clientEndpoint, proxy: f.serverEndpoint,
+                                     backend: backend, termination: "--", attribution: .unknown, cause: .unknown, resets: all)
+        let established = backs.filter { !connections[$0].wasRefused }
+        let refusedAll = !backs.isEmpty && established.isEmpty
+
+        // The trigger: the first reset that is not the proxy's own reaction.
+        func isOnBack(_ v: Int) -> Bool { backs.contains(position(of: verdicts[v], in: connections)) }
+        var trigger: Int?
+        for v in live {
+            let verdict = verdicts[v]
+            let back = isOnBack(v)
+            let fromProxy = back ? verdict.senderRole == "client" : verdict.senderRole == "server"
+            if verdict.attribution == .network || !fromProxy { trigger = v; break }
+        }
+        let proxyResets = live.filter { v in
+            let back = isOnBack(v)
+            return back ? verdicts[v].senderRole == "client" : verdicts[v].senderRole == "server"
+        }
+
+        if refusedAll {
+            session.termination = "SC"
+            session.attribution = .backend
+            session.cause = .overload
+        } else if let t = trigger {
+            let v = verdicts[t]
+            let back = isOnBack(t)
+            session.attribution = v.attribution
+            session.cause = v.cause
+            if v.attribution == .network {
+                // The proxy took the forged reset for its peer's.
+                session.termination = completedBefore(v.observation.timestamp, front: f, backs: established, connections: connections)
+                    ? "--" : (back ? "SD" : "CD")
+            } else if back {
+                let sentData = v.observation.senderSide == 0 ? v.observation.payloadBytes.0 > 0 : v.observation.payloadBytes.1 > 0
+                session.termination = v.phase == .refused ? "SC" : (sentData ? "SD" : "SH")
+            } else {
+                session.termination = completedBefore(v.observation.timestamp, front: f, backs: established, connections: connections)
+                    ? "--" : (established.isEmpty ? (f.client.firstPayloadTime == 0 ? "CR" : "CC") : "CD")
+            }
+        } else if let p = proxyResets.first {
+            let v = verdicts[p]
+            let back = isOnBack(p)
+            session.attribution = .proxy
+            if back {
+                let backendSent = v.observation.senderSide == 0 ? v.observation.payloadBytes.1 : v.observation.payloadBytes.0
+                session.termination = backendSent > 0 ? "sD" : "sH"
+                session.cause = .timeout
+            } else if established.isEmpty && f.client.firstPayloadTime == 0 {
+                let quick = max(v.observation.peerSilence, v.observation.idleBefore) < 50_000_000
+                session.termination = quick ? "PR" : "cR"
+                session.cause = quick ? .policy : .timeout
+            } else if v.phase == .keepaliveRace {
+                session.termination = "--"
+                session.cause = .timeout
+            } else {
+                session.termination = "cD"
+                let frontLoss = f.connection.lossEvents > 0 && v.observation.timestamp - f.connection.lastLossTime <= 2_000_000_000
+                session.cause = v.cause == .networkLoss || frontLoss ? .networkLoss : .timeout
+                if frontLoss {
+                    verdicts[p].evidence.append("\(f.connection.lossEvents) loss signals on the client leg before the proxy gave up")
+                }
+            }
+        } else {
+            session.attribution = .unknown
+            session.termination = "--"
+        }
+        // The proxy's resets in reaction take the session's attribution.
+        if session.attribution == .client || session.attribution == .backend || session.attribution == .network {
+            for v in proxyResets where verdicts[v].attribution == .proxy {
+                verdicts[v].attribution = session.attribution
+                verdicts[v].cause = session.cause
+                verdicts[v].confidence = 0.8
+                verdicts[v].evidence.append("the proxy reset this leg after the \(session.attribution.rawValue) broke the other one (session \(session.termination))")
+            }
+        } else if session.attribution == .proxy {
+            for v in proxyResets where verdicts[v].cause == .unknown || verdicts[v].cause == .appAbort {
+                verdicts[v].cause = session.cause
+            }
+        }
+        return session
+    }
+
+    static func position(of verdict: ResetVerdict, in connections: [ConnectionFacts]) -> Int {
+        connections.firstIndex { $0.index == verdict.observation.connection } ?? -1
+    }
+
+    /// The proxy had already delivered a complete response (the back leg was done and the client
+    /// had acknowledged every byte the proxy sent): HAProxy logs such a session as normal.
+    static func completedBefore(_ time: Int64, front: ConnectionFacts, backs: [Int], connections: [ConnectionFacts]) -> Bool {
+        guard !backs.isEmpty, front.server.payloadBytes > 0, front.server.lastPayloadTime < time else { return false }
+        return backs.allSatisfy { b in
+            let facts = connections[b]
+            return facts.server.payloadBytes > 0 && facts.server.lastPayloadTime <= front.server.lastPayloadTime
+        }
+    }
+}

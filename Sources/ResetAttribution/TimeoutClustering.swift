@@ -1,0 +1,56 @@
+import Foundation
+
+/// Finds resets sent after the same idle time ("214 connections reset by the proxy after 60.0 ±
+/// 0.1 s idle: looks like a 60 s timeout"). Idle times go into a bounded histogram of
+/// logarithmic bins (2% wide), never a list per connection; a bin with its neighbours holding at
+/// least two resets from the same attribution is a cluster.
+enum TimeoutClustering {
+    static let minimumIdle: Int64 = 100_000_000
+    static let binsPerDecade = 116.0  // 10^(1/116) ≈ 1.02
+
+    /// How long the reset's receiver had been silent: what a timeout measures.
+    static func silence(_ v: ResetVerdict) -> Int64 { max(v.observation.peerSilence, v.observation.idleBefore) }
+
+    static func bin(_ idle: Int64) -> Int { Int((log10(Double(idle)) * binsPerDecade).rounded(.down)) }
+
+    static func candidate(_ v: ResetVerdict) -> Bool {
+        !v.benign && !v.observation.isDuplicate && silence(v) >= minimumIdle
+            && v.attribution != .network && v.attribution != .client && (v.cause == .timeout || v.cause == .unknown)
+    }
+
+    static func clusters(_ verdicts: [ResetVerdict]) -> [TimeoutCluster] {
+        // (attribution, bin) -> count, sum, sum of squares: bounded by the number of bins in use.
+        var histogram: [String: (count: Int, sum: Double, squares: Double, attribution: Attribution, bin: Int)] = [:]
+        for v in verdicts where candidate(v) {
+            let ms = Double(silence(v)) / 1e6
+            let b = bin(silence(v))
+            let key = "\(v.attribution.rawValue)|\(b)"
+            var entry = histogram[key] ?? (0, 0, 0, v.attribution, b)
+            entry.count += 1; entry.sum += ms; entry.squares += ms * ms
+            histogram[key] = entry
+        }
+        var result: [TimeoutCluster] = []
+        var taken = Set<String>()
+        for (key, entry) in histogram.sorted(by: { $0.value.count > $1.value.count }) where !taken.contains(key) {
+            var count = entry.count, sum = entry.sum, squares = entry.squares
+            for neighbour in [entry.bin - 1, entry.bin + 1] {
+                let k = "\(entry.attribution.rawValue)|\(neighbour)"
+                if let n = histogram[k], !taken.contains(k) {
+                    count += n.count; sum += n.sum; squares += n.squares; taken.insert(k)
+                }
+            }
+            taken.insert(key)
+            guard count >= 2 else { continue }
+            let mean = sum / Double(count)
+            let spread = (max(0, squares / Double(count) - mean * mean)).squareRoot()
+            result.append(TimeoutCluster(attribution: entry.attribution, count: count, meanMilliseconds: mean, spreadMilliseconds: spread))
+        }
+        return result
+    }
+
+    static func belongs(_ v: ResetVerdict, to cluster: TimeoutCluster) -> Bool {
+        guard candidate(v), v.attribution == cluster.attribution else { return false }
+        let ms = Double(silence(v)) / 1e6
+        return abs(ms - cluster.meanMilliseconds) <= max(3 * cluster.spreadMilliseconds, cluster.meanMilliseconds * 0.03)
+    }
+}
