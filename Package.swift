@@ -36,7 +36,8 @@ let package = Package(
         // Corpus catalog and truth loading, packet builders: shared by the test targets.
         .target(name: "TestSupport", dependencies: ["PacketCore"], path: "Tests/TestSupport"),
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCore", "PacketCapture", "TestSupport"]),
-        .testTarget(name: "TCPAnalysisTests", dependencies: ["PacketCore", "PacketCapture", "TCPAnalysis", "Reporting", "RstscopeKit", "TestSupport"]),
+        .testTarget(name: "TCPAnalysisTests", dependencies: ["PacketCore", "PacketCapture", "TCPAnalysis", "Reporting", "RstscopeKit", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "rstscopeTests", dependencies: ["PacketCore", "PacketCapture", "RstscopeKit", "TestSupport"]),
     ]
 )
