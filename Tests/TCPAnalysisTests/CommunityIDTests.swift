@@ -1,8 +1,12 @@
 import Foundation
+import PacketCapture
+import PacketCore
 import TCPAnalysis
+import TestSupport
 import Testing
 
-/// Community ID v1 against the spec's published baseline values.
+/// Community ID v1: the spec's published baseline values, and tshark 4.0.17's value for every TCP
+/// stream of the covered public corpus (recorded by Scripts/make-community-id-truth).
 @Suite struct CommunityIDTests {
     /// An IPv4 dotted quad or IPv6 text (with at most one "::") as an IPAddress.
     static func address(_ text: String) -> IPAddress {
@@ -87,5 +91,68 @@ import Testing
         let tcp = Self.baseline.first { $0.proto == 6 && $0.seed == 0 }!
         let key = FlowKey((Self.address(tcp.saddr), tcp.sport!), (Self.address(tcp.daddr), tcp.dport!))
         #expect(key.communityID() == tcp.id)
+    }
+
+    // MARK: - Corpus: every stream against tshark 4.0.17
+
+    struct TruthRow { var stream: Int; var frame: Int; var id: String }
+
+    static var fixturePath: String {
+        Corpus.repositoryRoot.appendingPathComponent("Tests/TCPAnalysisTests/Fixtures/community-id-truth.tsv").path
+    }
+
+    /// The fixture's rows by capture, in file order.
+    static func fixture() throws -> [(file: String, rows: [TruthRow])] {
+        let text = try String(contentsOfFile: fixturePath, encoding: .utf8)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        #expect(lines.removeFirst() == "file\tstream\tframe\tcommunity_id")
+        var files: [(file: String, rows: [TruthRow])] = []
+        for line in lines {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            let row = TruthRow(stream: Int(f[1])!, frame: Int(f[2])!, id: f[3])
+            if files.last?.file == f[0] { files[files.count - 1].rows.append(row) } else { files.append((f[0], [row])) }
+        }
+        return files
+    }
+
+    @Test(.enabled(if: Corpus.isAvailable, "needs ../shared/captures"))
+    func everyStreamMatchesTshark() throws {
+        let files = try Self.fixture()
+        var compared = 0, ipv6 = 0, renumbered = 0, unmatchedOurs = 0
+        var differences: [String] = []
+        for (file, rows) in files {
+            var reader = try CaptureFile.open(Corpus.capturesDirectory.appendingPathComponent(file).path)
+            var decoder = PacketDecoder()
+            var tracker = TCPTracker()
+            var connectionOfFrame: [Int: Int] = [:]
+            while let record = try reader.next() {
+                guard let segment = decoder.decode(record) else { continue }
+                let analysis = tracker.process(segment)
+                if segment.isTCPFrame { connectionOfFrame[record.frame] = analysis.connection }
+            }
+            var seen = Set<Int>()
+            for row in rows {
+                guard let index = connectionOfFrame[row.frame] else {
+                    differences.append("\(file) stream \(row.stream) frame \(row.frame): not a TCP frame for us (tshark \(row.id))")
+                    continue
+                }
+                seen.insert(index)
+                compared += 1
+                let connection = tracker.connections[index]
+                if connection.key.side0.isIPv6 { ipv6 += 1 }
+                if connection.stream != row.stream { renumbered += 1 }
+                let ours = connection.communityID()
+                if ours != row.id {
+                    differences.append("\(file) stream \(row.stream) frame \(row.frame): ours \(ours) "
+                        + "(\(connection.key.side0.endpoint(connection.key.port0)) - \(connection.key.side1.endpoint(connection.key.port1))) tshark \(row.id)")
+                }
+            }
+            unmatchedOurs += tracker.connections.indices.filter { !seen.contains($0) }.count
+        }
+        print("CommunityIDTests: \(files.count) captures, \(compared) connections compared with tshark (\(ipv6) IPv6), \(compared - differences.count) agree, \(differences.count) differ")
+        print("  \(renumbered) compared with another stream number than tshark's (SOCKS class); \(unmatchedOurs) of our connections have no tshark row")
+        for line in differences.prefix(50) { print("  " + line) }
+        #expect(differences.isEmpty)
+        #expect(compared > 1000)
     }
 }
