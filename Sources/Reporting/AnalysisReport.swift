@@ -91,7 +91,7 @@ public struct ConnectionView {
         outcome = ConnectionOutcome(connection, side0, side1)
         clientState = outcome.clientSide == 0 ? side0 : side1
         serverState = outcome.clientSide == 0 ? side1 : side0
-        self.communityID = communityID
+        self.communityID = communityID ?? connection.communityID()
     }
 
     public var stream: Int { connection.stream }

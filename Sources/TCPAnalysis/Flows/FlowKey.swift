@@ -59,3 +59,16 @@ public struct FlowKey: Hashable, Sendable {
         return z ^ (z >> 29)
     }
 }
+
+extension FlowKey {
+    /// The key of the connection between two endpoints given in either order (the same side rule
+    /// as `of(_:)`).
+    public init(_ a: (address: IPAddress, port: UInt16), _ b: (address: IPAddress, port: UInt16)) {
+        let order = FlowKey.compare(a.address, b.address)
+        if order > 0 || (order == 0 && a.port > b.port) {
+            self.init(side0: a.address, side1: b.address, port0: a.port, port1: b.port)
+        } else {
+            self.init(side0: b.address, side1: a.address, port0: b.port, port1: a.port)
+        }
+    }
+}

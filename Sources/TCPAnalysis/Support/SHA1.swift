@@ -1,0 +1,91 @@
+/// SHA-1 as FIPS 180-4 (section 6.1) defines it: 512-bit blocks, 80 rounds, a 160-bit digest.
+/// Used for Community ID flow hashes, not for anything that needs collision resistance.
+///
+/// Incremental: `update` any number of times, then `finalize` once. No heap allocation per block.
+public struct SHA1: Sendable {
+    public static let digestLength = 20
+
+    private var h0: UInt32 = 0x6745_2301
+    private var h1: UInt32 = 0xEFCD_AB89
+    private var h2: UInt32 = 0x98BA_DCFE
+    private var h3: UInt32 = 0x1032_5476
+    private var h4: UInt32 = 0xC3D2_E1F0
+    /// Bytes not yet compressed (fewer than 64).
+    private var pending: [UInt8] = []
+    /// Bytes already compressed (a multiple of 64).
+    private var compressedLength: UInt64 = 0
+
+    public init() {
+        pending.reserveCapacity(64)
+    }
+
+    /// The digest of `bytes` in one call.
+    public static func hash(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        var sha = SHA1()
+        sha.update(bytes)
+        return sha.finalize()
+    }
+
+    public mutating func update(_ bytes: some Sequence<UInt8>) {
+        for byte in bytes {
+            pending.append(byte)
+            if pending.count == 64 { compressPending() }
+        }
+    }
+
+    /// Pads (a 1 bit, zeros, the message length in bits as 64 bits big-endian; 5.1.1) and returns
+    /// the 20-byte digest. The hasher is spent afterwards.
+    public mutating func finalize() -> [UInt8] {
+        let bitLength = (compressedLength &+ UInt64(pending.count)) &* 8
+        pending.append(0x80)
+        if pending.count > 56 {
+            while pending.count < 64 { pending.append(0) }
+            compressPending()
+        }
+        while pending.count < 56 { pending.append(0) }
+        for shift in stride(from: 56, through: 0, by: -8) { pending.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        compressPending()
+        var digest: [UInt8] = []
+        digest.reserveCapacity(SHA1.digestLength)
+        for word in [h0, h1, h2, h3, h4] {
+            for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+        }
+        return digest
+    }
+
+    @inline(__always)
+    private static func rotl(_ x: UInt32, _ n: UInt32) -> UInt32 { x << n | x >> (32 - n) }
+
+    /// The compression function (6.1.2) over the 64 pending bytes.
+    private mutating func compressPending() {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
+            pending.withUnsafeBufferPointer { block in
+                for t in 0..<16 {
+                    w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16
+                        | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
+                }
+            }
+            for t in 16..<80 { w[t] = SHA1.rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1) }
+
+            var a = h0, b = h1, c = h2, d = h3, e = h4
+            for t in 0..<80 {
+                let f: UInt32, k: UInt32
+                switch t {
+                case 0..<20: f = (b & c) | (~b & d); k = 0x5A82_7999          // Ch
+                case 20..<40: f = b ^ c ^ d; k = 0x6ED9_EBA1                  // Parity
+                case 40..<60: f = (b & c) | (b & d) | (c & d); k = 0x8F1B_BCDC // Maj
+                default: f = b ^ c ^ d; k = 0xCA62_C1D6                       // Parity
+                }
+                let temp = SHA1.rotl(a, 5) &+ f &+ e &+ k &+ w[t]
+                e = d
+                d = c
+                c = SHA1.rotl(b, 30)
+                b = a
+                a = temp
+            }
+            h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d; h4 &+= e
+        }
+        compressedLength &+= 64
+        pending.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,69 @@
+import TCPAnalysis
+import Testing
+
+/// SHA-1 and base64, the two primitives of the Community ID, against their standards' vectors.
+@Suite struct CommunityIDPrimitivesTests {
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
+    /// FIPS 180-4 / NIST CSRC examples (one block, two blocks, a million 'a').
+    @Test(arguments: [
+        ("abc", "a9993e364706816aba3e25717850c26c9cd0d89d"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "84983e441c3bd26ebaae4aa1f95129e5e54670f1"),
+        ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+         "a49b2446a02c645bf419f995b67091253a04a259"),
+        ("", "da39a3ee5e6b4b0d3255bfef95601890afd80709"),
+    ])
+    func sha1Vectors(message: String, digest: String) {
+        #expect(Self.hex(SHA1.hash(Array(message.utf8))) == digest)
+    }
+
+    @Test func sha1OneMillionA() {
+        var sha = SHA1()
+        let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1000)
+        for _ in 0..<1000 { sha.update(chunk) }
+        #expect(Self.hex(sha.finalize()) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
+    }
+
+    /// Lengths around the padding boundaries (55/56 bytes fit one or need two blocks).
+    @Test(arguments: [
+        (55, "c1c8bbdc22796e28c0e15163d20899b65621d65a"),
+        (56, "c2db330f6083854c99d4b5bfb6e8f29f201be699"),
+        (63, "03f09f5b158a7a8cdad920bddc29b81c18a551f5"),
+        (64, "0098ba824b5c16427bd7a1122a5a442a25ec644d"),
+        (65, "11655326c708d70319be2610e8a57d9a5b959d3b"),
+        (119, "ee971065aaa017e0632a8ca6c77bb3bf8b1dfc56"),
+        (120, "f34c1488385346a55709ba056ddd08280dd4c6d6"),
+    ])
+    func sha1PaddingBoundaries(length: Int, digest: String) {
+        let message = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+        #expect(Self.hex(SHA1.hash(message)) == digest)
+        // Split anywhere: the same digest.
+        for split in [0, 1, length / 2, length] {
+            var sha = SHA1()
+            sha.update(message[..<split])
+            sha.update(message[split...])
+            #expect(Self.hex(sha.finalize()) == digest)
+        }
+    }
+
+    /// RFC 4648 section 10.
+    @Test(arguments: [
+        ("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"),
+        ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy"),
+    ])
+    func base64Vectors(input: String, encoded: String) {
+        #expect(Base64.encode(Array(input.utf8)) == encoded)
+    }
+
+    @Test func base64UsesTheWholeAlphabet() {
+        // 0x00 0x10 0x83 ... walks every 6-bit value in order.
+        var bytes: [UInt8] = []
+        for i in stride(from: 0, to: 64, by: 4) {
+            let group = UInt32(i) << 18 | UInt32(i + 1) << 12 | UInt32(i + 2) << 6 | UInt32(i + 3)
+            bytes += [UInt8(group >> 16), UInt8(group >> 8 & 0xFF), UInt8(group & 0xFF)]
+        }
+        #expect(Base64.encode(bytes) == "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+    }
+}
