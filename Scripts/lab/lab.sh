@@ -49,7 +49,7 @@ ip -n rsl-c route add default via 10.77.1.1
 ip -n rsl-p route add 10.77.1.0/24 via 10.77.2.1
 ip netns exec rsl-r sysctl -qw net.ipv4.ip_forward=1
 
-backend_mode=normal; client_args=(normal 10.77.2.2 8080 3); extra_frontend=""; extra_defaults=""; server_opts=""
+backend_mode=normal; client_args=(normal 10.77.2.2 8080 3); extra_frontend=""; extra_defaults=""; server_opts=""; after_warmup=""
 timeouts="timeout connect 1s
   timeout client 5s
   timeout server 5s
@@ -74,9 +74,8 @@ case $scenario in
   lossy)           client_args=(upload 10.77.2.2 8080); extra_defaults="option nolinger"
                    timeouts=${timeouts/timeout client 5s/timeout client 150ms}
                    timeouts=${timeouts/timeout http-request 5s/timeout http-request 150ms}
-                   # Every other segment from the client is lost on the way: the upload stalls.
-                   ip netns exec rsl-r iptables -A FORWARD -s 10.77.1.2 -p tcp --dport 8080 --tcp-flags SYN NONE \
-                     -m statistic --mode nth --every 2 --packet 1 -j DROP ;;
+                   # After the warm-up, every other segment from the client is lost: the upload stalls.
+                   after_warmup="ip netns exec rsl-r iptables -A FORWARD -s 10.77.1.2 -p tcp --dport 8080 --tcp-flags SYN NONE -m statistic --mode nth --every 2 --packet 1 -j DROP" ;;
   concurrent)      client_args=(mixed 10.77.2.2 8080 200 20); backend_mode=slowish ;;
 esac
 [ "$backend_mode" = slowish ] && backend_mode=normal
@@ -115,5 +114,6 @@ if [ "$scenario" != healthcheck ] && [ "$scenario" != concurrent ]; then
   timeout 30 ip netns exec rsl-c python3 "$here/client.py" normal 10.77.2.2 8080 2 >"$out/warmup.log" 2>&1 || true
   sleep 0.2
 fi
+[ -n "$after_warmup" ] && eval "$after_warmup"
 timeout 60 ip netns exec rsl-c python3 "$here/client.py" "${client_args[@]}" >"$out/client.log" 2>&1 || true
 sleep 1.5

@@ -39,10 +39,7 @@ public enum ResetReport {
         json.field("client", s.client.address.endpoint(s.client.port))
         json.field("proxy", s.proxy.address.endpoint(s.proxy.port))
         if let backend = s.backend { json.field("backend", backend.address.endpoint(backend.port)) }
-        if let firstBack = s.backs.first {
-            let source = connections[firstBack].clientEndpoint
-            json.field("proxy_source", source.address.endpoint(source.port))
-        }
+        json.field("back_legs", strings: s.backs.map { connections[$0].clientEndpoint }.map { $0.address.endpoint($0.port) })
         json.field("termination", s.termination)
         json.field("attribution", s.attribution.rawValue)
         json.field("cause", s.cause.rawValue)

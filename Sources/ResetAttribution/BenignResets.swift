@@ -19,9 +19,14 @@ enum BenignResets {
             return leg == .back ? "benign: the proxy closed a finished backend connection with RST instead of FIN (HAProxy does this routinely)"
                                 : "benign: the client closed with RST after a complete exchange (SO_LINGER 0 / nolinger)"
         }
-        if !senderIsClient && serverDone && clientBytes > 0 && (leg == .front || leg == .direct)
-            && facts.side(r.senderSide).finTime != 0 && r.timestamp - facts.side(r.senderSide).finTime <= ResetPhases.sameClose {
-            return "benign: FIN then RST right after a complete exchange (HAProxy option nolinger)"
+        let receiverFIN = r.senderSide == 0 ? r.finTime.1 : r.finTime.0
+        if !senderIsClient && serverDone && clientBytes > 0 && (leg == .front || leg == .direct) {
+            if facts.side(r.senderSide).finTime != 0 && r.timestamp - facts.side(r.senderSide).finTime <= ResetPhases.sameClose {
+                return "benign: FIN then RST right after a complete exchange (HAProxy option nolinger)"
+            }
+            if receiverFIN != 0 && receiverFIN < r.timestamp {
+                return "benign: RST answering the client's FIN after a complete exchange (HAProxy option nolinger)"
+            }
         }
         if senderIsClient && phase == .handshake && clientBytes == 0 && serverBytes == 0 && r.synAckSeen
             && r.idleBefore < 100_000_000 {

@@ -50,7 +50,14 @@ enum SessionChains {
                 session.termination = completedBefore(v.observation.timestamp, front: f, backs: established, connections: connections)
                     ? "--" : (established.isEmpty ? (f.client.firstPayloadTime == 0 ? "CR" : "CC") : "CD")
             }
-        } else if let p = proxyResets.first {
+        } else if var p = proxyResets.first {
+            // The proxy reset both legs at once: the leg whose peer stalled is the one that timed
+            // out (a client leg with losses before the reset, in HAProxy's words a client timeout).
+            let frontLoss = f.connection.lossEvents > 0
+            if frontLoss, let onFront = proxyResets.first(where: { !isOnBack($0) }),
+               verdicts[onFront].observation.timestamp - verdicts[p].observation.timestamp <= 10_000_000 {
+                p = onFront
+            }
             let v = verdicts[p]
             let back = isOnBack(p)
             session.attribution = .proxy
@@ -58,10 +65,15 @@ enum SessionChains {
                 let backendSent = v.observation.senderSide == 0 ? v.observation.payloadBytes.1 : v.observation.payloadBytes.0
                 session.termination = backendSent > 0 ? "sD" : "sH"
                 session.cause = .timeout
+            } else if established.isEmpty, v.observation.timestamp - (f.connection.establishedTime ?? f.connection.firstTime) < 50_000_000,
+                      f.server.payloadBytes == 0 {
+                // Reset right after the accept, before any backend was tried: a reject or a limit.
+                session.termination = "PR"
+                session.cause = .policy
             } else if established.isEmpty && f.client.firstPayloadTime == 0 {
-                let quick = max(v.observation.peerSilence, v.observation.idleBefore) < 50_000_000
-                session.termination = quick ? "PR" : "cR"
-                session.cause = quick ? .policy : .timeout
+                // No request ever came: the proxy's request timeout.
+                session.termination = "cR"
+                session.cause = .timeout
             } else if v.phase == .keepaliveRace {
                 session.termination = "--"
                 session.cause = .timeout
@@ -73,6 +85,13 @@ enum SessionChains {
                     verdicts[p].evidence.append("\(f.connection.lossEvents) loss signals on the client leg before the proxy gave up")
                 }
             }
+        } else if backs.isEmpty && f.client.firstPayloadTime == 0 && f.server.finTime != 0
+                    && (f.client.finTime == 0 || f.server.finTime < f.client.finTime)
+                    && f.server.finTime - (f.connection.establishedTime ?? f.connection.firstTime) >= 100_000_000 {
+            // No reset, but the proxy gave up on a client that never sent a request.
+            session.attribution = .proxy
+            session.cause = .timeout
+            session.termination = "cR"
         } else {
             session.attribution = .unknown
             session.termination = "--"
@@ -103,7 +122,7 @@ enum SessionChains {
         guard !backs.isEmpty, front.server.payloadBytes > 0, front.server.lastPayloadTime < time else { return false }
         return backs.allSatisfy { b in
             let facts = connections[b]
-            return facts.server.payloadBytes > 0 && facts.server.lastPayloadTime <= front.server.lastPayloadTime
+            return facts.server.payloadBytes > 0 && facts.server.lastPayloadTime < time
         }
     }
 }
