@@ -119,11 +119,13 @@ def main():
         threads = []
 
         def run(i):
+            # Requests of different sizes, as real ones are (URLs, cookies).
+            path = b"/item/" + b"x" * (i % 53)
             with semaphore:
                 if i % 10 == 9:
                     one_abort(host, port)
                 else:
-                    one_normal(host, port)
+                    one_normal(host, port, path)
 
         for i in range(count):
             t = threading.Thread(target=run, args=(i,))

@@ -7,7 +7,9 @@ import TCPAnalysis
 enum BenignResets {
     static func reason(_ r: ResetObservation, facts: ConnectionFacts, leg: Leg, phase: ResetPhase) -> String? {
         let senderIsClient = r.senderSide == facts.clientSide
-        if r.finTime.0 != 0 && r.finTime.1 != 0 && r.finTime.0 < r.timestamp && r.finTime.1 < r.timestamp {
+        // Both sides had closed, and the RST leaves nothing the peer sent unread.
+        let nothingUnread = !r.hasAck || Int32(bitPattern: r.acknowledgment &- r.receiverNextSeq) >= 0
+        if r.finTime.0 != 0 && r.finTime.1 != 0 && r.finTime.0 < r.timestamp && r.finTime.1 < r.timestamp && nothingUnread {
             return "benign: both sides had already closed with FIN"
         }
         let clientBytes = senderIsClient ? senderBytes(r) : receiverBytes(r)

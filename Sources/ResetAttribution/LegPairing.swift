@@ -1,67 +1,85 @@
 import TCPAnalysis
 
-/// Pairs every back leg of a proxy with the front leg whose request caused it. A proxy connects to
-/// a backend right after a request arrives (HTTP) or a connection is accepted (TCP), in arrival
-/// order: each back leg goes to the oldest request still waiting, within a short window, on a front
-/// leg still open. A back leg that retries a refused one (HAProxy's `retries`) joins the same front.
+/// Pairs every back leg of a proxy with the front leg whose request caused it. Two timings tie
+/// them: the proxy opens the back leg right after the request arrives, and forwards the backend's
+/// response to the client right after it arrives. Every plausible (back leg, request) pair gets a
+/// cost from both delays; the cheapest pairs are taken first, each back leg and each request once.
+/// A back leg no request explains, following a refused one to the same backend, is HAProxy
+/// retrying (`retries`) for the same front.
 public enum LegPairing {
-    /// The window between a request's arrival and the proxy's connection to a backend.
+    /// The longest wait between a request's arrival and the proxy's connection to a backend.
     public static let window: Int64 = 200_000_000
 
     /// Back leg index -> front leg index (indices into `connections`).
     public static func pair(_ connections: [ConnectionFacts], legs: [(leg: Leg, proxy: Int?)]) -> [Int: Int] {
         var pairs: [Int: Int] = [:]
-        let proxies = Set(legs.compactMap(\.proxy))
-        for proxy in proxies {
-            // Requests waiting for a backend connection: (time, front), in arrival order.
-            var requests: [(time: Int64, front: Int)] = []
+        for proxy in Set(legs.compactMap(\.proxy)) {
+            var requests: [(time: Int64, response: Int64, front: Int)] = []
             var backs: [Int] = []
             for (i, leg) in legs.enumerated() where leg.proxy == proxy {
+                let facts = connections[i]
                 if leg.leg == .front {
-                    let facts = connections[i]
-                    var starts = facts.connection.recentRequestStarts
-                    if starts.isEmpty, let established = facts.connection.establishedTime { starts = [established] }
-                    if facts.connection.requestCount > 4 {
-                        // Only the last four are remembered; older ones are approximated by the first payload.
-                        starts.insert(facts.client.firstPayloadTime, at: 0)
-                    }
-                    for start in Set(starts) where start != 0 { requests.append((start, i)) }
+                    let starts = facts.connection.recentRequestStarts, responses = facts.connection.recentResponseStarts
+                    for (k, start) in starts.enumerated() where start != 0 { requests.append((start, responses[k], i)) }
+                    if starts.isEmpty, let accepted = facts.connection.establishedTime { requests.append((accepted, 0, i)) }
                 } else if leg.leg == .back {
                     backs.append(i)
                 }
             }
             requests.sort { $0.time < $1.time }
-            backs.sort { connections[$0].openTime < connections[$1].openTime }
-            var used = [Bool](repeating: false, count: requests.count)
-            var firstOpen = 0
-            // The front each refused back leg belonged to, by backend endpoint: a retry follows it.
-            var retrying: [String: (front: Int, until: Int64)] = [:]
+            let times = requests.map(\.time)
+            var candidates: [(cost: Int64, back: Int, request: Int)] = []
             for back in backs {
                 let b = connections[back]
                 let opened = b.openTime
-                let backend = "\(b.serverEndpoint.address)|\(b.serverEndpoint.port)"
-                while firstOpen < requests.count && (used[firstOpen] || requests[firstOpen].time < opened - window) { firstOpen += 1 }
-                var chosen: Int?
-                var k = firstOpen
-                while k < requests.count && requests[k].time <= opened + 1_000_000 {
-                    let front = connections[requests[k].front]
-                    if !used[k] && front.connection.lastTime >= opened - 1_000_000 {
-                        chosen = k
-                        break
+                guard var k = ProxyTopology.firstIndex(times, atLeast: opened - window) else { continue }
+                while k < requests.count && requests[k].time <= opened {
+                    let request = requests[k]
+                    if connections[request.front].connection.lastTime >= opened - 1_000_000 {
+                        var cost = max(0, opened - request.time)
+                        let backResponse = b.server.firstPayloadTime
+                        if backResponse != 0 && request.response != 0 {
+                            cost += abs(request.response - backResponse)
+                        } else if backResponse != 0 || request.response != 0 {
+                            cost += window  // one side has a response and the other none: unlikely
+                        }
+                        candidates.append((cost, back, k))
                     }
                     k += 1
                 }
-                // No request waiting: a retry of a refused connection for the same front.
-                if chosen == nil, let retry = retrying[backend], opened <= retry.until,
-                   connections[retry.front].connection.lastTime >= opened - window {
-                    pairs[back] = retry.front
-                    retrying[backend] = b.wasRefused ? (retry.front, opened + 3_000_000_000) : nil
-                    continue
+            }
+            // Byte counts: a proxy adds or removes about the same number of request bytes every time
+            // (headers it inserts). The most common difference, over single-request legs, is the
+            // proxy's; a pair that does not show it costs as much as the whole window.
+            func delta(_ c: (cost: Int64, back: Int, request: Int)) -> Int? {
+                let f = connections[requests[c.request].front], b = connections[c.back]
+                guard f.connection.requestCount == 1, b.connection.requestCount == 1 else { return nil }
+                return b.client.payloadBytes - f.client.payloadBytes
+            }
+            var histogram: [Int: Int] = [:]
+            for c in candidates { if let d = delta(c) { histogram[d, default: 0] += 1 } }
+            if let (usual, count) = histogram.max(by: { $0.value < $1.value }), count >= 2 {
+                for i in candidates.indices {
+                    if let d = delta(candidates[i]), d != usual { candidates[i].cost += window }
                 }
-                guard let chosen else { continue }
-                used[chosen] = true
-                pairs[back] = requests[chosen].front
-                if b.wasRefused { retrying[backend] = (requests[chosen].front, opened + 3_000_000_000) }
+            }
+            candidates.sort { ($0.cost, $0.back) < ($1.cost, $1.back) }
+            var requestUsed = Set<Int>()
+            for candidate in candidates where pairs[candidate.back] == nil && !requestUsed.contains(candidate.request) {
+                pairs[candidate.back] = requests[candidate.request].front
+                requestUsed.insert(candidate.request)
+            }
+            // Retries: a back leg left over, opened soon after a refused one to the same backend.
+            for back in backs.sorted(by: { connections[$0].openTime < connections[$1].openTime }) where pairs[back] == nil {
+                let b = connections[back]
+                let previous = backs.filter { other in
+                    guard let front = pairs[other] else { return false }
+                    let o = connections[other]
+                    return o.wasRefused && o.serverEndpoint.address == b.serverEndpoint.address && o.serverEndpoint.port == b.serverEndpoint.port
+                        && o.openTime < b.openTime && b.openTime - o.openTime <= 3_000_000_000
+                        && connections[front].connection.lastTime >= b.openTime - 1_000_000
+                }.max { connections[$0].openTime < connections[$1].openTime }
+                if let previous { pairs[back] = pairs[previous] }
             }
         }
         return pairs

@@ -75,12 +75,27 @@ public struct Connection: Sendable {
         let all = [requestStarts.0, requestStarts.1, requestStarts.2, requestStarts.3]
         return Array(all.prefix(min(requestCount, 4)))
     }
+    /// When the response to each of those requests began (server payload after the request), 0 if none.
+    public internal(set) var responseStarts: (Int64, Int64, Int64, Int64) = (0, 0, 0, 0)
+    public var recentResponseStarts: [Int64] {
+        let all = [responseStarts.0, responseStarts.1, responseStarts.2, responseStarts.3]
+        return Array(all.prefix(min(requestCount, 4)))
+    }
+    mutating func recordResponseStart(_ time: Int64) {
+        guard requestCount > 0 else { return }
+        switch (requestCount - 1) % 4 {
+        case 0: if responseStarts.0 == 0 { responseStarts.0 = time }
+        case 1: if responseStarts.1 == 0 { responseStarts.1 = time }
+        case 2: if responseStarts.2 == 0 { responseStarts.2 = time }
+        default: if responseStarts.3 == 0 { responseStarts.3 = time }
+        }
+    }
     mutating func recordRequestStart(_ time: Int64) {
         switch requestCount % 4 {
-        case 0: requestStarts.0 = time
-        case 1: requestStarts.1 = time
-        case 2: requestStarts.2 = time
-        default: requestStarts.3 = time
+        case 0: requestStarts.0 = time; responseStarts.0 = 0
+        case 1: requestStarts.1 = time; responseStarts.1 = 0
+        case 2: requestStarts.2 = time; responseStarts.2 = 0
+        default: requestStarts.3 = time; responseStarts.3 = 0
         }
         requestCount += 1
     }

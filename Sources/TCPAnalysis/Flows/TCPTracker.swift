@@ -413,8 +413,12 @@ public struct TCPTracker {
         // payload byte to this first one is one exchange's response time (retransmissions excluded).
         if segment.payloadLength > 0 && !ta.contains(.retransmission) {
             if fwd.firstPayloadTime == 0 { fwd.firstPayloadTime = now }
-            if Int(connection.lastPayloadSide) != side && (connection.synSender ?? Int(connection.firstSender)) == side {
-                connection.recordRequestStart(now)
+            if Int(connection.lastPayloadSide) != side {
+                if (connection.synSender ?? Int(connection.firstSender)) == side {
+                    connection.recordRequestStart(now)
+                } else {
+                    connection.recordResponseStart(now)
+                }
             }
             if connection.lastPayloadSide >= 0 && Int(connection.lastPayloadSide) != side && connection.synSender.map({ $0 != side }) ?? true {
                 let responseTime = now - connection.requestEndTime

@@ -1,0 +1,139 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The reset lab (Scripts/lab/lab.sh): real HAProxy between a client and a backend in network
+/// namespaces, captured on the proxy host. HAProxy's own log is the truth for leg pairing and
+/// termination codes; each scenario also has the attribution it must get, with `--proxy` and with
+/// the proxy found in the traffic. Needs root, haproxy, iptables, tcpdump and python3.
+@Suite(.serialized, .enabled(if: LabRequirements.available, "needs root, haproxy, iptables, tcpdump, python3 and a built rstscope"))
+struct LabTests {}
+
+enum LabRequirements {
+    static var available: Bool {
+        getuid() == 0 && Rstscope.isBuilt
+            && ["/usr/sbin/haproxy", "/usr/bin/tcpdump", "/usr/bin/python3"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
+            && (FileManager.default.isExecutableFile(atPath: "/usr/sbin/iptables") || FileManager.default.isExecutableFile(atPath: "/sbin/iptables"))
+    }
+}
+
+extension LabTests {
+
+    static let proxyFlag = "10.77.2.2:8080,10.77.3.1"
+
+    /// One HAProxy log line: the client's tuple, the proxy's source tuple towards the backend, and
+    /// the termination state.
+    struct LogLine { var client: String; var backSource: String?; var termination: String }
+
+    static func run(_ scenario: String) throws -> (directory: String, log: [LogLine]) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rstscope-lab-\(scenario)-\(UUID())").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Corpus.repositoryRoot.appendingPathComponent("Scripts/lab/lab.sh").path, scenario, directory]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "lab.sh \(scenario) exited \(process.terminationStatus)")
+        let text = (try? String(contentsOfFile: directory + "/haproxy.log", encoding: .utf8)) ?? ""
+        let log = text.split(separator: "\n").filter { $0.hasPrefix("LAB ") }.map { line -> LogLine in
+            var fields: [String: String] = [:]
+            for part in line.split(separator: " ") {
+                let kv = part.split(separator: "=", maxSplits: 1)
+                if kv.count == 2 { fields[String(kv[0])] = String(kv[1]) }
+            }
+            let back = fields["bi"] ?? "-:-"
+            return LogLine(client: fields["ci"] ?? "", backSource: back == "-:-" ? nil : back, termination: fields["ts"] ?? "")
+        }
+        return (directory, log)
+    }
+
+    static func analyze(_ directory: String, proxy: Bool) throws -> [[String: Any]] {
+        var arguments = ["analyze", directory + "/capture.pcap", "--format", "jsonl", "--events", "none"]
+        if proxy { arguments += ["--proxy", proxyFlag] }
+        let result = try Rstscope.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        return try result.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    /// What a scenario's resets must be blamed on (resets that are not benign), and the cause.
+    static let expectations: [String: (attribution: String?, cause: String?)] = [
+        "backend_abort": ("backend", "app_abort"),
+        "backend_refuses": ("backend", "overload"),
+        "client_abort": ("client", "app_abort"),
+        "server_timeout": ("proxy", "timeout"),
+        "client_timeout": ("proxy", "timeout"),
+        "reject": ("proxy", "policy"),
+        "healthcheck": (nil, nil),  // every reset benign
+        "keepalive_race": ("proxy", "timeout"),
+        "injected": ("network", "injected"),
+        "lossy": ("proxy", "network_loss"),
+        "concurrent": ("client", "app_abort"),
+    ]
+
+    static let scenarios = ["backend_abort", "backend_refuses", "client_abort", "server_timeout", "client_timeout", "reject",
+                            "healthcheck", "keepalive_race", "injected", "lossy", "concurrent"]
+
+}
+
+extension LabTests {
+    @Test(arguments: LabTests.scenarios)
+    func scenarioMatchesHAProxysLog(scenario: String) throws {
+        let (directory, log) = try Self.run(scenario)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let expected = try #require(Self.expectations[scenario])
+        for proxyNamed in [true, false] {
+            let mode = proxyNamed ? "--proxy" : "detected"
+            let lines = try Self.analyze(directory, proxy: proxyNamed)
+            let sessions = lines.filter { $0["type"] as? String == "session" }
+            let resets = lines.filter { $0["type"] as? String == "reset" }
+            // Leg pairing: every logged backend connection is among its front leg's back legs.
+            var paired = 0, pairable = 0
+            for entry in log {
+                guard let backSource = entry.backSource else { continue }
+                pairable += 1
+                let session = sessions.first { $0["client"] as? String == entry.client }
+                if (session?["back_legs"] as? [String])?.contains(backSource) == true { paired += 1 }
+            }
+            #expect(pairable == 0 || Double(paired) >= 0.99 * Double(pairable), "\(scenario) \(mode): \(paired)/\(pairable) paired")
+            // Termination codes: every session with a reset that is not benign, and every logged
+            // session that did not end normally, shows HAProxy's code.
+            for entry in log {
+                guard let session = sessions.first(where: { $0["client"] as? String == entry.client }) else {
+                    Issue.record("\(scenario) \(mode): no session for \(entry.client)")
+                    continue
+                }
+                let logged = log.filter { $0.client == entry.client }.map(\.termination)
+                let ours = session["termination"] as? String ?? ""
+                let hasLiveReset = resets.contains { ($0["session"] as? Int) == (session["session"] as? Int) && $0["benign"] as? Bool == false }
+                if hasLiveReset || entry.termination != "--" {
+                    #expect(logged.contains(ours), "\(scenario) \(mode): \(entry.client) termination \(ours), HAProxy \(logged)")
+                }
+            }
+            // Attribution: resets that broke something are blamed as the scenario says; in the
+            // health-check scenario every reset is benign.
+            let live = resets.filter { $0["benign"] as? Bool == false && $0["duplicate_packet"] == nil }
+            if let attribution = expected.attribution {
+                #expect(!live.isEmpty, "\(scenario) \(mode): no reset that broke anything")
+                for reset in live {
+                    #expect(reset["attribution"] as? String == attribution,
+                            "\(scenario) \(mode): frame \(reset["frame"] ?? "?") attributed \(reset["attribution"] ?? "?")")
+                    #expect(reset["cause"] as? String == expected.cause,
+                            "\(scenario) \(mode): frame \(reset["frame"] ?? "?") cause \(reset["cause"] ?? "?")")
+                }
+            } else {
+                #expect(live.isEmpty, "\(scenario) \(mode): \(live.count) resets not marked benign")
+                #expect(!resets.isEmpty, "\(scenario) \(mode): no reset at all")
+            }
+            // HAProxy's routine RSTs on finished backend connections are benign.
+            for reset in resets where reset["leg"] as? String == "back" && reset["sender_role"] as? String == "client" {
+                if let s = reset["session"] as? Int, let session = sessions.first(where: { $0["session"] as? Int == s }),
+                   session["termination"] as? String == "--", log.contains(where: { $0.client == session["client"] as? String && $0.termination == "--" }) {
+                    #expect(reset["benign"] as? Bool == true, "\(scenario) \(mode): routine backend close at frame \(reset["frame"] ?? "?") not benign")
+                }
+            }
+        }
+    }
+}
