@@ -36,7 +36,7 @@ let package = Package(
         ),
 
         // Corpus catalog and truth loading, packet builders: shared by the test targets.
-        .target(name: "TestSupport", dependencies: ["PacketCore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["PacketCore", "TCPAnalysis"], path: "Tests/TestSupport"),
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCore", "PacketCapture", "TestSupport"]),
         .testTarget(name: "TCPAnalysisTests", dependencies: ["PacketCore", "PacketCapture", "TCPAnalysis", "Reporting", "RstscopeKit", "TestSupport"],
                     exclude: ["Fixtures"]),

@@ -31,10 +31,12 @@ struct ResetEvidence {
                 e.notes.append("answers the SYN (ack \(r.acknowledgment))")
             }
         } else if r.senderNextSeq != 0 || r.receiverAck != nil {
-            let expected = r.receiverAck ?? r.senderNextSeq
+            // The receiver's RCV.NXT is what the sender had sent (as seen here), or at least what
+            // the receiver last acknowledged; its window opens from the latter.
+            let left = r.receiverAck ?? r.senderNextSeq
             let window = r.receiverWindow == 0xFFFF_FFFF ? 65_535 : Int64(r.receiverWindow) << Int64(max(r.receiverWindowScale, 0))
-            let offset = Int64(Int32(bitPattern: r.sequence &- expected))
-            if offset == 0 {
+            let offset = Int64(Int32(bitPattern: r.sequence &- left))
+            if (r.senderNextSeq != 0 && r.sequence == r.senderNextSeq) || r.sequence == r.receiverAck {
                 e.notes.append("sequence number exactly the next expected one")
             } else if offset > 0 && offset < max(window, 1) {
                 e.notes.append("sequence number \(offset) bytes into the receiver's window, not at its edge (RFC 5961: a challenge ACK should follow)")
@@ -50,9 +52,9 @@ struct ResetEvidence {
         }
         let burst = all.filter { $0.connection == r.connection && $0.senderSide == r.senderSide && !$0.isDuplicate }
         if burst.count >= 2 && Set(burst.map(\.sequence)).count >= 2,
-           burst.allSatisfy({ r.senderNextSeq == 0 || Int32(bitPattern: $0.sequence &- r.senderNextSeq) >= 0 }) {
+           burst.allSatisfy({ $0.senderNextSeq == 0 || Int32(bitPattern: $0.sequence &- $0.senderNextSeq) >= 0 }) {
             e.notes.append("\(burst.count) resets with different sequence numbers in a row, beyond what the sender sent")
-            e.forgery += 0.5
+            e.forgery += 0.6
         }
         if let text = r.payloadText {
             e.notes.append("reset carries text: \"\(text)\"")

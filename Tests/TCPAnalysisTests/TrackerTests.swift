@@ -3,47 +3,6 @@ import TCPAnalysis
 import TestSupport
 import Testing
 
-/// A conversation built in code between a client 10.0.0.1:40000 and a server 10.0.0.2:80.
-struct Conversation {
-    var tracker = TCPTracker()
-    var frame = 0
-    /// Everything sent, for writing the scenario as a capture.
-    var sent: [ScenarioCapture.Segment] = []
-    var clientPort: UInt16 = 40000
-    let client = IPAddress(ipv4: 0x0A00_0001), server = IPAddress(ipv4: 0x0A00_0002)
-
-    /// Sends one segment; `at` is in milliseconds.
-    @discardableResult
-    mutating func send(_ fromClient: Bool, _ flags: TCPFlags, seq: UInt32, ack: UInt32 = 0, length: Int = 0,
-                       window: UInt16 = 8192, windowScale: UInt8? = nil, at ms: Double, ipID: UInt16 = 0) -> FrameAnalysis {
-        frame += 1
-        var options = TCPOptions()
-        options.windowScale = windowScale
-        let segment = TCPSegment(
-            frame: frame, timestamp: Int64(ms * 1_000_000),
-            source: fromClient ? client : server, destination: fromClient ? server : client,
-            sourcePort: fromClient ? clientPort : 80, destinationPort: fromClient ? 80 : clientPort,
-            sequence: seq, acknowledgment: ack, flags: flags, window: window, payloadLength: length,
-            options: options, ipID: ipID, headerLength: windowScale == nil ? 20 : 24)
-        sent.append(ScenarioCapture.Segment(
-            time: segment.timestamp, source: UInt32(segment.source.low), destination: UInt32(segment.destination.low),
-            sourcePort: segment.sourcePort, destinationPort: segment.destinationPort, sequence: seq, acknowledgment: ack,
-            flags: flags.rawValue, window: window, windowScale: windowScale, payloadLength: length, ipID: ipID))
-        return tracker.process(segment)
-    }
-
-    /// SYN, SYN-ACK, ACK with ISNs 1000 (client) and 5000 (server), no window scaling.
-    mutating func handshake(at start: Double = 0) {
-        send(true, .syn, seq: 1000, at: start)
-        send(false, [.syn, .ack], seq: 5000, ack: 1001, at: start + 10)
-        send(true, .ack, seq: 1001, ack: 5001, at: start + 11)
-    }
-
-    func outcome(_ index: Int = 0) -> ConnectionOutcome {
-        ConnectionOutcome(tracker.connections[index], tracker.direction(index, 0), tracker.direction(index, 1))
-    }
-}
-
 @Suite struct ConnectionStateTests {
     @Test func s0SynWithoutAnswer() {
         var c = Conversation()

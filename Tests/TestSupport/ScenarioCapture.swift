@@ -12,10 +12,12 @@ public enum ScenarioCapture {
         public var windowScale: UInt8?
         public var payloadLength: Int
         public var ipID: UInt16
+        public var ttl: UInt8
 
         public init(time: Int64, source: UInt32, destination: UInt32, sourcePort: UInt16, destinationPort: UInt16,
                     sequence: UInt32, acknowledgment: UInt32, flags: UInt16, window: UInt16, windowScale: UInt8?,
-                    payloadLength: Int, ipID: UInt16) {
+                    payloadLength: Int, ipID: UInt16, ttl: UInt8 = 64) {
+            self.ttl = ttl
             self.time = time; self.source = source; self.destination = destination
             self.sourcePort = sourcePort; self.destinationPort = destinationPort
             self.sequence = sequence; self.acknowledgment = acknowledgment; self.flags = flags
@@ -31,7 +33,7 @@ public enum ScenarioCapture {
         var tcp = be16(s.sourcePort) + be16(s.destinationPort) + be32(s.sequence) + be32(s.acknowledgment)
         tcp += be16(UInt16((20 + options.count) / 4) << 12 | s.flags) + be16(s.window) + [0, 0, 0, 0] + options
         tcp += [UInt8](repeating: 0x61, count: s.payloadLength)
-        var ip: [UInt8] = [0x45, 0] + be16(UInt16(20 + tcp.count)) + be16(s.ipID) + [0x40, 0, 64, 6, 0, 0]
+        var ip: [UInt8] = [0x45, 0] + be16(UInt16(20 + tcp.count)) + be16(s.ipID) + [0x40, 0, s.ttl, 6, 0, 0]
         ip += be32(s.source) + be32(s.destination)
         let ethernet: [UInt8] = [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00]
         return ethernet + ip + tcp
