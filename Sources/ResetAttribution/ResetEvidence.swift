@@ -56,6 +56,10 @@ struct ResetEvidence {
             e.notes.append("\(burst.count) resets with different sequence numbers in a row, beyond what the sender sent")
             e.forgery += 0.6
         }
+        if r.checksumBad {
+            e.notes.append("bad TCP checksum: the receiver drops this reset")
+            e.forgery += 0.3
+        }
         if let text = r.payloadText {
             e.notes.append("reset carries text: \"\(text)\"")
         }

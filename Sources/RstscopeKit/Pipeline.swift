@@ -13,6 +13,8 @@ public struct PipelineOptions: Sendable {
     public var idleTimeout: Int64?
     /// Proxies named with `--proxy`; nil finds them in the traffic.
     public var proxies: [ProxySpec]?
+    /// Verify TCP checksums (off by default, as in Wireshark: offload makes them wrong).
+    public var checkChecksums = false
 
     public init(filter: String? = nil, events: EventLevel = .problems, format: OutputFormat = .text, idleTimeout: Int64? = nil,
                 proxies: [ProxySpec]? = nil) {
@@ -49,6 +51,7 @@ public struct Pipeline {
     public init(options: PipelineOptions = PipelineOptions(), output: OutputBuffer? = nil) {
         self.options = options
         self.filter = options.filter.map(FileFilter.init(expression:))
+        self.decoder = PacketDecoder(checkChecksums: options.checkChecksums)
         self.emitFlags = options.format == .jsonl ? options.events.flags : []
         self.output = options.format == .jsonl ? output : nil
     }

@@ -40,6 +40,9 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("proxy"), help: ArgumentHelp("A proxy: its front address (and port), then the addresses it connects out from, e.g. 10.0.0.5:443,10.0.1.5. Repeat for several. Without it, proxies are found in the traffic.", valueName: "front[:port][,back-source...]"))
     var proxyTexts: [String] = []
 
+    @Flag(help: "Verify TCP checksums and count bad ones (off by default: checksum offload makes them wrong on capture hosts).")
+    var checkChecksums = false
+
     @Option(help: ArgumentHelp("Which reader to use: native (ours) or libpcap (a cross-check; pcap files).", valueName: "reader"))
     var reader: ReaderKind = .native
 
@@ -73,7 +76,9 @@ struct AnalyzeCommand: ParsableCommand {
             throw fail(error)
         }
         let output = OutputBuffer(fd: 1)
-        var pipeline = Pipeline(options: PipelineOptions(filter: filter, events: events, format: format, proxies: proxies), output: output)
+        var options = PipelineOptions(filter: filter, events: events, format: format, proxies: proxies)
+        options.checkChecksums = checkChecksums
+        var pipeline = Pipeline(options: options, output: output)
         let progress = ProgressLine(totalBytes: nil)
         let failure = analyzeCapture(&input, pipeline: &pipeline, progress: progress.map { meter in { meter.update(frames: $0) } })
         progress?.finish()

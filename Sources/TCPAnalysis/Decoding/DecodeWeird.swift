@@ -12,6 +12,7 @@ public enum DecodeWeird: Int, CaseIterable, Sendable, Error {
     case tcpTooShort
     case badTCPHeaderLength
     case tcpOptionBadLength
+    case tcpChecksumBad
 
     /// The name in output (snake case, grep-friendly).
     public var name: String {
@@ -27,6 +28,7 @@ public enum DecodeWeird: Int, CaseIterable, Sendable, Error {
         case .tcpTooShort: return "tcp_shorter_than_16_bytes"
         case .badTCPHeaderLength: return "bad_tcp_header_length"
         case .tcpOptionBadLength: return "tcp_option_bad_length"
+        case .tcpChecksumBad: return "tcp_checksum_bad"
         }
     }
 }

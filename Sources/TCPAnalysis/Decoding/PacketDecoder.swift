@@ -17,7 +17,12 @@ public struct PacketDecoder {
     /// Fragments waiting for the rest of their datagram.
     public let reassembler = FragmentReassembler()
 
-    public init() {}
+    /// Verify TCP checksums (`--check-checksums`): a bad one is a weird and marks the segment.
+    public var checkChecksums = false
+
+    public init(checkChecksums: Bool = false) {
+        self.checkChecksums = checkChecksums
+    }
 
     /// The TCP segment the record carries, if any. The segment's `payload` points into the record.
     public mutating func decode(_ record: CaptureRecord) -> TCPSegment? {
@@ -124,7 +129,12 @@ public struct PacketDecoder {
             }
             switch protocolNumber {
             case 6:
-                return TCPHeader.parse(payload, reportedLength: payloadLength, into: &segment, weirds: &weirds)
+                guard TCPHeader.parse(payload, reportedLength: payloadLength, into: &segment, weirds: &weirds) else { return false }
+                if checkChecksums && segment.context != .quotedInICMPError, TCPChecksum.verify(segment, tcpBytes: payload) == false {
+                    segment.checksumBad = true
+                    weirds.count(.tcpChecksumBad)
+                }
+                return true
             case 4:
                 kind = .ipv4
             case 41:

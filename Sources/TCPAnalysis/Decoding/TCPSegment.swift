@@ -107,6 +107,8 @@ public struct TCPSegment {
     public var headerBogus: Bool
     /// The captured part of the payload.
     public var payload: ByteView
+    /// The checksum was verified and is wrong (only with `--check-checksums`).
+    public var checksumBad = false
 
     @inlinable public var isIPv6: Bool { source.isIPv6 }
 

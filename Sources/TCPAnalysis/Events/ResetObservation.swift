@@ -17,6 +17,8 @@ public struct ResetObservation: Sendable {
     public var isIPv6: Bool
     /// Printable text carried in the RST (RFC 9293 allows a diagnostic payload).
     public var payloadText: String?
+    /// Its checksum was checked and is wrong: the receiver drops it (`--check-checksums`).
+    public var checksumBad = false
     /// A copy of the previous segment (SPAN port): never evidence.
     public var isDuplicate: Bool
 

@@ -3,7 +3,7 @@
 ///
 ///     S SYN without ACK    H SYN+ACK         A pure ACK         D payload
 ///     F FIN                R RST             T retransmitted payload   W zero window
-///     I inconsistent flags (SYN with RST)    Q SYN with FIN     ^ roles flipped
+///     I inconsistent flags (SYN with RST)    Q SYN with FIN     C bad checksum (--check-checksums)
 enum ConnectionHistory {
     static func record(_ segment: TCPSegment, flags ta: AnalysisFlags, side: Int, connection: inout Connection,
                        state: inout DirectionState) {
@@ -20,10 +20,11 @@ enum ConnectionHistory {
         if segment.isReset { add("R", side, &connection, &state) }
         if ta.contains(.retransmission) && segment.payloadLength > 0 { add("T", side, &connection, &state) }
         if segment.window == 0 && f.intersection([.syn, .fin, .rst]).isEmpty { add("W", side, &connection, &state) }
+        if segment.checksumBad { add("C", side, &connection, &state) }
     }
 
     /// Letters are stored for the sending side; the report turns them to the originator's case.
-    private static let letters: [Character] = ["S", "H", "A", "D", "F", "R", "T", "W", "I", "Q"]
+    private static let letters: [Character] = ["S", "H", "A", "D", "F", "R", "T", "W", "I", "Q", "C"]
 
     private static func add(_ letter: Character, _ side: Int, _ connection: inout Connection, _ state: inout DirectionState) {
         guard let bit = letters.firstIndex(of: letter) else { return }

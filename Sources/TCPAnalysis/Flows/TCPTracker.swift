@@ -447,7 +447,7 @@ public struct TCPTracker {
             frame: segment.frame, timestamp: segment.timestamp, connection: index, stream: connection.stream,
             senderSide: side, sequence: segment.sequence, acknowledgment: segment.acknowledgment,
             hasAck: segment.flags.contains(.ack), window: segment.window, ttl: segment.ttl, ipID: segment.ipID,
-            isIPv6: segment.isIPv6, payloadText: text, isDuplicate: duplicate,
+            isIPv6: segment.isIPv6, payloadText: text, checksumBad: segment.checksumBad, isDuplicate: duplicate,
             senderTTLBaseline: fwd.ttlBaseline == 0 ? nil : fwd.ttlBaseline,
             senderLastIPID: fwd.lastNonRSTIPID == 0 ? nil : fwd.lastNonRSTIPID,
             senderPackets: fwd.packets, senderNextSeq: senderNextSeq, receiverNextSeq: rev.nextSeq,
