@@ -91,6 +91,9 @@ def main():
                 pass
         except OSError:
             pass
+        # Keep our side open a while: the proxy closes first, and with `option nolinger` its
+        # close is a RST (closing at once would race it into a graceful FIN exchange).
+        time.sleep(1.5)
         sock.close()
     elif mode == "keepalive":
         for delay in (0.499, 0.5, 0.501, 0.502, 0.498, 0.503):
