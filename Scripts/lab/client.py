@@ -96,7 +96,7 @@ def main():
         time.sleep(1.5)
         sock.close()
     elif mode == "keepalive":
-        for delay in (0.499, 0.5, 0.501, 0.502, 0.498, 0.503):
+        for delay in (0.499, 0.5, 0.501, 0.502, 0.498, 0.503, 0.4995, 0.5005, 0.5015, 0.4985, 0.5025, 0.5):
             try:
                 sock = connect(host, port)
                 sock.sendall(request())
