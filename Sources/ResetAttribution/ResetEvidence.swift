@@ -56,6 +56,9 @@ struct ResetEvidence {
             e.notes.append("\(burst.count) resets with different sequence numbers in a row, beyond what the sender sent")
             e.forgery += 0.6
         }
+        if facts.connection.icmpErrors > 0 {
+            e.notes.append("\(facts.connection.icmpErrors) ICMP error\(facts.connection.icmpErrors == 1 ? "" : "s") quoting this connection (last at frame \(facts.connection.lastICMPErrorFrame)): a router or host reported it undeliverable")
+        }
         if r.checksumBad {
             e.notes.append("bad TCP checksum: the receiver drops this reset")
             e.forgery += 0.3

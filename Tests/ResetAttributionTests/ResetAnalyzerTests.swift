@@ -233,3 +233,28 @@ func exchange(_ c: inout Conversation, at start: Double = 0, serverTTL: UInt8 = 
         }
     }
 }
+
+@Suite struct ICMPEvidenceTests {
+    @Test func icmpErrorQuotingTheConnectionIsCitedOnItsReset() {
+        var tracker = TCPTracker()
+        let client = IPAddress(ipv4: 0x0A00_0001), server = IPAddress(ipv4: 0x0A00_0002)
+        func segment(_ frame: Int, _ fromClient: Bool, _ flags: TCPFlags, seq: UInt32, ack: UInt32) -> TCPSegment {
+            TCPSegment(frame: frame, timestamp: Int64(frame) * 1_000_000, source: fromClient ? client : server,
+                       destination: fromClient ? server : client, sourcePort: fromClient ? 40000 : 80,
+                       destinationPort: fromClient ? 80 : 40000, sequence: seq, acknowledgment: ack, flags: flags, window: 8192)
+        }
+        _ = tracker.process(segment(1, true, .syn, seq: 1000, ack: 0))
+        _ = tracker.process(segment(2, false, [.syn, .ack], seq: 5000, ack: 1001))
+        _ = tracker.process(segment(3, true, .ack, seq: 1001, ack: 5001))
+        var quoted = segment(4, true, [.psh, .ack], seq: 1001, ack: 5001)  // what a router sent back
+        quoted.context = .quotedInICMPError
+        _ = tracker.process(quoted)
+        _ = tracker.process(segment(5, true, [.rst, .ack], seq: 1001, ack: 5001))
+        let facts = tracker.connections.indices.map {
+            ConnectionFacts(index: $0, connection: tracker.connections[$0], side0: tracker.direction($0, 0), side1: tracker.direction($0, 1))
+        }
+        let report = ResetAnalyzer.analyze(connections: facts, resets: tracker.resets, proxies: [])
+        #expect(tracker.connections.count == 1)
+        #expect(report.verdicts.first?.evidence.contains { $0.contains("1 ICMP error quoting this connection (last at frame 4)") } == true)
+    }
+}

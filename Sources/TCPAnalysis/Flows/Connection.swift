@@ -99,6 +99,9 @@ public struct Connection: Sendable {
         }
         requestCount += 1
     }
+    /// ICMP errors quoting this connection (unreachable, time exceeded...), and the last one's frame.
+    public internal(set) var icmpErrors = 0
+    public internal(set) var lastICMPErrorFrame = 0
     /// Segments flagged as copies of the one before them (SPAN ports, -i any).
     public internal(set) var duplicates = 0
 

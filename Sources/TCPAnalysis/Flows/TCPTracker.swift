@@ -136,6 +136,10 @@ public struct TCPTracker {
         if isSYNACK {
             synAcks.append((Int32(index), frame, UInt8(side), seq, result.printable, taFlags.contains(.reusedPorts), now))
         }
+        if segment.context == .quotedInICMPError {
+            connection.icmpErrors += 1
+            connection.lastICMPErrorFrame = frame
+        }
         if segment.context != .quotedInICMPError {
             result.isDuplicate = Self.isDuplicate(segment, of: fwd)
             if segment.isReset {
