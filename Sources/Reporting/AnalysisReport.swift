@@ -85,6 +85,8 @@ public struct ConnectionView {
     public var clientState: DirectionState
     public var serverState: DirectionState
     public var communityID: String?
+    /// A reset that was not benign ended it (set from the attribution; true when not judged).
+    public var brokenByReset = true
 
     public init(_ connection: Connection, side0: DirectionState, side1: DirectionState, communityID: String? = nil) {
         self.connection = connection

@@ -90,10 +90,20 @@ public enum ResetReport {
         let worst = live.filter { $0.attribution == .network }.prefix(1) + live.filter { $0.attribution != .network }.prefix(3)
         for v in worst {
             text += "  frame \(v.observation.frame) (stream \(v.observation.stream)): \(v.attribution.rawValue), \(v.phase.rawValue), \(v.cause.rawValue)"
-            if let key = v.evidence.dropFirst().first { text += " — \(key)" }
+            if let key = keyEvidence(v) { text += " — \(key)" }
             text += "\n      wireshark: frame.number==\(v.observation.frame) || tcp.stream eq \(v.observation.stream)\n"
         }
         return text
+    }
+
+    /// The note that best explains the verdict.
+    static func keyEvidence(_ v: ResetVerdict) -> String? {
+        let notes = Array(v.evidence.dropFirst())
+        let preferred: [String] = v.attribution == .network
+            ? ["TTL", "IP ID", "after its own reset", "resets with different", "outside the receiver's window"]
+            : ["proxy reset this leg", "loss signals", "silent", "looks like a timeout", "idle", "answers the SYN"]
+        for word in preferred { if let note = notes.first(where: { $0.contains(word) }) { return note } }
+        return notes.first
     }
 
     static func proxyLine(_ report: AttributionReport) -> String {
@@ -103,8 +113,11 @@ public enum ResetReport {
             return p.backSources.isEmpty ? front : "\(front) (connects out from \(p.backSources.map(\.description).joined(separator: ", ")))"
         }
         let sessions = report.sessions.count, troubled = report.sessions.filter { $0.termination != "--" }.count
+        var codes: [String: Int] = [:]
+        for s in report.sessions where s.termination != "--" { codes[s.termination, default: 0] += 1 }
+        let codeText = codes.isEmpty ? "" : " (HAProxy termination codes: " + codes.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
         return "  Proxy \(names.joined(separator: "; ")) \(report.topology.detected ? "found in the traffic" : "as named")"
-            + ": \(sessions) sessions, \(troubled) ended abnormally.\n"
+            + ": \(sessions) sessions, \(troubled) ended abnormally\(codeText).\n"
     }
 
     static func describe(_ cause: String) -> String {

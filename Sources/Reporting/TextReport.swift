@@ -12,7 +12,7 @@ public enum TextReport {
         var parts: [String] = []
         var score = 0
         let c = view.connection
-        if view.outcome.end == "rst" {
+        if view.outcome.end == "rst" && view.brokenByReset {
             let by = view.outcome.closedBy ?? "?"
             var text = "reset by \(by)"
             if let idle = c.idleBeforeEnd, idle >= 1_000_000 { text += " after \(AnalysisReport.milliseconds(idle)) ms idle" }

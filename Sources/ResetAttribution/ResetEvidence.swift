@@ -12,9 +12,15 @@ struct ResetEvidence {
     static func examine(_ r: ResetObservation, facts: ConnectionFacts, all: [ResetObservation]) -> ResetEvidence {
         var e = ResetEvidence()
         let sender = facts.side(r.senderSide)
-        if let baseline = r.senderTTLBaseline, baseline != r.ttl {
+        // The sender's TTL before the RST, or (a RST before it said anything) after it.
+        let laterBaseline = sender.ttlBaseline == 0 ? nil : sender.ttlBaseline
+        if let baseline = r.senderTTLBaseline ?? laterBaseline, baseline != r.ttl {
             e.notes.append("TTL \(r.ttl), but this sender's other packets arrived with TTL \(baseline)")
-            e.forgery += abs(Int(baseline) - Int(r.ttl)) >= 1 ? 0.6 : 0
+            e.forgery += 0.6
+        }
+        if !r.isIPv6 && r.ipID != 0 && r.ipID == r.receiverLastIPID {
+            e.notes.append("same IP ID (\(r.ipID)) as the packet it answers: copied by whatever forged it")
+            e.forgery += 0.3
         }
         if r.ttl == 1 {
             e.notes.append("TTL 1: a reset meant to die at the first hop (HAProxy silent-drop)")
@@ -50,7 +56,9 @@ struct ResetEvidence {
             e.notes.append("the sender went on sending data after its own reset")
             e.forgery += 0.6
         }
-        let burst = all.filter { $0.connection == r.connection && $0.senderSide == r.senderSide && !$0.isDuplicate }
+        // Back to back: within a tenth of a second of this one.
+        let burst = all.filter { $0.connection == r.connection && $0.senderSide == r.senderSide && !$0.isDuplicate
+            && abs($0.timestamp - r.timestamp) <= 100_000_000 }
         if burst.count >= 2 && Set(burst.map(\.sequence)).count >= 2,
            burst.allSatisfy({ $0.senderNextSeq == 0 || Int32(bitPattern: $0.sequence &- $0.senderNextSeq) >= 0 }) {
             e.notes.append("\(burst.count) resets with different sequence numbers in a row, beyond what the sender sent")

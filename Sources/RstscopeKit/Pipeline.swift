@@ -47,6 +47,9 @@ public struct Pipeline {
     /// The attribution, once `finish` ran.
     public private(set) var attribution: AttributionReport?
     public private(set) var connectionFacts: [ConnectionFacts] = []
+    /// Connections a reset broke (not benign), for the text report; live eviction reports before
+    /// any attribution, so there every reset counts.
+    private var brokenConnections = Set<Int>()
 
     public init(options: PipelineOptions = PipelineOptions(), output: OutputBuffer? = nil) {
         self.options = options
@@ -124,6 +127,7 @@ public struct Pipeline {
         }
         let judged = ResetAnalyzer.analyze(connections: connectionFacts, resets: tracker.resets, proxies: options.proxies)
         attribution = judged
+        brokenConnections = Set(judged.verdicts.filter { !$0.benign && !$0.observation.isDuplicate }.map(\.observation.connection))
         if let output {
             var position: [Int: Int] = [:]
             for (i, facts) in connectionFacts.enumerated() { position[facts.index] = i }
@@ -143,7 +147,8 @@ public struct Pipeline {
     }
 
     private mutating func report(_ index: Int) {
-        let view = ConnectionView(tracker.connections[index], side0: tracker.direction(index, 0), side1: tracker.direction(index, 1))
+        var view = ConnectionView(tracker.connections[index], side0: tracker.direction(index, 0), side1: tracker.direction(index, 1))
+        if attribution != nil { view.brokenByReset = brokenConnections.contains(index) }
         connectionsReported += 1
         if let output { output.append(AnalysisReport.connectionLine(view)) }
         if options.format == .text && TextReport.hasProblem(view) && problems.count < 100_000 { problems.append(view) }

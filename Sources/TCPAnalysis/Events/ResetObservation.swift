@@ -26,6 +26,9 @@ public struct ResetObservation: Sendable {
     public var senderTTLBaseline: UInt8?
     public var senderLastIPID: UInt16?
     public var senderPackets: Int
+    /// IP ID of the receiver's last segment (IPv4), 0 when none: an injector answering a packet
+    /// sometimes copies its IP ID.
+    public var receiverLastIPID: UInt16 = 0
     /// The next sequence number expected from the sender (0: nothing seen).
     public var senderNextSeq: UInt32
     // The receiver's view.

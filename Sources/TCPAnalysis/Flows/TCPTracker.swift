@@ -454,7 +454,7 @@ public struct TCPTracker {
             isIPv6: segment.isIPv6, payloadText: text, checksumBad: segment.checksumBad, isDuplicate: duplicate,
             senderTTLBaseline: fwd.ttlBaseline == 0 ? nil : fwd.ttlBaseline,
             senderLastIPID: fwd.lastNonRSTIPID == 0 ? nil : fwd.lastNonRSTIPID,
-            senderPackets: fwd.packets, senderNextSeq: senderNextSeq, receiverNextSeq: rev.nextSeq,
+            senderPackets: fwd.packets, receiverLastIPID: rev.lastNonRSTIPID, senderNextSeq: senderNextSeq, receiverNextSeq: rev.nextSeq,
             receiverAck: rev.packets > 0 ? rev.lastAck : nil, receiverWindow: rev.window, receiverWindowScale: rev.windowScale,
             answersSYN: connection.lastSegmentPureSYN && Int(connection.lastSegmentSide) == 1 - side,
             answersReusedSYN: connection.lastSYNReused && Int(connection.lastSegmentSide) == 1 - side,
