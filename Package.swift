@@ -38,7 +38,7 @@ let package = Package(
         // Corpus catalog and truth loading, packet builders: shared by the test targets.
         .target(name: "TestSupport", dependencies: ["PacketCore", "TCPAnalysis"], path: "Tests/TestSupport"),
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCore", "PacketCapture", "TestSupport"]),
-        .testTarget(name: "TCPAnalysisTests", dependencies: ["PacketCore", "PacketCapture", "TCPAnalysis", "Reporting", "RstscopeKit", "TestSupport"],
+        .testTarget(name: "TCPAnalysisTests", dependencies: ["PacketCore", "PacketCapture", "TCPAnalysis", "ResetAttribution", "Reporting", "RstscopeKit", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ResetAttributionTests", dependencies: ["TCPAnalysis", "ResetAttribution", "TestSupport"]),
         .testTarget(name: "rstscopeTests", dependencies: ["PacketCore", "PacketCapture", "RstscopeKit", "TestSupport"]),

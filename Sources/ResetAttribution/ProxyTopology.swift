@@ -32,39 +32,42 @@ public struct ProxyTopology: Sendable {
     /// proxy that connects out with the client's address is not found this way: name it with
     /// `--proxy`.
     public static func detect(_ connections: [ConnectionFacts], window: Int64 = 50_000_000) -> ProxyTopology {
-        var openings: [IPAddress: [(time: Int64, server: IPAddress)]] = [:]
-        var inbound: [IPAddress: [(facts: ConnectionFacts, trigger: Int64)]] = [:]
+        // Every connection opening, in time order, and every accepted session's trigger (its
+        // first request byte, or its handshake).
+        var openings: [(time: Int64, source: IPAddress, server: IPAddress)] = []
+        var inbound: [IPAddress: [(client: IPAddress, trigger: Int64)]] = [:]
         var listeningPorts: [IPAddress: [UInt16: Int]] = [:]
         for facts in connections where facts.connection.synSender != nil {
-            openings[facts.clientEndpoint.address, default: []].append((facts.openTime, facts.serverEndpoint.address))
+            let client = facts.clientEndpoint, server = facts.serverEndpoint
+            openings.append((facts.openTime, client.address, server.address))
             let trigger = facts.client.firstPayloadTime != 0 ? facts.client.firstPayloadTime : facts.connection.establishedTime ?? facts.openTime
-            inbound[facts.serverEndpoint.address, default: []].append((facts, trigger))
-            listeningPorts[facts.serverEndpoint.address, default: [:]][facts.serverEndpoint.port, default: 0] += 1
+            inbound[server.address, default: []].append((client.address, trigger))
+            listeningPorts[server.address, default: [:]][server.port, default: 0] += 1
         }
-        for key in openings.keys { openings[key]!.sort { $0.time < $1.time } }
+        openings.sort { $0.time < $1.time }
+        let times = openings.map(\.time)
         var candidates: [(spec: ProxySpec, median: Int64, backends: Set<IPAddress>)] = []
         for (front, sessions) in inbound where sessions.count >= 2 {
-            var best: (source: IPAddress, delays: [Int64], backends: Set<IPAddress>)?
-            for (source, times) in openings {
-                var delays: [Int64] = []
-                var backends = Set<IPAddress>()
-                let starts = times.map(\.time)
-                for (facts, trigger) in sessions {
-                    if facts.clientEndpoint.address == source && source != front { continue }
-                    if let i = firstIndex(starts, atLeast: trigger), starts[i] - trigger <= window, times[i].server != front {
-                        delays.append(starts[i] - trigger)
-                        backends.insert(times[i].server)
-                    }
-                }
-                if delays.count > (best?.delays.count ?? 1) || (delays.count == best?.delays.count && source == front) {
-                    best = (source, delays, backends)
+            // For each session, the first few openings that follow it (each source once).
+            var delays: [IPAddress: [Int64]] = [:]
+            var backends: [IPAddress: Set<IPAddress>] = [:]
+            for (client, trigger) in sessions {
+                guard var k = firstIndex(times, atLeast: trigger) else { continue }
+                var seen = Set<IPAddress>()
+                while k < openings.count && openings[k].time - trigger <= window && seen.count < 8 {
+                    let o = openings[k]
+                    k += 1
+                    if o.server == front || (o.source == client && o.source != front) || !seen.insert(o.source).inserted { continue }
+                    delays[o.source, default: []].append(o.time - trigger)
+                    backends[o.source, default: []].insert(o.server)
                 }
             }
-            guard let best, best.delays.count >= 2, best.delays.count * 2 >= sessions.count else { continue }
-            let median = best.delays.sorted()[best.delays.count / 2]
+            guard let best = delays.max(by: { ($0.value.count, $0.key == front ? 1 : 0) < ($1.value.count, $1.key == front ? 1 : 0) }),
+                  best.value.count >= 2, best.value.count * 2 >= sessions.count else { continue }
+            let median = best.value.sorted()[best.value.count / 2]
             let port = listeningPorts[front]?.max { $0.value < $1.value }?.key
-            candidates.append((ProxySpec(front: front, frontPort: port, backSources: best.source == front ? [] : [best.source]),
-                               median, best.backends))
+            candidates.append((ProxySpec(front: front, frontPort: port, backSources: best.key == front ? [] : [best.key]),
+                               median, backends[best.key] ?? []))
         }
         var accepted: [(spec: ProxySpec, backends: Set<IPAddress>)] = []
         for candidate in candidates.sorted(by: { $0.median < $1.median }) where candidate.median <= 20_000_000 {

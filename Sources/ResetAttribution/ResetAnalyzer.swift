@@ -61,7 +61,7 @@ public enum ResetAnalyzer {
         let phase = ResetPhases.phase(r, facts: facts)
         var notes: [String] = []
         let sender = facts.connection.key.endpoint(r.senderSide)
-        notes.append("RST from \(sender.address.endpoint(sender.port)), the \(senderIsClient ? "client" : "server") of this connection (\(facts.outcome.roleBasis.rawValue == "syn" ? "it sent the SYN" : "role inferred by \(facts.outcome.roleBasis.rawValue)"))")
+        notes.append("RST from \(sender.address.endpoint(sender.port)), the \(senderIsClient ? "client" : "server") of this connection (\(facts.roleBasis.rawValue == "syn" ? "it sent the SYN" : "role inferred by \(facts.roleBasis.rawValue)"))")
         if r.idleBefore >= 1_000_000 { notes.append(String(format: "the connection was idle %.1f ms before the reset", Double(r.idleBefore) / 1e6)) }
         if r.peerSilence >= 100_000_000 && r.peerSilence > r.idleBefore + 1_000_000 {
             notes.append(String(format: "the peer had been silent %.1f ms", Double(r.peerSilence) / 1e6))
@@ -92,7 +92,7 @@ public enum ResetAnalyzer {
             notes.append("\(r.lossEvents) loss signals (retransmissions, lost segments, duplicate ACKs) on this connection, the last \(String(format: "%.1f", Double(r.timestamp - r.lastLossTime) / 1e6)) ms before")
         }
         evidence.notes = notes + evidence.notes
-        return ResetVerdict(observation: r, senderRole: senderIsClient ? "client" : "server", roleBasis: facts.outcome.roleBasis,
+        return ResetVerdict(observation: r, senderRole: senderIsClient ? "client" : "server", roleBasis: facts.roleBasis,
                             leg: leg, attribution: attribution, benign: isBenign, phase: phase, cause: cause,
                             evidence: evidence.notes, confidence: confidence, session: nil)
     }

@@ -119,12 +119,7 @@ public struct Pipeline {
             }
         }
         // Resets are judged with the whole capture in view: roles, proxy legs, clusters.
-        connectionFacts = tracker.connections.indices.compactMap { index in
-            tracker.connections[index].hasTCPFrames
-                ? ConnectionFacts(index: index, connection: tracker.connections[index],
-                                  side0: tracker.direction(index, 0), side1: tracker.direction(index, 1))
-                : nil
-        }
+        connectionFacts = ConnectionTable(connections: tracker.connections, directions: tracker.directions).facts()
         let judged = ResetAnalyzer.analyze(connections: connectionFacts, resets: tracker.resets, proxies: options.proxies)
         attribution = judged
         brokenConnections = Set(judged.verdicts.filter { !$0.benign && !$0.observation.isDuplicate }.map(\.observation.connection))

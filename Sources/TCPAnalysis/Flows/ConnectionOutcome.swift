@@ -17,19 +17,18 @@ public struct ConnectionOutcome: Sendable {
     static let serverPorts: Set<UInt16> = [1080, 1433, 1521, 2049, 3128, 3306, 3389, 5432, 5672, 5900, 6379, 6443,
                                            8000, 8008, 8080, 8081, 8443, 8888, 9000, 9090, 9092, 9200, 9300, 11211, 27017]
 
+    /// Which side is the client, and how that was decided: the pure SYN's sender, else the peer
+    /// of the SYN-ACK's sender, else the side not on a server port, else the first sender.
+    public static func roles(_ connection: Connection) -> (clientSide: Int, basis: RoleBasis) {
+        if let synSide = connection.synSender { return (synSide, .syn) }
+        if let synAckSide = connection.synAckSender { return (1 - synAckSide, .synack) }
+        if let serverSide = serverSideByPort(connection.key) { return (1 - serverSide, .port) }
+        return (Int(connection.firstSender), .firstData)
+    }
+
     public init(_ connection: Connection, _ side0: DirectionState, _ side1: DirectionState) {
         let sides = [side0, side1]
-        // The client: the pure SYN's sender, else the peer of the SYN-ACK's sender, else a server
-        // port on one side, else the first sender.
-        if let synSide = connection.synSender {
-            (clientSide, roleBasis) = (synSide, .syn)
-        } else if let synAckSide = connection.synAckSender {
-            (clientSide, roleBasis) = (1 - synAckSide, .synack)
-        } else if let serverSide = Self.serverSideByPort(connection.key) {
-            (clientSide, roleBasis) = (1 - serverSide, .port)
-        } else {
-            (clientSide, roleBasis) = (Int(connection.firstSender), .firstData)
-        }
+        (clientSide, roleBasis) = Self.roles(connection)
         let client = sides[clientSide], server = sides[1 - clientSide]
         let established = client.sawSYN && server.sawSYNACK
         switch (client.sawSYN, server.sawSYNACK) {
