@@ -50,7 +50,7 @@ public enum AnalysisReport {
         json.field("role_inferred", c.outcome.roleBasis.rawValue)
         json.field("conn_state", c.outcome.state)
         json.field("history", c.outcome.history)
-        if let id = c.communityID { json.field("community_id", id) }
+        json.field("community_id", c.communityID)
         json.field("first_frame", c.connection.firstFrame)
         json.field("last_frame", c.connection.lastFrame)
         json.field("first_ts", Timestamp.rfc3339(c.connection.firstTime))
@@ -84,16 +84,16 @@ public struct ConnectionView {
     public var outcome: ConnectionOutcome
     public var clientState: DirectionState
     public var serverState: DirectionState
-    public var communityID: String?
+    /// Community ID v1 (computed when asked: a SHA-1 per connection is not free).
+    public var communityID: String { connection.communityID() }
     /// A reset that was not benign ended it (set from the attribution; true when not judged).
     public var brokenByReset = true
 
-    public init(_ connection: Connection, side0: DirectionState, side1: DirectionState, communityID: String? = nil) {
+    public init(_ connection: Connection, side0: DirectionState, side1: DirectionState) {
         self.connection = connection
         outcome = ConnectionOutcome(connection, side0, side1)
         clientState = outcome.clientSide == 0 ? side0 : side1
         serverState = outcome.clientSide == 0 ? side1 : side0
-        self.communityID = communityID ?? connection.communityID()
     }
 
     public var stream: Int { connection.stream }

@@ -54,7 +54,8 @@ public struct ProxyTopology: Sendable {
             for (client, trigger) in sessions {
                 guard var k = firstIndex(times, atLeast: trigger) else { continue }
                 var seen = Set<IPAddress>()
-                while k < openings.count && openings[k].time - trigger <= window && seen.count < 8 {
+                let limit = k + 64  // a proxy's connection comes among the next few openings
+                while k < openings.count && k < limit && openings[k].time - trigger <= window && seen.count < 8 {
                     let o = openings[k]
                     k += 1
                     if o.server == front || (o.source == client && o.source != front) || !seen.insert(o.source).inserted { continue }
