@@ -70,10 +70,14 @@ enum SessionChains {
                 // Reset right after the accept, before any backend was tried: a reject or a limit.
                 session.termination = "PR"
                 session.cause = .policy
+                let after = Double(v.observation.timestamp - (f.connection.establishedTime ?? f.connection.firstTime)) / 1e6
+                verdicts[p].evidence.append("reset \((after * 1000).rounded() / 1000) ms after the proxy accepted the connection, before any backend was tried: a reject or a connection limit")
             } else if established.isEmpty && f.client.firstPayloadTime == 0 {
                 // No request ever came: the proxy's request timeout.
                 session.termination = "cR"
                 session.cause = .timeout
+                let waited = Double(v.observation.timestamp - (f.connection.establishedTime ?? f.connection.firstTime)) / 1e6
+                verdicts[p].evidence.append("the client sent no request in the \((waited * 10).rounded() / 10) ms after the accept: the proxy's request timeout")
             } else if v.phase == .keepaliveRace {
                 session.termination = "--"
                 session.cause = .timeout
