@@ -12,6 +12,9 @@ public enum DecodeWeird: Int, CaseIterable, Sendable, Error {
     case tcpTooShort
     case badTCPHeaderLength
     case tcpOptionBadLength
+    case truncatedTunnelHeader
+    case badUDPLength
+    case tunnelTooDeep
 
     /// The name in output (snake case, grep-friendly).
     public var name: String {
@@ -27,6 +30,9 @@ public enum DecodeWeird: Int, CaseIterable, Sendable, Error {
         case .tcpTooShort: return "tcp_shorter_than_16_bytes"
         case .badTCPHeaderLength: return "bad_tcp_header_length"
         case .tcpOptionBadLength: return "tcp_option_bad_length"
+        case .truncatedTunnelHeader: return "truncated_tunnel_header"
+        case .badUDPLength: return "bad_udp_length"
+        case .tunnelTooDeep: return "tunnel_too_deep"
         }
     }
 }

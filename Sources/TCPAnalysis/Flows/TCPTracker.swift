@@ -66,7 +66,7 @@ public struct TCPTracker {
 
         var connection = connections[index]
         let previousTime = connection.lastTime
-        if segment.context != .quotedInICMPError {
+        if !segment.context.isCopy {
             if !connection.hasTCPFrames {
                 connection.firstFrame = frame
                 connection.firstTime = now
@@ -117,7 +117,7 @@ public struct TCPTracker {
                 fwd.windowScale = Int8(min(shift, 14))
             }
             // The analysis is printed only when the whole header was captured.
-            result.printable = segment.capturedTCPLength >= headerLength && segment.context != .quotedInICMPError
+            result.printable = segment.capturedTCPLength >= headerLength && !segment.context.isCopy
                 && !segment.options.stopsWireshark
             if flags.contains(.syn) && result.printable {
                 // verify_tcp_window_scaling: a SYN without the option turns scaling off both ways;
@@ -133,7 +133,7 @@ public struct TCPTracker {
         if isSYNACK {
             synAcks.append((Int32(index), frame, UInt8(side), seq, result.printable, taFlags.contains(.reusedPorts), now))
         }
-        if segment.context != .quotedInICMPError {
+        if !segment.context.isCopy {
             result.isDuplicate = Self.isDuplicate(segment, of: fwd)
             recordConnectionFacts(segment, side: side, flags: taFlags, previousTime: previousTime,
                                   duplicate: result.isDuplicate, connection: &connection, fwd: &fwd)
