@@ -35,8 +35,10 @@ let package = Package(
             ]
         ),
 
-        // Corpus catalog and truth loading, packet builders: shared by the test targets.
-        .target(name: "TestSupport", dependencies: ["PacketCore", "TCPAnalysis"], path: "Tests/TestSupport"),
+        // Corpus catalog and truth loading, packet builders, the fuzz driver: shared by the test targets
+        // (and compiled into the libFuzzer harness by Scripts/fuzz).
+        .target(name: "TestSupport", dependencies: ["PacketCore", "PacketCapture", "TCPAnalysis", "Reporting", "RstscopeKit"],
+                path: "Tests/TestSupport"),
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCore", "PacketCapture", "TestSupport"]),
         .testTarget(name: "TCPAnalysisTests", dependencies: ["PacketCore", "PacketCapture", "TCPAnalysis", "ResetAttribution", "Reporting", "RstscopeKit", "TestSupport"],
                     exclude: ["Fixtures"]),

@@ -29,4 +29,19 @@ public struct CaptureRecord {
 
     /// Captured shorter than it was on the wire (snaplen).
     @inlinable public var isCaplenShort: Bool { bytes.count < wireLength }
+
+    /// The latest timestamp a record holds (and minus it the earliest): about 146 years either side
+    /// of 1970, which covers every classic pcap time. Readers clamp to it, so the difference of any
+    /// two timestamps (an RTT, an idle time) fits in an Int64 with room to round it.
+    public static let timestampLimit: Int64 = 4_611_686_018_000_000_000
+
+    /// Nanoseconds since the epoch from `seconds` and `nanoseconds`, clamped to ±`timestampLimit`
+    /// (pcapng and libpcap may hold times an Int64 of nanoseconds cannot).
+    @inlinable
+    public static func timestamp(seconds: Int64, nanoseconds: Int64) -> Int64 {
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (sum, overflow2) = scaled.addingReportingOverflow(nanoseconds)
+        if overflow || overflow2 { return seconds < 0 ? -timestampLimit : timestampLimit }
+        return min(max(sum, -timestampLimit), timestampLimit)
+    }
 }

@@ -8,16 +8,26 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, Comparable {
 
     public static let null = LinkType(0)            // BSD loopback, AF in host byte order
     public static let ethernet = LinkType(1)
+    public static let arcnetBSD = LinkType(7)       // ARCnet (BSD): no offset field
     public static let ppp = LinkType(9)
+    public static let fddi = LinkType(10)
     public static let rawDLT12 = LinkType(12)       // DLT_RAW on most systems, seen in old files
     public static let rawDLT14 = LinkType(14)       // DLT_RAW on OpenBSD
     public static let pppHDLC = LinkType(50)        // PPP in HDLC-like framing
+    public static let pppoe = LinkType(51)          // PPPoE session header, then PPP (PPP_ETHER)
     public static let raw = LinkType(101)           // LINKTYPE_RAW: IPv4 or IPv6 by version nibble
     public static let ciscoHDLC = LinkType(104)
+    public static let ieee80211 = LinkType(105)     // 802.11 frames, no radio header
     public static let loop = LinkType(108)          // OpenBSD loopback, AF in network byte order
     public static let linuxSLL = LinkType(113)
+    public static let radiotap = LinkType(127)      // 802.11 behind a radiotap header
+    public static let arcnetLinux = LinkType(129)
+    public static let juniperEther = LinkType(178)
+    public static let ppi = LinkType(192)           // Per-Packet Information header, then its DLT
     public static let ipv4 = LinkType(228)
     public static let ipv6 = LinkType(229)
+    public static let nflog = LinkType(239)         // Linux NFLOG: a TLV list holding the packet
+    public static let ipOverInfiniBand = LinkType(242)
     public static let linuxSLL2 = LinkType(276)
 
     /// The DLT_ value libpcap uses in memory for this file LINKTYPE_ (they differ for a few types).

@@ -76,7 +76,8 @@ extension DecoderTests {
                 }
             }
             checker.expectNoViolations()
-            #expect(checker.segments > checker.decodes / 4)
+            // Most mutated packets still decode (fewer behind long radio headers, where more bytes matter).
+            #expect(checker.segments > checker.decodes / 6)
             // Mutations must reach IP and TCP: several kinds of weird were counted.
             #expect(checker.weirdsSeen.count >= 5, "\(checker.weirdsSeen)")
         }

@@ -465,6 +465,22 @@ public enum LinkFraming: Sendable, CustomStringConvertible {
     case ipOnly
     case ppp(addressAndControl: Bool, compressed: Bool, linkType: LinkType = .ppp)
     case ciscoHDLC(address: UInt8 = 0x0F)
+    /// PPPoE session and PPP, on Ethernet (EtherType 0x8864) or alone (LINKTYPE_PPP_ETHER, 51).
+    case pppoe(onEthernet: Bool)
+    /// An MPLS label stack on Ethernet (0x8847). (LINKTYPE_MPLS, 219, is a link type tshark 4.0.17
+    /// cannot read.)
+    case mpls(labels: [UInt32])
+    /// FDDI with LLC/SNAP.
+    case fddi
+    /// Linux ARCnet, RFC 1201 (protocol 212 for IPv4, 196 for IPv6).
+    case arcnetLinux
+    /// An 802.11 data frame (From DS) with LLC/SNAP, behind a radio header (or none).
+    case wireless(WirelessRadio, qos: Bool = false)
+    /// Juniper Ethernet: the magic, flags and an extension TLV, then Ethernet (or, without L2, a
+    /// protocol number and the packet).
+    case juniperEther(noL2: Bool)
+    case ipOverInfiniBand
+    case nflog
 
     /// The link type of a record framed so, for an IP packet of `ipVersion` (4 or 6).
     public func linkType(ipVersion: Int) -> LinkType {
@@ -478,6 +494,14 @@ public enum LinkFraming: Sendable, CustomStringConvertible {
         case .ipOnly: return ipVersion == 6 ? .ipv6 : .ipv4
         case .ppp(_, _, let type): return type
         case .ciscoHDLC: return .ciscoHDLC
+        case .pppoe(let onEthernet): return onEthernet ? .ethernet : .pppoe
+        case .mpls: return .ethernet
+        case .fddi: return .fddi
+        case .arcnetLinux: return .arcnetLinux
+        case .wireless(let radio, _): return radio.linkType
+        case .juniperEther: return .juniperEther
+        case .ipOverInfiniBand: return .ipOverInfiniBand
+        case .nflog: return .nflog
         }
     }
 
@@ -506,11 +530,30 @@ public enum LinkFraming: Sendable, CustomStringConvertible {
             return LinkHeader.ppp(packet, protocolID: v6 ? 0x57 : 0x21, addressAndControl: addressAndControl, compressed: compressed)
         case .ciscoHDLC(let address):
             return LinkHeader.ciscoHDLC(packet, etherType: etherType, address: address)
+        case .pppoe(let onEthernet):
+            let session = TunnelHeader.pppoeSession(LinkHeader.ppp(packet, protocolID: v6 ? 0x57 : 0x21, addressAndControl: false,
+                                                                    compressed: false))
+            return onEthernet ? LinkHeader.ethernet(session, etherType: 0x8864) : session
+        case .mpls(let labels):
+            return LinkHeader.ethernet(TunnelHeader.mpls(packet, labels: labels), etherType: 0x8847)
+        case .fddi:
+            return LinkHeader.fddi(LinkHeader.llcSNAP(packet, etherType: etherType))
+        case .arcnetLinux:
+            return LinkHeader.arcnetLinux(packet, protocolID: v6 ? 196 : 212)
+        case .wireless(let radio, let qos):
+            return radio.wrap(Wireless.dataFrame(LinkHeader.llcSNAP(packet, etherType: etherType), qos: qos))
+        case .juniperEther(let noL2):
+            return noL2 ? LinkHeader.juniper(packet, flags: 0x03, extensions: [(4, [0, 0, 0, 9])], protocolNumber: v6 ? 6 : 2)
+                : LinkHeader.juniper(LinkHeader.ethernet(packet, etherType: etherType), extensions: [(4, [0, 0, 0, 9])])
+        case .ipOverInfiniBand:
+            return LinkHeader.ipOverInfiniBand(packet, type: etherType)
+        case .nflog:
+            return LinkHeader.nflog(packet, family: v6 ? 10 : 2)
         }
     }
 
-    /// Bytes in front of the IP header.
-    public var headerLength: Int { frame([0x45], ipVersion: 4).count - 1 }
+    /// Bytes in front of the IP header (a 4-byte packet, so no link layer pads it).
+    public var headerLength: Int { frame([0x45, 0, 0, 0], ipVersion: 4).count - 4 }
 
     public var description: String {
         switch self {
@@ -526,6 +569,14 @@ public enum LinkFraming: Sendable, CustomStringConvertible {
         case .ppp(let ac, let compressed, let type):
             return "PPP(\(type.rawValue)\(ac ? ", FF 03" : "")\(compressed ? ", compressed" : ""))"
         case .ciscoHDLC(let address): return "CiscoHDLC(0x" + String(address, radix: 16) + ")"
+        case .pppoe(let onEthernet): return onEthernet ? "Ethernet/PPPoE" : "PPP_ETHER"
+        case .mpls(let labels): return "Ethernet/MPLS\(labels)"
+        case .fddi: return "FDDI"
+        case .arcnetLinux: return "ARCnet(Linux)"
+        case .wireless(let radio, let qos): return "802.11\(qos ? "(QoS)" : "")/\(radio)"
+        case .juniperEther(let noL2): return noL2 ? "Juniper(no L2)" : "Juniper Ethernet"
+        case .ipOverInfiniBand: return "IPoIB"
+        case .nflog: return "NFLOG"
         }
     }
 
@@ -536,5 +587,529 @@ public enum LinkFraming: Sendable, CustomStringConvertible {
         .ppp(addressAndControl: false, compressed: false), .ppp(addressAndControl: true, compressed: false),
         .ppp(addressAndControl: false, compressed: true), .ppp(addressAndControl: true, compressed: true),
         .ppp(addressAndControl: true, compressed: false, linkType: .pppHDLC), .ciscoHDLC(), .ciscoHDLC(address: 0x8F),
+        .pppoe(onEthernet: true), .pppoe(onEthernet: false), .mpls(labels: [18, 16]), .mpls(labels: [3]), .fddi, .arcnetLinux,
+        .wireless(.none), .wireless(.none, qos: true), .wireless(.radiotap()), .wireless(.radiotap(tsft: true), qos: true),
+        .wireless(.ppi), .juniperEther(noL2: false), .juniperEther(noL2: true), .ipOverInfiniBand, .nflog,
     ]
+}
+
+/// The radio header in front of an 802.11 frame: none (LINKTYPE_IEEE802_11), radiotap or PPI.
+public enum WirelessRadio: Sendable, CustomStringConvertible {
+    case none
+    case radiotap(flags: UInt8 = 0, tsft: Bool = false)
+    case ppi
+
+    public var linkType: LinkType {
+        switch self {
+        case .none: return .ieee80211
+        case .radiotap: return .radiotap
+        case .ppi: return .ppi
+        }
+    }
+
+    public func wrap(_ frame: [UInt8]) -> [UInt8] {
+        switch self {
+        case .none: return frame
+        case .radiotap(let flags, let tsft): return Wireless.radiotap(frame, flags: flags, tsft: tsft)
+        case .ppi: return Wireless.ppi(frame)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .none: return "no radio header"
+        case .radiotap(let flags, let tsft): return "radiotap(flags 0x\(String(flags, radix: 16))\(tsft ? ", TSFT" : ""))"
+        case .ppi: return "PPI"
+        }
+    }
+}
+
+// MARK: - More link layers
+
+extension LinkHeader {
+    /// FDDI: frame control (0x50, asynchronous LLC), destination, source, then `llcFrame`.
+    public static func fddi(_ llcFrame: [UInt8], frameControl: UInt8 = 0x50) -> [UInt8] {
+        [frameControl] + destinationMAC + sourceMAC + llcFrame
+    }
+
+    /// Linux ARCnet: source, destination, offset (2), protocol ID, and for RFC 1201 protocols (212 is
+    /// IP, 196 IPv6) a split flag and a 2-byte sequence number.
+    public static func arcnetLinux(_ payload: [UInt8], protocolID: UInt8) -> [UInt8] {
+        var bytes: [UInt8] = [0x50, 0xBE, 0x00, 0x00, protocolID]
+        if protocolID != 240 && protocolID != 241 { bytes += [0x00, 0x01, 0x67] }
+        return bytes + payload
+    }
+
+    /// Juniper: "MGC", flags (0x01 incoming, 0x02 no L2 header, 0x80 extensions), extension TLVs
+    /// (type, length, value), then an Ethernet frame, or (no L2) a little-endian protocol number
+    /// and the packet.
+    public static func juniper(_ payload: [UInt8], flags: UInt8 = 0x01, extensions: [(type: UInt8, value: [UInt8])] = [],
+                               protocolNumber: UInt32? = nil) -> [UInt8] {
+        var bytes: [UInt8] = [0x4D, 0x47, 0x43, flags | (extensions.isEmpty ? 0 : 0x80)]
+        if !extensions.isEmpty {
+            let tlvs = extensions.flatMap { [$0.type, UInt8($0.value.count)] + $0.value }
+            bytes.append16(UInt16(tlvs.count))
+            bytes += tlvs
+        }
+        if let protocolNumber { bytes.append32le(protocolNumber) }  // Wireshark keeps only its low byte
+        return bytes + payload
+    }
+
+    /// LINKTYPE_IPOIB: a 40-byte pseudo-header (zeros: unicast), type, reserved.
+    public static func ipOverInfiniBand(_ payload: [UInt8], type: UInt16) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: 40)
+        bytes.append16(type)
+        bytes += [0, 0]
+        return bytes + payload
+    }
+
+    /// NFLOG: family (2 IPv4, 10 IPv6), version 0, resource ID, then TLVs in little-endian order
+    /// (length, type, value padded to 4): a packet header (hardware protocol, hook), a prefix, and the
+    /// payload last.
+    public static func nflog(_ packet: [UInt8], family: UInt8, hardwareProtocol: UInt16 = 0, bigEndian: Bool = false) -> [UInt8] {
+        var bytes: [UInt8] = [family, 0, 0, 1]
+        func tlv(_ type: UInt16, _ value: [UInt8]) {
+            let length = UInt16(4 + value.count)
+            if bigEndian { bytes.append16(length); bytes.append16(type) } else {
+                bytes += [UInt8(length & 0xFF), UInt8(length >> 8), UInt8(type & 0xFF), UInt8(type >> 8)]
+            }
+            bytes += value + [UInt8](repeating: 0, count: (4 - value.count % 4) % 4)
+        }
+        tlv(1, [UInt8(hardwareProtocol >> 8), UInt8(hardwareProtocol & 0xFF), 3, 0])
+        tlv(10, Array("rstscope\0".utf8))
+        tlv(9, packet)
+        return bytes
+    }
+}
+
+/// IEEE 802.11 data frames and the radio headers in front of them.
+public enum Wireless {
+    static let bssid: [UInt8] = [0x00, 0x0B, 0x86, 0x01, 0x02, 0x03]
+
+    /// A data frame carrying `body`. Addresses follow To DS / From DS (the source and destination
+    /// MACs of LinkHeader are the frame's SA and DA). `sequenceControl` holds the fragment number in
+    /// its low 4 bits.
+    public static func dataFrame(_ body: [UInt8], toDS: Bool = false, fromDS: Bool = true, qos: Bool = false,
+                                 amsdu: Bool = false, order: Bool = false, protected: Bool = false,
+                                 moreFragments: Bool = false, sequenceControl: UInt16 = 0x1230) -> [UInt8] {
+        let flags: UInt8 = (toDS ? 0x01 : 0) | (fromDS ? 0x02 : 0) | (moreFragments ? 0x04 : 0)
+            | (protected ? 0x40 : 0) | (order ? 0x80 : 0)
+        var bytes: [UInt8] = [qos ? 0x88 : 0x08, flags, 0x2C, 0x00]
+        let da = LinkHeader.destinationMAC, sa = LinkHeader.sourceMAC
+        switch (toDS, fromDS) {
+        case (false, false): bytes += da + sa + bssid
+        case (false, true): bytes += da + bssid + sa
+        case (true, false): bytes += bssid + sa + da
+        case (true, true): bytes += bssid + bssid + da
+        }
+        bytes += [UInt8(sequenceControl & 0xFF), UInt8(sequenceControl >> 8)]
+        if toDS && fromDS { bytes += sa }
+        if qos { bytes += [amsdu ? 0x80 : 0x00, 0x00] }
+        if qos && order { bytes += [0, 0, 0, 0] }
+        return bytes + body
+    }
+
+    /// One A-MSDU subframe: destination, source, big-endian length, `llcFrame`, padded to 4 when
+    /// another follows.
+    public static func amsduSubframe(_ llcFrame: [UInt8], last: Bool) -> [UInt8] {
+        var bytes = LinkHeader.destinationMAC + LinkHeader.sourceMAC
+        bytes.append16(UInt16(llcFrame.count))
+        bytes += llcFrame
+        if !last { bytes += [UInt8](repeating: 0, count: (4 - bytes.count % 4) % 4) }
+        return bytes
+    }
+
+    /// Radiotap: version 0, the present bitmap, then TSFT (8 bytes) if asked, Flags (0x10 FCS at the
+    /// end, 0x20 header padded to 4) and Rate. `fcs` appends 4 bytes to the frame.
+    public static func radiotap(_ frame: [UInt8], flags: UInt8 = 0, tsft: Bool = false) -> [UInt8] {
+        var fields: [UInt8] = []
+        if tsft { fields += [1, 2, 3, 4, 5, 6, 7, 8] }
+        fields += [flags, 0x02]
+        var bytes: [UInt8] = [0, 0]
+        let length = 8 + fields.count
+        bytes += [UInt8(length & 0xFF), UInt8(length >> 8)]
+        bytes.append32le((tsft ? 0b001 : 0) | 0b110)
+        let fcs: [UInt8] = flags & 0x10 != 0 ? [0xDE, 0xAD, 0xBE, 0xEF] : []
+        return bytes + fields + frame + fcs
+    }
+
+    /// PPI: version 0, flags 0, length, DLT 105 (802.11), an 802.11-Common field (FCS flag), and
+    /// optionally an 802.11n MAC field (aggregate flag 0x10).
+    public static func ppi(_ frame: [UInt8], fcs: Bool = false, aggregate: Bool? = nil, dlt: UInt32 = 105) -> [UInt8] {
+        var fields: [UInt8] = [2, 0, 20, 0]  // 802.11-Common, 20 bytes
+        var common = [UInt8](repeating: 0, count: 20)
+        common[8] = fcs ? 0x01 : 0x00
+        fields += common
+        if let aggregate {
+            fields += [3, 0, 12, 0]  // 802.11n MAC, 12 bytes
+            var mac = [UInt8](repeating: 0, count: 12)
+            mac[0] = aggregate ? 0x10 : 0x00
+            fields += mac
+        }
+        var bytes: [UInt8] = [0, 0]
+        let length = 8 + fields.count
+        bytes += [UInt8(length & 0xFF), UInt8(length >> 8)]
+        bytes.append32le(dlt)
+        let trailer: [UInt8] = fcs ? [0xDE, 0xAD, 0xBE, 0xEF] : []
+        return bytes + fields + frame + trailer
+    }
+}
+
+// MARK: - Tunnels and encapsulations
+
+/// UDP (the checksum is left zero, as the decoder and tshark's defaults do not check it).
+public struct UDPBuilder: Sendable {
+    public var sourcePort: UInt16
+    public var destinationPort: UInt16
+    /// Nil: header plus payload.
+    public var length: UInt16?
+
+    public init(sourcePort: UInt16 = 49152, destinationPort: UInt16, length: UInt16? = nil) {
+        self.sourcePort = sourcePort
+        self.destinationPort = destinationPort
+        self.length = length
+    }
+
+    public func datagram(_ payload: [UInt8]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.append16(sourcePort)
+        bytes.append16(destinationPort)
+        bytes.append16(length ?? UInt16(8 + payload.count))
+        bytes.append16(0)
+        return bytes + payload
+    }
+}
+
+/// Tunnel and encapsulation headers, each written in front of what it carries.
+public enum TunnelHeader {
+    /// GRE (RFC 2784/2890, PPTP's enhanced GRE with version 1): the optional fields in their order.
+    /// `routing` holds source route entries' bodies (address family 0x0800, offset 0); a null entry
+    /// ends them.
+    public static func gre(_ payload: [UInt8], protocolType: UInt16, checksum: Bool = false, key: UInt32? = nil,
+                           sequence: UInt32? = nil, acknowledgment: UInt32? = nil, routing: [[UInt8]]? = nil,
+                           version: UInt8 = 0) -> [UInt8] {
+        var flags: UInt16 = UInt16(version & 7)
+        if checksum { flags |= 0x8000 }
+        if routing != nil { flags |= 0x4000 }
+        if key != nil { flags |= 0x2000 }
+        if sequence != nil { flags |= 0x1000 }
+        if acknowledgment != nil { flags |= 0x0080 }
+        var bytes: [UInt8] = []
+        bytes.append16(flags)
+        bytes.append16(protocolType)
+        if checksum || routing != nil { bytes += [0, 0, 0, 0] }
+        if let key { bytes.append32(key) }
+        if let sequence { bytes.append32(sequence) }
+        if let acknowledgment { bytes.append32(acknowledgment) }
+        if let routing {
+            for entry in routing { bytes += [0x08, 0x00, 0, UInt8(entry.count)] + entry }
+            bytes += [0, 0, 0, 0]
+        }
+        return bytes + payload
+    }
+
+    /// ERSPAN type II (version 1): 8 bytes, then an Ethernet frame.
+    public static func erspanII(_ frame: [UInt8], vlan: UInt16 = 100, session: UInt16 = 7) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.append16(0x1000 | vlan & 0x0FFF)
+        bytes.append16(session & 0x03FF)
+        bytes.append32(0)
+        return bytes + frame
+    }
+
+    /// ERSPAN type III (version 2): 12 bytes, an 8-byte platform subheader when asked, then the
+    /// frame; `frameType` 0 is Ethernet.
+    public static func erspanIII(_ frame: [UInt8], subheader: Bool = false, frameType: UInt16 = 0) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.append16(0x2000 | 100)
+        bytes.append16(7)
+        bytes.append32(0x1234_5678)  // timestamp
+        bytes.append16(0)            // SGT
+        bytes.append16((frameType & 0x1F) << 10 | (subheader ? 1 : 0))
+        if subheader { bytes += [0x04, 0, 0, 0, 0, 0, 0, 0] }
+        return bytes + frame
+    }
+
+    public static func vxlan(_ frame: [UInt8], vni: UInt32 = 5000) -> [UInt8] {
+        var bytes: [UInt8] = [0x08, 0, 0, 0]
+        bytes.append32(vni << 8)
+        return bytes + frame
+    }
+
+    /// VXLAN-GPE: next protocol 1 IPv4, 2 IPv6, 3 Ethernet, 5 MPLS.
+    public static func vxlanGPE(_ payload: [UInt8], nextProtocol: UInt8, vni: UInt32 = 5000) -> [UInt8] {
+        var bytes: [UInt8] = [0x0C, 0, 0, nextProtocol]
+        bytes.append32(vni << 8)
+        return bytes + payload
+    }
+
+    /// Geneve: option bytes (a multiple of 4) and a protocol type (an EtherType; 0x6558 Ethernet).
+    public static func geneve(_ payload: [UInt8], protocolType: UInt16, options: [UInt8] = [], vni: UInt32 = 5000) -> [UInt8] {
+        precondition(options.count % 4 == 0 && options.count <= 252, "Geneve options are 4-byte words")
+        var bytes: [UInt8] = [UInt8(options.count / 4), 0]
+        bytes.append16(protocolType)
+        bytes.append32(vni << 8)
+        return bytes + options + payload
+    }
+
+    /// One Geneve option: class, type, length in words, data (padded to 4).
+    public static func geneveOption(class optionClass: UInt16 = 0x0103, type: UInt8 = 0x80, data: [UInt8]) -> [UInt8] {
+        let padded = data + [UInt8](repeating: 0, count: (4 - data.count % 4) % 4)
+        var bytes: [UInt8] = []
+        bytes.append16(optionClass)
+        bytes += [type, UInt8(padded.count / 4)]
+        return bytes + padded
+    }
+
+    /// GTPv1-U: flags (version 1, PT 1, E/S as needed), message type (0xFF is a T-PDU), length, TEID,
+    /// then the optional fields and extension headers (type, content whose length makes the header a
+    /// multiple of 4 bytes).
+    public static func gtpU(_ payload: [UInt8], teid: UInt32 = 0x0102_0304, messageType: UInt8 = 0xFF, sequence: UInt16? = nil,
+                            extensions: [(type: UInt8, content: [UInt8])] = [], length: UInt16? = nil) -> [UInt8] {
+        var optional: [UInt8] = []
+        if sequence != nil || !extensions.isEmpty {
+            optional.append16(sequence ?? 0)
+            optional.append(0)  // N-PDU number
+            optional.append(extensions.first?.type ?? 0)
+            for (i, ext) in extensions.enumerated() {
+                precondition((ext.content.count + 2) % 4 == 0, "an extension header is a multiple of 4 bytes")
+                optional.append(UInt8((ext.content.count + 2) / 4))
+                optional += ext.content
+                optional.append(i + 1 < extensions.count ? extensions[i + 1].type : 0)
+            }
+        }
+        let flags: UInt8 = 0x30 | (extensions.isEmpty ? 0 : 0x04) | (sequence != nil ? 0x02 : 0)
+        var bytes: [UInt8] = [flags, messageType]
+        bytes.append16(length ?? UInt16(optional.count + payload.count))
+        bytes.append32(teid)
+        return bytes + optional + payload
+    }
+
+    /// An MPLS label stack (the last label has the bottom-of-stack bit), TTL 64.
+    public static func mpls(_ payload: [UInt8], labels: [UInt32]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for (i, label) in labels.enumerated() {
+            bytes.append32(label << 12 | (i == labels.count - 1 ? 0x100 : 0) | 64)
+        }
+        return bytes + payload
+    }
+
+    /// A PPPoE session header (version/type 0x11, code 0) in front of `ppp` (PPP protocol and
+    /// packet); `length` defaults to the PPP bytes (plus 8 with a credits tag).
+    public static func pppoeSession(_ ppp: [UInt8], session: UInt16 = 0x0042, credits: Bool = false, length: UInt16? = nil) -> [UInt8] {
+        let tag: [UInt8] = credits ? [0x01, 0x06, 0x00, 0x04, 0x00, 0x10, 0x00, 0x20] : []
+        var bytes: [UInt8] = [0x11, 0x00]
+        bytes.append16(session)
+        bytes.append16(length ?? UInt16(tag.count + ppp.count))
+        return bytes + tag + ppp
+    }
+
+    /// Teredo: an optional authentication header (no client ID or value, nonce, confirmation) and
+    /// origin indication (port and address, both obfuscated), then the IPv6 packet.
+    public static func teredo(_ ipv6: [UInt8], authentication: Bool = false, origin: Bool = false) -> [UInt8] {
+        var bytes: [UInt8] = []
+        if authentication { bytes += [0x00, 0x01, 0, 0] + [UInt8](repeating: 0x11, count: 8) + [0] }
+        if origin { bytes += [0x00, 0x00, 0xF2, 0x3E, 0x3F, 0xFF, 0xFD, 0xFE] }
+        return bytes + ipv6
+    }
+
+    /// EtherIP: version 3, then an Ethernet frame.
+    public static func etherIP(_ frame: [UInt8]) -> [UInt8] { [0x30, 0x00] + frame }
+
+    /// An sFlow v5 datagram (agent 192.0.2.99) holding `samples`.
+    public static func sflow(_ samples: [[UInt8]]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.append32(5)
+        bytes.append32(1)
+        bytes += [192, 0, 2, 99]
+        bytes.append32(0)        // sub-agent
+        bytes.append32(1)        // sequence
+        bytes.append32(123_456)  // uptime
+        bytes.append32(UInt32(samples.count))
+        return samples.reduce(bytes, +)
+    }
+
+    /// An sFlow v5 flow sample holding `records`.
+    public static func sflowFlowSample(_ records: [[UInt8]]) -> [UInt8] {
+        var body: [UInt8] = []
+        for value: UInt32 in [1, 3, 400, 1000, 0, 1, 2] { body.append32(value) }  // sequence ... output
+        body.append32(UInt32(records.count))
+        body = records.reduce(body, +)
+        var bytes: [UInt8] = []
+        bytes.append32(1)
+        bytes.append32(UInt32(body.count))
+        return bytes + body
+    }
+
+    /// An sFlow counters sample (its content is never read).
+    public static func sflowCountersSample() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.append32(2)
+        bytes.append32(12)
+        bytes += [0, 0, 0, 1, 0, 0, 0, 3, 0, 0, 0, 0]
+        return bytes
+    }
+
+    /// A raw packet header record: header protocol (1 Ethernet, 11 IPv4, 12 IPv6), the sampled
+    /// frame's length, bytes stripped, the header's length, then the header padded to 4.
+    public static func sflowRawHeader(_ header: [UInt8], protocolID: UInt32 = 1, frameLength: UInt32? = nil) -> [UInt8] {
+        var body: [UInt8] = []
+        body.append32(protocolID)
+        body.append32(frameLength ?? UInt32(header.count))
+        body.append32(4)
+        body.append32(UInt32(header.count))
+        body += header + [UInt8](repeating: 0, count: (4 - header.count % 4) % 4)
+        var bytes: [UInt8] = []
+        bytes.append32(1)
+        bytes.append32(UInt32(body.count))
+        return bytes + body
+    }
+
+    /// Another flow record (extended switch data), skipped by its length.
+    public static func sflowSwitchRecord() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.append32(1001)
+        bytes.append32(16)
+        for value: UInt32 in [10, 0, 20, 0] { bytes.append32(value) }
+        return bytes
+    }
+}
+
+/// A tunnel an IP packet travels in: `packet(_:outerVersion:)` wraps the inner IP packet (4 or 6, told
+/// by its version nibble) in the tunnel's headers and an outer IPv4 or IPv6 packet, at the tunnel's
+/// default port. Cases cover every tunnel the decoder follows, so tests can run over all of them.
+public enum TunnelFraming: Sendable, CustomStringConvertible {
+    /// IP protocol 4 or 41, by the inner version.
+    case ipInIP
+    case gre(key: UInt32? = nil, sequence: UInt32? = nil, checksum: Bool = false)
+    /// GRE with a source route (two entries).
+    case greRouted
+    /// Transparent Ethernet bridging (0x6558), keyed like NVGRE.
+    case greEthernet
+    /// ERSPAN type I (0x88BE without a sequence number), II (with one), III (0x22EB, with subheader).
+    case erspan(type: Int)
+    case greMPLS
+    /// PPTP: enhanced GRE (version 1) with key, sequence and acknowledgment, PPP in HDLC framing.
+    case grePPTP
+    case greInUDP
+    case etherIP
+    case vxlan
+    case vxlanGPE(ethernet: Bool)
+    case geneve(options: Bool)
+    case geneveEthernet
+    case gtpU(extensions: Bool)
+    case teredo(authentication: Bool, origin: Bool)
+    /// One sFlow sample whose raw packet header is the inner packet in an Ethernet frame.
+    case sflow
+
+    static func ethernetFrame(_ packet: [UInt8]) -> [UInt8] { LinkFraming.ethernet().frame(packet) }
+    static func etherType(_ packet: [UInt8]) -> UInt16 { packet.first.map { $0 >> 4 == 6 } == true ? 0x86DD : 0x0800 }
+
+    /// The bytes after the outer IP header, and the IP protocol that names them.
+    public func payload(_ inner: [UInt8]) -> (protocolNumber: UInt8, bytes: [UInt8]) {
+        let v6 = inner.first.map { $0 >> 4 == 6 } ?? false
+        switch self {
+        case .ipInIP:
+            return (v6 ? 41 : 4, inner)
+        case .gre(let key, let sequence, let checksum):
+            return (47, TunnelHeader.gre(inner, protocolType: Self.etherType(inner), checksum: checksum, key: key, sequence: sequence))
+        case .greRouted:
+            return (47, TunnelHeader.gre(inner, protocolType: Self.etherType(inner), routing: [[10, 0, 0, 1, 10, 0, 0, 2]]))
+        case .greEthernet:
+            return (47, TunnelHeader.gre(Self.ethernetFrame(inner), protocolType: 0x6558, key: 0x0012_3400))
+        case .erspan(let type):
+            let frame = Self.ethernetFrame(inner)
+            switch type {
+            case 1: return (47, TunnelHeader.gre(frame, protocolType: 0x88BE))
+            case 2: return (47, TunnelHeader.gre(TunnelHeader.erspanII(frame), protocolType: 0x88BE, sequence: 9))
+            default: return (47, TunnelHeader.gre(TunnelHeader.erspanIII(frame, subheader: true), protocolType: 0x22EB, sequence: 9))
+            }
+        case .greMPLS:
+            return (47, TunnelHeader.gre(TunnelHeader.mpls(inner, labels: [16, 17]), protocolType: 0x8847))
+        case .grePPTP:
+            let ppp = LinkHeader.ppp(inner, protocolID: v6 ? 0x57 : 0x21, addressAndControl: true, compressed: false)
+            var gre = TunnelHeader.gre(ppp, protocolType: 0x880B, key: 0, sequence: 3, acknowledgment: 2, version: 1)
+            gre[4] = UInt8(ppp.count >> 8)  // PPTP's key field: payload length, call ID
+            gre[5] = UInt8(ppp.count & 0xFF)
+            return (47, gre)
+        case .greInUDP:
+            return (17, UDPBuilder(destinationPort: 4754).datagram(TunnelHeader.gre(inner, protocolType: Self.etherType(inner))))
+        case .etherIP:
+            return (97, TunnelHeader.etherIP(Self.ethernetFrame(inner)))
+        case .vxlan:
+            return (17, UDPBuilder(sourcePort: 51000, destinationPort: 4789).datagram(TunnelHeader.vxlan(Self.ethernetFrame(inner))))
+        case .vxlanGPE(let ethernet):
+            let body = ethernet ? TunnelHeader.vxlanGPE(Self.ethernetFrame(inner), nextProtocol: 3)
+                : TunnelHeader.vxlanGPE(inner, nextProtocol: v6 ? 2 : 1)
+            return (17, UDPBuilder(sourcePort: 51000, destinationPort: 4790).datagram(body))
+        case .geneve(let options):
+            let option = options ? TunnelHeader.geneveOption(data: [1, 2, 3, 4, 5, 6, 7, 8]) + TunnelHeader.geneveOption(data: []) : []
+            return (17, UDPBuilder(sourcePort: 51000, destinationPort: 6081).datagram(
+                TunnelHeader.geneve(inner, protocolType: Self.etherType(inner), options: option)))
+        case .geneveEthernet:
+            return (17, UDPBuilder(sourcePort: 51000, destinationPort: 6081).datagram(
+                TunnelHeader.geneve(Self.ethernetFrame(inner), protocolType: 0x6558)))
+        case .gtpU(let extensions):
+            let gtp = extensions
+                ? TunnelHeader.gtpU(inner, sequence: 77, extensions: [(0x85, [0x00, 0x09]), (0x40, [0x08, 0x68])])
+                : TunnelHeader.gtpU(inner)
+            return (17, UDPBuilder(sourcePort: 2152, destinationPort: 2152).datagram(gtp))
+        case .teredo(let authentication, let origin):
+            return (17, UDPBuilder(sourcePort: 3544, destinationPort: 51000).datagram(
+                TunnelHeader.teredo(inner, authentication: authentication, origin: origin)))
+        case .sflow:
+            let sample = TunnelHeader.sflowFlowSample([TunnelHeader.sflowRawHeader(Self.ethernetFrame(inner))])
+            return (17, UDPBuilder(sourcePort: 51000, destinationPort: 6343).datagram(TunnelHeader.sflow([sample])))
+        }
+    }
+
+    /// The outer IP packet (IPv4 from 203.0.113.1, or IPv6) carrying `inner` through the tunnel.
+    public func packet(_ inner: [UInt8], outerVersion: Int) -> [UInt8] {
+        let (protocolNumber, bytes) = payload(inner)
+        if outerVersion == 6 {
+            return IPv6Builder(source: [0x20, 0x01, 0x0d, 0xb8, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+                               destination: [0x20, 0x01, 0x0d, 0xb8, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2],
+                               hopLimit: 200, nextHeader: protocolNumber).packet(bytes)
+        }
+        return IPv4Builder(source: [203, 0, 113, 1], destination: [203, 0, 113, 2], ttl: 200, identification: 0x7777,
+                           protocolNumber: protocolNumber).packet(bytes)
+    }
+
+    public var description: String {
+        switch self {
+        case .ipInIP: return "IP-in-IP"
+        case .gre(let key, let sequence, let checksum):
+            return "GRE" + (checksum ? "+C" : "") + (key != nil ? "+K" : "") + (sequence != nil ? "+S" : "")
+        case .greRouted: return "GRE+R"
+        case .greEthernet: return "GRE/Ethernet"
+        case .erspan(let type): return "ERSPAN type \(type)"
+        case .greMPLS: return "GRE/MPLS"
+        case .grePPTP: return "PPTP GRE/PPP"
+        case .greInUDP: return "GRE-in-UDP"
+        case .etherIP: return "EtherIP"
+        case .vxlan: return "VXLAN"
+        case .vxlanGPE(let ethernet): return ethernet ? "VXLAN-GPE/Ethernet" : "VXLAN-GPE/IP"
+        case .geneve(let options): return options ? "Geneve+options" : "Geneve/IP"
+        case .geneveEthernet: return "Geneve/Ethernet"
+        case .gtpU(let extensions): return extensions ? "GTP-U+extensions" : "GTP-U"
+        case .teredo(let authentication, let origin):
+            return "Teredo" + (authentication ? "+auth" : "") + (origin ? "+origin" : "")
+        case .sflow: return "sFlow"
+        }
+    }
+
+    /// One of each tunnel and variant the decoder follows.
+    public static let all: [TunnelFraming] = [
+        .ipInIP, .gre(), .gre(key: 0xABCD, sequence: 5, checksum: true), .greRouted, .greEthernet,
+        .erspan(type: 1), .erspan(type: 2), .erspan(type: 3), .greMPLS, .grePPTP, .greInUDP, .etherIP,
+        .vxlan, .vxlanGPE(ethernet: true), .vxlanGPE(ethernet: false), .geneve(options: false), .geneve(options: true),
+        .geneveEthernet, .gtpU(extensions: false), .gtpU(extensions: true),
+        .teredo(authentication: false, origin: false), .teredo(authentication: true, origin: true), .sflow,
+    ]
+
+    /// Teredo carries only IPv6.
+    public var carriesIPv4: Bool {
+        if case .teredo = self { return false }
+        return true
+    }
 }

@@ -159,24 +159,34 @@ public struct PcapngReader<Source: ByteSource>: PacketReader {
                              linkType: interface.linkType, bytes: body.slice(20, capturedLength))
     }
 
-    /// Converts a timestamp in the interface's units to nanoseconds since the epoch.
+    /// Converts a timestamp in the interface's units to nanoseconds since the epoch (with the
+    /// interface's offset in seconds), clamped to ±CaptureRecord.timestampLimit.
     static func nanoseconds(_ units: UInt64, _ interface: Interface) -> Int64 {
         let resolution = interface.timestampResolution
         let exponent = Int(resolution & 0x7F)
-        var ns: UInt64
+        // Whole seconds and the nanoseconds past them, so large times keep their seconds.
+        var seconds: UInt64, fraction: UInt64
         if resolution & 0x80 == 0 {
-            if exponent <= 9 {
-                ns = units &* powerOfTen(9 - exponent)
+            let perSecond = exponent < 20 ? powerOfTen(exponent) : 0
+            if perSecond == 0 {
+                (seconds, fraction) = (0, 0)  // finer than 10^-19 s: below a nanosecond forever
             } else {
-                ns = exponent - 9 < 20 ? units / powerOfTen(exponent - 9) : 0
+                seconds = units / perSecond
+                let remainder = units % perSecond
+                fraction = exponent <= 9 ? remainder * powerOfTen(9 - exponent) : remainder / powerOfTen(exponent - 9)
             }
         } else {
-            // units / 2^exponent seconds: multiply first in 128 bits so nothing is lost.
-            let (high, low) = units.multipliedFullWidth(by: 1_000_000_000)
-            ns = exponent >= 128 ? 0 : exponent >= 64 ? high >> (exponent - 64)
+            // units / 2^exponent seconds; the fraction is multiplied in 128 bits so nothing is lost.
+            seconds = exponent >= 64 ? 0 : units >> exponent
+            let remainder = exponent >= 64 ? units : units & ((1 << exponent) - 1)
+            let (high, low) = remainder.multipliedFullWidth(by: 1_000_000_000)
+            fraction = exponent >= 128 ? 0 : exponent >= 64 ? high >> (exponent - 64)
                 : exponent == 0 ? low : (low >> exponent) | (high << (64 - exponent))
         }
-        return Int64(bitPattern: ns) &+ interface.timestampOffset &* 1_000_000_000
+        guard seconds <= UInt64(Int64.max) else { return CaptureRecord.timestampLimit }
+        let (total, overflow) = Int64(seconds).addingReportingOverflow(interface.timestampOffset)
+        if overflow { return interface.timestampOffset < 0 ? -CaptureRecord.timestampLimit : CaptureRecord.timestampLimit }
+        return CaptureRecord.timestamp(seconds: total, nanoseconds: Int64(fraction))
     }
 
     private static func powerOfTen(_ n: Int) -> UInt64 {

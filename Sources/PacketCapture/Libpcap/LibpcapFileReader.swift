@@ -32,7 +32,7 @@ public struct LibpcapFileReader: PacketReader {
             frame += 1
             let h = header.pointee
             // The handle was opened with nanosecond precision: tv_usec holds nanoseconds.
-            return CaptureRecord(frame: frame, timestamp: Int64(h.ts.tv_sec) &* 1_000_000_000 &+ Int64(h.ts.tv_usec),
+            return CaptureRecord(frame: frame, timestamp: CaptureRecord.timestamp(seconds: Int64(h.ts.tv_sec), nanoseconds: Int64(h.ts.tv_usec)),
                                  wireLength: Int(h.len), linkType: linkType,
                                  bytes: ByteView(unsafeStart: data, count: Int(h.caplen)))
         case PCAP_ERROR_BREAK:  // -2: end of file

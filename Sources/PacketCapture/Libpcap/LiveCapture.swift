@@ -119,7 +119,7 @@ private final class DispatchContext {
         frame += 1
         let record = CaptureRecord(
             frame: frame,
-            timestamp: Int64(header.ts.tv_sec) &* 1_000_000_000 &+ Int64(header.ts.tv_usec) &* fractionToNanoseconds,
+            timestamp: CaptureRecord.timestamp(seconds: Int64(header.ts.tv_sec), nanoseconds: Int64(header.ts.tv_usec) &* fractionToNanoseconds),
             wireLength: Int(header.len), linkType: linkType,
             bytes: ByteView(unsafeStart: data, count: Int(header.caplen)))
         if !body(record) { finished = true }

@@ -13,6 +13,9 @@ public enum DecodeWeird: Int, CaseIterable, Sendable, Error {
     case badTCPHeaderLength
     case tcpOptionBadLength
     case tcpChecksumBad
+    case truncatedTunnelHeader
+    case badUDPLength
+    case tunnelTooDeep
 
     /// The name in output (snake case, grep-friendly).
     public var name: String {
@@ -29,6 +32,9 @@ public enum DecodeWeird: Int, CaseIterable, Sendable, Error {
         case .badTCPHeaderLength: return "bad_tcp_header_length"
         case .tcpOptionBadLength: return "tcp_option_bad_length"
         case .tcpChecksumBad: return "tcp_checksum_bad"
+        case .truncatedTunnelHeader: return "truncated_tunnel_header"
+        case .badUDPLength: return "bad_udp_length"
+        case .tunnelTooDeep: return "tunnel_too_deep"
         }
     }
 }

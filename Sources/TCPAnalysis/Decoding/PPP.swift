@@ -1,33 +1,53 @@
 import PacketCore
 
-/// PPP (RFC 1661), optionally with HDLC-like address and control bytes (0xFF 0x03) in front, and a
-/// protocol field of one byte when compressed (odd first byte).
+/// PPP (RFC 1661): a protocol field of one byte when compressed (odd first byte), else two.
+/// ppp.protocol in Wireshark: IPv4 as 0x0021 or 0x0800, IPv6 as 0x0057 or 0x86DD, MPLS as 0x0281
+/// (unicast) or 0x0283 (multicast).
 enum PPP {
-    static func parse(_ bytes: ByteView) -> LinkResult {
-        var offset = 0
-        if bytes.has(2) && bytes.u8(0) == 0xFF && bytes.u8(1) == 0x03 { offset = 2 }
-        guard bytes.has(1, at: offset) else { return .truncated }
+    static func parse(_ bytes: ByteView, at start: Int) -> LinkNext {
+        var offset = start
+        guard bytes.has(1, at: offset) else { return .done(.truncated) }
         let protocolID: UInt16
         if bytes.u8(offset) & 1 == 1 {
             protocolID = UInt16(bytes.u8(offset))
             offset += 1
         } else {
-            guard bytes.has(2, at: offset) else { return .truncated }
+            guard bytes.has(2, at: offset) else { return .done(.truncated) }
             protocolID = bytes.u16be(offset)
             offset += 2
         }
         switch protocolID {
-        case 0x0021: return .network(.ipv4, offset: offset)
-        case 0x0057: return .network(.ipv6, offset: offset)
-        default: return .notIP
+        case 0x0021, 0x0800: return .next(.network(.ipv4), offset: offset)
+        case 0x0057, 0x86DD: return .next(.network(.ipv6), offset: offset)
+        case 0x0281, 0x0283: return .next(.mpls, offset: offset)
+        default: return .done(.notIP)
+        }
+    }
+
+    /// dissect_ppp_hdlc, which serves LINKTYPE_PPP and PPP_HDLC, GRE's 0x880B and sFlow's PPP: a first
+    /// byte of 0x0F or 0x8F is Cisco HDLC; 0xFF is the address, and the next byte (the control, whatever
+    /// its value) is skipped with it; anything else starts the protocol field.
+    static func parseHDLC(_ bytes: ByteView, at offset: Int) -> LinkNext {
+        guard bytes.has(1, at: offset) else { return .done(.truncated) }
+        switch bytes.u8(offset) {
+        case 0x0F, 0x8F: return .next(.ciscoHDLC, offset: offset)
+        case 0xFF: return .next(.ppp, offset: offset + 2)
+        default: return .next(.ppp, offset: offset)
         }
     }
 }
 
-/// Cisco HDLC: address, control, then an EtherType.
+/// Cisco HDLC: address, control, then a protocol from chdlc.protocol (EtherType values, but only those
+/// registered there: no VLAN tags).
 enum CiscoHDLC {
-    static func parse(_ bytes: ByteView) -> LinkResult {
-        guard bytes.has(4) else { return .truncated }
-        return EtherType.dispatch(bytes.u16be(2), bytes, at: 4)
+    static func parse(_ bytes: ByteView, at offset: Int) -> LinkNext {
+        guard bytes.has(4, at: offset) else { return .done(.truncated) }
+        switch bytes.u16be(offset + 2) {
+        case EtherType.ipv4: return .next(.network(.ipv4), offset: offset + 4)
+        case EtherType.ipv6: return .next(.network(.ipv6), offset: offset + 4)
+        case EtherType.transparentEthernet: return .next(.ethernet, offset: offset + 4)
+        case EtherType.mplsUnicast, EtherType.mplsMulticast: return .next(.mpls, offset: offset + 4)
+        default: return .done(.notIP)
+        }
     }
 }

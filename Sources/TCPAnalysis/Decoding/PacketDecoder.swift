@@ -1,13 +1,20 @@
 import PacketCore
 
-/// Turns capture records into TCP segments: link layer, IP (v4 or v6, innermost of IP-in-IP), TCP.
-/// Allocation-free; anomalies are counted as weirds.
+/// Turns capture records into TCP segments: link layer, then IP, tunnels and encapsulations down to
+/// the innermost IP header that carries TCP, then TCP. Allocation-free (except when IP fragments are
+/// kept for reassembly); anomalies are counted as weirds.
 ///
 /// Which frames count as TCP follows tshark 4.0.17, which made the truth: a frame counts when its
 /// innermost IP payload, bounded by the IP length and by the captured bytes, holds at least 16 TCP
 /// bytes (dissect_tcp reads ports through window before the stream is assigned), whatever the data
 /// offset says. TCP quoted inside ICMP errors does not count. IP fragments are reassembled and the
-/// datagram counts on the frame that completes it, as with Wireshark's default preferences.
+/// datagram counts on the frame that completes it, as with Wireshark's default preferences. A frame
+/// with several TCP headers (an sFlow datagram sampling many packets) is decoded as its first one.
+///
+/// Tunnels followed (Wireshark's defaults): IP-in-IP (4, 41), GRE (47: IP, Ethernet, ERSPAN, MPLS,
+/// PPP), EtherIP (97), and over UDP: VXLAN (4789), VXLAN-GPE (4790), Geneve (6081), GTP (2123, 2152,
+/// 3386), Teredo (3544), GRE-in-UDP (4754), sFlow samples (6343). Link-level encapsulations (VLAN,
+/// QinQ, 802.1ah, MPLS, PPPoE, FabricPath, LLC/SNAP, transparent Ethernet bridging) are in LinkLayer.
 public struct PacketDecoder {
     public private(set) var weirds = WeirdCounts()
     /// Frames whose link type we do not decode.
@@ -23,11 +30,14 @@ public struct PacketDecoder {
     public init(checkChecksums: Bool = false) {
         self.checkChecksums = checkChecksums
     }
+    /// How many IP headers (and tunnels) one frame may stack before the decoder gives up.
+    static let maximumDepth = 16
 
     /// The TCP segment the record carries, if any. The segment's `payload` points into the record.
     public mutating func decode(_ record: CaptureRecord) -> TCPSegment? {
         let bytes = record.bytes
-        guard let link = LinkLayer.parse(bytes, record.linkType) else {
+        let reported = max(record.wireLength, bytes.count)
+        guard let link = LinkLayer.parse(bytes, reported: reported, record.linkType) else {
             unsupportedLinkType += 1
             return nil
         }
@@ -37,28 +47,37 @@ public struct PacketDecoder {
         case .truncated:
             weirds.count(.truncatedLinkHeader)
             return nil
-        case .network(let kind, let offset, let trailer):
+        case .network(let kind, let offset, let end):
             var segment = TCPSegment(
                 frame: record.frame, timestamp: record.timestamp, interface: record.interface,
                 source: IPAddress(ipv4: 0), destination: IPAddress(ipv4: 0), sourcePort: 0, destinationPort: 0,
                 sequence: 0, acknowledgment: 0, flags: [], window: 0, headerLength: 0, payloadLength: 0,
                 tcpLength: 0, capturedTCPLength: 0, context: .normal,
                 ttl: 0, ipID: 0, options: TCPOptions(), headerTruncated: false, headerBogus: false, payload: .empty)
-            let reported = max(record.wireLength, bytes.count) - trailer
-            guard reported > offset else { return nil }
-            return decodeIP(kind, bytes.prefix(reported).dropFirst(offset), wireLength: reported - offset, into: &segment) ? segment : nil
+            guard end > offset else { return nil }
+            var depth = 0
+            return decodeIP(kind, bytes.prefix(end).dropFirst(offset), wireLength: end - offset, into: &segment, depth: &depth)
+                ? segment : nil
         }
     }
 
-    /// Decodes an IP header and what it carries; IP-in-IP (protocols 4 and 41) goes one level deeper
-    /// each time, as far as the headers go.
+    /// Decodes an IP header and what it carries, following IP-in-IP, tunnels and ICMP quotes one
+    /// level deeper each time, as far as the headers go. `depth` counts the levels across the nested
+    /// calls sFlow samples make.
     private mutating func decodeIP(_ kind: NetworkProtocol, _ bytes: ByteView, wireLength: Int,
-                                   into segment: inout TCPSegment) -> Bool {
+                                   into segment: inout TCPSegment, depth: inout Int) -> Bool {
         var kind = kind
         var bytes = bytes
         var wireLength = wireLength
-        for _ in 0..<8 {
-            if kind == .ipByVersion || segment.context == .quotedInICMPError {
+        while true {
+            depth += 1
+            guard depth <= Self.maximumDepth else {
+                weirds.count(.tunnelTooDeep)
+                return false
+            }
+            // Every IPv4 handle of Wireshark's also takes an IPv6 packet; quoted datagrams are
+            // handed to "ip" too.
+            if kind != .ipv6 || segment.context == .quotedInICMPError {
                 guard bytes.has(1) else { weirds.count(.truncatedIPv4Header); return false }
                 switch bytes.u8(0) >> 4 {
                 case 4: kind = .ipv4
@@ -66,6 +85,7 @@ public struct PacketDecoder {
                 default: weirds.count(.badIPVersion); return false
                 }
             }
+            let isIPv6 = kind == .ipv6
             let protocolNumber: UInt8
             var payload: ByteView
             var payloadLength: Int
@@ -110,8 +130,8 @@ public struct PacketDecoder {
                 }
             }
             guard payloadLength >= 0 else { return false }
-            if let fragment, segment.context == .quotedInICMPError {
-                if fragment.offset != 0 { return false }  // quotes are never reassembled
+            if let fragment, segment.context.isCopy {
+                if fragment.offset != 0 { return false }  // copies are never reassembled
             } else if let fragment {
                 ipFragments += 1
                 // Wireshark reassembles only fragments whose payload was captured whole; otherwise
@@ -127,35 +147,124 @@ public struct PacketDecoder {
                     segment.context = .unreassembledFragment
                 }
             }
+            let tunnel: TunnelResult
             switch protocolNumber {
             case 6:
                 guard TCPHeader.parse(payload, reportedLength: payloadLength, into: &segment, weirds: &weirds) else { return false }
-                if checkChecksums && segment.context != .quotedInICMPError, TCPChecksum.verify(segment, tcpBytes: payload) == false {
+                if checkChecksums && !segment.context.isCopy, TCPChecksum.verify(segment, tcpBytes: payload) == false {
                     segment.checksumBad = true
                     weirds.count(.tcpChecksumBad)
                 }
                 return true
             case 4:
                 kind = .ipv4
+                bytes = payload
+                wireLength = payloadLength
+                continue
             case 41:
                 kind = .ipv6
+                bytes = payload
+                wireLength = payloadLength
+                continue
             case 1 where kind == .ipv4, 58 where kind == .ipv6:
                 // An ICMP error quotes the datagram that caused it: Wireshark dissects the quoted TCP
                 // header (it takes a stream number) but does not count it as a TCP frame.
-                guard segment.context != .quotedInICMPError, let quoted = ICMPError.quotedDatagram(payload, isICMPv6: kind == .ipv6)
+                guard segment.context != .quotedInICMPError, let quoted = ICMPError.quotedDatagram(payload, isICMPv6: isIPv6)
                 else { return false }
                 segment.context = .quotedInICMPError
-                kind = kind == .ipv4 ? .ipv4 : .ipv6
                 bytes = quoted
                 // The quoted datagram's length usually exceeds what is quoted: the quote is all there is.
                 wireLength = quoted.count
                 continue
+            case 47:
+                tunnel = GRE.parse(payload, reported: payloadLength)
+            case 97:
+                tunnel = EtherIP.parse(payload, end: payloadLength)
+            case 17:
+                switch UDP.header(payload, reported: payloadLength, overIPv6: isIPv6, inErrorPacket: segment.context.isCopy) {
+                case .truncated:
+                    weirds.count(.truncatedTunnelHeader)
+                    return false
+                case .badLength:
+                    weirds.count(.badUDPLength)
+                    return false
+                case .empty:
+                    return false
+                case .datagram(let source, let destination, let payloadEnd):
+                    let datagram = payload.prefix(payloadEnd).dropFirst(8)
+                    let end = payloadEnd - 8
+                    // The lower port's dissector first; the higher port's if that one refuses.
+                    let (low, high) = UDP.candidates(source, destination)
+                    var result = TunnelResult.rejected
+                    if let low {
+                        if low == .sflow, let cursor = SFlow.Cursor(datagram) {
+                            return decodeSamples(cursor, into: &segment, depth: &depth)
+                        }
+                        if low != .sflow { result = UDP.dissect(low, datagram, end: end) }
+                    }
+                    if case .rejected = result, let high {
+                        if high == .sflow, let cursor = SFlow.Cursor(datagram) {
+                            return decodeSamples(cursor, into: &segment, depth: &depth)
+                        }
+                        if high != .sflow { result = UDP.dissect(high, datagram, end: end) }
+                    }
+                    // The UDP header's own bytes are not the tunnel's: offsets count from its payload.
+                    tunnel = result.shifted(by: 8)
+                }
             default:
-                return false  // UDP, ...
+                return false  // another protocol: no TCP inside
             }
-            bytes = payload
-            wireLength = payloadLength
+            switch tunnel {
+            case .none, .rejected:
+                return false
+            case .truncated:
+                weirds.count(.truncatedTunnelHeader)
+                return false
+            case .inner(let step, let offset, let end):
+                switch LinkLayer.walk(step, payload, at: offset, end: end) {
+                case .notIP:
+                    return false
+                case .truncated:
+                    weirds.count(.truncatedTunnelHeader)
+                    return false
+                case .network(let innerKind, let innerOffset, let innerEnd):
+                    guard innerEnd > innerOffset else { return false }
+                    kind = innerKind
+                    bytes = payload.prefix(innerEnd).dropFirst(innerOffset)
+                    wireLength = innerEnd - innerOffset
+                }
+            }
         }
+    }
+
+    /// The sampled headers of an sFlow datagram, in order, until one holds TCP. Wireshark dissects
+    /// them with `in_error_pkt` set and catches any exception inside one, going on with the next.
+    private mutating func decodeSamples(_ cursor: SFlow.Cursor, into segment: inout TCPSegment, depth: inout Int) -> Bool {
+        var cursor = cursor
+        let datagram = cursor.bytes
+        let outerContext = segment.context
+        while let sample = cursor.next() {
+            guard let step = sample.step else { continue }
+            let captured = datagram.slice(sample.offset, sample.capturedLength).prefix(sample.frameLength)
+            guard case .network(let kind, let offset, let end) = LinkLayer.walk(step, captured, at: 0, end: sample.frameLength),
+                  end > offset else { continue }
+            segment.context = outerContext == .quotedInICMPError ? outerContext : .sampledBySFlow
+            var sampleDepth = depth
+            if decodeIP(kind, captured.prefix(end).dropFirst(offset), wireLength: end - offset, into: &segment, depth: &sampleDepth) {
+                return true
+            }
+        }
+        segment.context = outerContext
         return false
+    }
+}
+
+extension TunnelResult {
+    /// The same result with offsets counted from `shift` bytes earlier.
+    func shifted(by shift: Int) -> TunnelResult {
+        switch self {
+        case .inner(let step, let offset, let end): return .inner(step, offset: offset + shift, end: end + shift)
+        case .none, .truncated, .rejected: return self
+        }
     }
 }

@@ -71,6 +71,13 @@ public enum SegmentContext: UInt8, Sendable {
     case quotedInICMPError
     /// The first fragment of a datagram Wireshark could not reassemble (not captured whole).
     case unreassembledFragment
+    /// A packet header sampled by sFlow: dissected like a quoted header (`in_error_pkt`), no
+    /// analysis, but the frame counts as a TCP frame.
+    case sampledBySFlow
+
+    /// Wireshark's `in_error_pkt`: a copy of some other packet (quoted or sampled), not this
+    /// connection's own traffic. It takes a stream; it is never analysed.
+    @inlinable public var isCopy: Bool { self == .quotedInICMPError || self == .sampledBySFlow }
 }
 
 /// One TCP segment as the decoder found it: a small value, no bytes copied. `payload` points into the

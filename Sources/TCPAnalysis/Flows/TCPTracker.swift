@@ -69,7 +69,7 @@ public struct TCPTracker {
         var connection = connections[index]
         let previousTime = connection.lastTime
         let senderNextSeqBefore = fwd.nextSeq
-        if segment.context != .quotedInICMPError {
+        if !segment.context.isCopy {
             if !connection.hasTCPFrames {
                 connection.firstFrame = frame
                 connection.firstTime = now
@@ -120,7 +120,7 @@ public struct TCPTracker {
                 fwd.windowScale = Int8(min(shift, 14))
             }
             // The analysis is printed only when the whole header was captured.
-            result.printable = segment.capturedTCPLength >= headerLength && segment.context != .quotedInICMPError
+            result.printable = segment.capturedTCPLength >= headerLength && !segment.context.isCopy
                 && !segment.options.stopsWireshark
             if flags.contains(.syn) && result.printable {
                 // verify_tcp_window_scaling: a SYN without the option turns scaling off both ways;
@@ -140,7 +140,7 @@ public struct TCPTracker {
             connection.icmpErrors += 1
             connection.lastICMPErrorFrame = frame
         }
-        if segment.context != .quotedInICMPError {
+        if !segment.context.isCopy {
             result.isDuplicate = Self.isDuplicate(segment, of: fwd)
             if segment.isReset {
                 resets.append(observeReset(segment, side: side, index: index, connection: connection, fwd: fwd, rev: rev,
