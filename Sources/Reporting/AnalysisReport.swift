@@ -22,14 +22,14 @@ public enum EventLevel: String, CaseIterable, Sendable {
 public enum AnalysisReport {
     /// `{"type":"event","frame":N,"stream":S,"ts":"...","kind":"..."}` with the kind's details.
     public static func eventLine(frame: Int, stream: Int, timestamp: Int64, kind: String,
-                                 details: (inout JSONLine) -> Void = { _ in }) -> String {
+                                 details: (inout JSONLine) -> Void = { _ in }) -> [UInt8] {
         var json = JSONLine(type: "event")
         json.field("frame", frame)
         json.field("stream", stream)
         json.field("ts", Timestamp.rfc3339(timestamp))
         json.field("kind", kind)
         details(&json)
-        return json.line
+        return json.lineBytes
     }
 
     /// Milliseconds with microsecond precision, for latency fields.
@@ -42,7 +42,7 @@ public enum AnalysisReport {
     }
 
     /// The connection record (one per connection, after the events).
-    public static func connectionLine(_ c: ConnectionView) -> String {
+    public static func connectionLine(_ c: ConnectionView) -> [UInt8] {
         var json = JSONLine(type: "connection")
         json.field("stream", c.stream)
         json.field("client", c.client)
@@ -74,7 +74,7 @@ public enum AnalysisReport {
         if c.connection.duplicates > 0 { json.field("duplicates", c.connection.duplicates) }
         json.field("wireshark_filter", c.wiresharkFilter)
         json.field("wireshark_stream_filter", "tcp.stream eq \(c.stream)")
-        return json.line
+        return json.lineBytes
     }
 }
 
@@ -114,11 +114,5 @@ public struct ConnectionView {
         let ip = a.address.isIPv6 ? "ipv6" : "ip"
         return "\(ip).addr==\(a.address) && \(ip).addr==\(b.address) && tcp.port==\(a.port) && tcp.port==\(b.port)"
             + " && frame.number>=\(connection.firstFrame) && frame.number<=\(connection.lastFrame) && !icmp && !icmpv6"
-    }
-}
-
-extension JSONLine {
-    public mutating func field(_ name: String, numbers: [Int]) {
-        field(name, raw: "[" + numbers.map(String.init).joined(separator: ",") + "]")
     }
 }

@@ -1,93 +1,145 @@
-/// Builds one JSON object on one line, field by field, straight into an output buffer.
+/// Builds one JSON object on one line, field by field, as UTF-8 bytes (no Foundation, no
+/// intermediate strings for numbers).
 public struct JSONLine {
-    private var text = "{"
+    public private(set) var bytes: [UInt8]
     private var first = true
 
     public init(type: String) {
+        bytes = []
+        bytes.reserveCapacity(384)
+        bytes.append(UInt8(ascii: "{"))
         field("type", type)
     }
 
-    private mutating func key(_ name: String) {
-        if !first { text += "," }
+    @inline(__always)
+    private mutating func appendASCII(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func key(_ name: StaticString) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
         first = false
-        text += "\""
-        text += name
-        text += "\":"
+        bytes.append(UInt8(ascii: "\""))
+        appendASCII(name)
+        appendASCII("\":")
     }
 
-    public mutating func field(_ name: String, _ value: String) {
-        key(name)
-        JSONLine.appendQuoted(value, to: &text)
+    private mutating func key(_ name: String) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        first = false
+        JSONLine.appendQuoted(name, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
     }
 
-    public mutating func field(_ name: String, _ value: Int) {
+    public mutating func field(_ name: StaticString, _ value: String) {
         key(name)
-        text += String(value)
+        JSONLine.appendQuoted(value, to: &bytes)
     }
 
-    public mutating func field(_ name: String, _ value: Bool) {
+    public mutating func field(_ name: StaticString, _ value: Int) {
         key(name)
-        text += value ? "true" : "false"
+        JSONLine.appendInteger(value, to: &bytes)
     }
 
-    public mutating func field(_ name: String, strings: [String]) {
+    public mutating func field(_ name: StaticString, _ value: Bool) {
         key(name)
-        text += "["
+        appendASCII(value ? "true" : "false")
+    }
+
+    public mutating func field(_ name: StaticString, strings: [String]) {
+        key(name)
+        bytes.append(UInt8(ascii: "["))
         for (i, value) in strings.enumerated() {
-            if i > 0 { text += "," }
-            JSONLine.appendQuoted(value, to: &text)
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONLine.appendQuoted(value, to: &bytes)
         }
-        text += "]"
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    public mutating func field(_ name: StaticString, numbers: [Int]) {
+        key(name)
+        bytes.append(UInt8(ascii: "["))
+        for (i, value) in numbers.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONLine.appendInteger(value, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "]"))
     }
 
     /// A nested object of counters, in the given order.
-    public mutating func field(_ name: String, counts: [(String, Int)]) {
+    public mutating func field(_ name: StaticString, counts: [(String, Int)]) {
         key(name)
-        text += "{"
+        bytes.append(UInt8(ascii: "{"))
         for (i, (counter, value)) in counts.enumerated() {
-            if i > 0 { text += "," }
-            JSONLine.appendQuoted(counter, to: &text)
-            text += ":" + String(value)
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONLine.appendQuoted(counter, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            JSONLine.appendInteger(value, to: &bytes)
         }
-        text += "}"
+        bytes.append(UInt8(ascii: "}"))
     }
 
-    /// A value already in JSON form (a number with a chosen precision, an array).
-    public mutating func field(_ name: String, raw: String) {
+    /// A value already in JSON form (a number with a chosen precision).
+    public mutating func field(_ name: StaticString, raw: String) {
         key(name)
-        text += raw
+        var raw = raw
+        raw.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
-    public mutating func fieldNull(_ name: String) {
+    public mutating func fieldNull(_ name: StaticString) {
         key(name)
-        text += "null"
+        appendASCII("null")
+    }
+
+    /// The finished line's bytes, with its newline.
+    public var lineBytes: [UInt8] {
+        var result = bytes
+        result.append(UInt8(ascii: "}"))
+        result.append(UInt8(ascii: "\n"))
+        return result
     }
 
     /// The finished line, with its newline.
-    public var line: String { text + "}\n" }
+    public var line: String { String(decoding: lineBytes, as: UTF8.self) }
+
+    static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            if value == .min { bytes.append(contentsOf: Array("9223372036854775808".utf8)); return }
+        }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
+        }
+    }
 
     /// JSON string quoting (RFC 8259): quote, backslash and control characters escaped.
-    static func appendQuoted(_ value: String, to text: inout String) {
-        text += "\""
-        var plain = true
-        for byte in value.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C { plain = false; break }
-        if plain {
-            text += value
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": text += "\\\""
-                case "\\": text += "\\\\"
-                case "\n": text += "\\n"
-                case "\r": text += "\\r"
-                case "\t": text += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: text.unicodeScalars.append(scalar)
-                }
+    static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+            case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            default:
+                bytes.append(byte)
             }
         }
-        text += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }

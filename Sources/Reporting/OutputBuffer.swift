@@ -29,6 +29,12 @@ public final class OutputBuffer {
 
     public func append(byte: UInt8) { bytes.append(byte) }
 
+    @inline(__always)
+    public func append(_ line: [UInt8]) {
+        bytes.append(contentsOf: line)
+        if bytes.count >= flushThreshold { flush() }
+    }
+
     public func flush() {
         guard let fd, !bytes.isEmpty else { return }
         bytes.withUnsafeBytes { raw in

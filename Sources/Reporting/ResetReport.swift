@@ -4,7 +4,7 @@ import Foundation
 
 /// JSON Lines for resets and proxied sessions, and the verdict paragraph that leads the text report.
 public enum ResetReport {
-    public static func resetLine(_ v: ResetVerdict, facts: ConnectionFacts) -> String {
+    public static func resetLine(_ v: ResetVerdict, facts: ConnectionFacts) -> [UInt8] {
         let r = v.observation
         var json = JSONLine(type: "reset")
         json.field("frame", r.frame)
@@ -28,10 +28,10 @@ public enum ResetReport {
         json.field("wireshark_filter", "frame.number==\(r.frame)")
         json.field("wireshark_connection_filter", ConnectionView(facts.connection, side0: facts.side0, side1: facts.side1).wiresharkFilter)
         json.field("wireshark_stream_filter", "tcp.stream eq \(r.stream)")
-        return json.line
+        return json.lineBytes
     }
 
-    public static func sessionLine(_ s: SessionVerdict, index: Int, connections: [ConnectionFacts]) -> String {
+    public static func sessionLine(_ s: SessionVerdict, index: Int, connections: [ConnectionFacts]) -> [UInt8] {
         var json = JSONLine(type: "session")
         json.field("session", index)
         json.field("front_stream", connections[s.front].connection.stream)
@@ -46,7 +46,7 @@ public enum ResetReport {
         json.field("resets", s.resets.count)
         let streams = ([s.front] + s.backs).map { "tcp.stream eq \(connections[$0].connection.stream)" }
         json.field("wireshark_stream_filter", streams.joined(separator: " || "))
-        return json.line
+        return json.lineBytes
     }
 
     static func format2(_ value: Double) -> String {

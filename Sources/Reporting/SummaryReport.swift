@@ -10,7 +10,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 /// Renders the run summary: the last line of JSON Lines output, or the text block.
 public enum SummaryReport {
     /// `{"type":"summary",...}` with the foundation's fields, in a fixed order.
-    public static func jsonLine(_ summary: CaptureSummary, linkTypeName: (LinkType) -> String) -> String {
+    public static func jsonLine(_ summary: CaptureSummary, linkTypeName: (LinkType) -> String) -> [UInt8] {
         var json = JSONLine(type: "summary")
         json.field("packets", summary.packets)
         json.field("packets_matched", summary.packetsMatched)
@@ -35,10 +35,10 @@ public enum SummaryReport {
             json.field("kernel_dropped", stats.droppedByKernel)
             json.field("interface_dropped", stats.droppedByInterface)
         }
-        return json.line
+        return json.lineBytes
     }
 
-    private static func timestampField(_ json: inout JSONLine, _ name: String, _ value: Int64?) {
+    private static func timestampField(_ json: inout JSONLine, _ name: StaticString, _ value: Int64?) {
         if let value { json.field(name, Timestamp.rfc3339(value)) } else { json.fieldNull(name) }
     }
 
