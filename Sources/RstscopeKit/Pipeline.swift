@@ -15,6 +15,8 @@ public struct PipelineOptions: Sendable {
     public var proxies: [ProxySpec]?
     /// Verify TCP checksums (off by default, as in Wireshark: offload makes them wrong).
     public var checkChecksums = false
+    /// Collect a comment per finding, by frame, for `--write-annotated`.
+    public var collectAnnotations = false
 
     public init(filter: String? = nil, events: EventLevel = .problems, format: OutputFormat = .text, idleTimeout: Int64? = nil,
                 proxies: [ProxySpec]? = nil) {
@@ -44,6 +46,8 @@ public struct Pipeline {
     private var connectionsReported = 0
     private var problems: [ConnectionView] = []
     private var lastSweep: Int64 = 0
+    /// Comments by frame (only with `collectAnnotations`): grows with findings, not with packets.
+    public private(set) var annotations: [Int: [String]] = [:]
     /// The attribution, once `finish` ran.
     public private(set) var attribution: AttributionReport?
     public private(set) var connectionFacts: [ConnectionFacts] = []
@@ -79,7 +83,13 @@ public struct Pipeline {
         guard segment.isTCPFrame else { return }
         if analysis.isDuplicate { duplicatePackets += 1 }
         let flags = analysis.visibleFlags
-        if !flags.isEmpty { count(flags, frame: segment.frame, stream: analysis.stream, time: segment.timestamp, analysis: analysis) }
+        if !flags.isEmpty {
+            count(flags, frame: segment.frame, stream: analysis.stream, time: segment.timestamp, analysis: analysis)
+            if options.collectAnnotations {
+                annotations[segment.frame, default: []].append(
+                    "rstscope: " + flags.names.map { "tcp.analysis.\($0)" }.joined(separator: ", ") + " (tcp.stream \(analysis.stream), input frame \(segment.frame))")
+            }
+        }
         if options.events == .all, let output, analysis.ackedFrame != 0, !analysis.ackRTTAmbiguous {
             output.append(AnalysisReport.eventLine(frame: segment.frame, stream: analysis.stream, timestamp: segment.timestamp,
                                                    kind: "ack_rtt") { json in
@@ -111,6 +121,9 @@ public struct Pipeline {
         let reusedBit = 14
         for late in tracker.secondPassReusedPorts() where late.printable {
             eventCounts[reusedBit] += 1
+            if options.collectAnnotations {
+                annotations[late.frame, default: []].append("rstscope: tcp.analysis.reused_ports (tcp.stream \(late.stream), input frame \(late.frame))")
+            }
             if emitFlags.contains(.reusedPorts), let output {
                 output.append(AnalysisReport.eventLine(frame: late.frame, stream: late.stream,
                                                        timestamp: late.time, kind: "reused_ports") { json in
@@ -123,6 +136,16 @@ public struct Pipeline {
         let judged = ResetAnalyzer.analyze(connections: connectionFacts, resets: tracker.resets, proxies: options.proxies)
         attribution = judged
         brokenConnections = Set(judged.verdicts.filter { !$0.benign && !$0.observation.isDuplicate }.map(\.observation.connection))
+        if options.collectAnnotations {
+            for v in judged.verdicts {
+                let r = v.observation
+                var text = "rstscope reset: \(v.attribution.rawValue) (\(v.senderRole) sent it, \(v.leg.rawValue) leg, phase \(v.phase.rawValue), cause \(v.cause.rawValue)"
+                text += v.benign ? ", benign)" : ")"
+                if let session = v.session, session < judged.sessions.count { text += " session \(judged.sessions[session].termination)" }
+                text += "; " + v.evidence.joined(separator: "; ") + " (tcp.stream \(r.stream), input frame \(r.frame))"
+                annotations[r.frame, default: []].append(text)
+            }
+        }
         if let output {
             var position: [Int: Int] = [:]
             for (i, facts) in connectionFacts.enumerated() { position[facts.index] = i }

@@ -40,6 +40,15 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("proxy"), help: ArgumentHelp("A proxy: its front address (and port), then the addresses it connects out from, e.g. 10.0.0.5:443,10.0.1.5. Repeat for several. Without it, proxies are found in the traffic.", valueName: "front[:port][,back-source...]"))
     var proxyTexts: [String] = []
 
+    @Option(name: .customLong("write-annotated"), help: ArgumentHelp("Write the input as pcapng with a packet comment on every frame that carries a finding (Wireshark: Packet comments, frame.comment).", valueName: "file.pcapng"))
+    var annotatedPath: String?
+
+    @Flag(help: "With --write-annotated: only the packets of connections with findings.")
+    var onlyFlagged = false
+
+    @Option(name: .customLong("extract"), help: ArgumentHelp("Write every packet of the connections a reset broke (and the ICMP errors quoting them); pcapng when the input has several interfaces, else pcap.", valueName: "file"))
+    var extractPath: String?
+
     @Flag(help: "Verify TCP checksums and count bad ones (off by default: checksum offload makes them wrong on capture hosts).")
     var checkChecksums = false
 
@@ -67,6 +76,30 @@ struct AnalyzeCommand: ParsableCommand {
         }
     }
 
+    /// `--write-annotated` and `--extract`: a second pass over the input file.
+    func writeCopies(pipeline: Pipeline, path: String) throws {
+        guard annotatedPath != nil || extractPath != nil else { return }
+        guard path != "-" else { throw fail(CaptureError.cannotRead(path: "standard input", reason: "--write-annotated and --extract need a file they can read twice")) }
+        let streamsWithFindings = Set(pipeline.annotations.values.flatMap { $0 }.compactMap { comment -> Int? in
+            guard let range = comment.range(of: "tcp.stream ") else { return nil }
+            return Int(comment[range.upperBound...].prefix { $0.isNumber })
+        })
+        do {
+            if let annotatedPath {
+                _ = try CaptureExport.write(input: path, reader: reader, to: annotatedPath, format: .pcapng,
+                                            comments: pipeline.annotations, keepStreams: onlyFlagged ? streamsWithFindings : nil)
+            }
+            if let extractPath {
+                let broken = Set((pipeline.attribution?.verdicts ?? []).filter { !$0.benign && !$0.observation.isDuplicate }.map(\.observation.stream))
+                let interfaces = Set(pipeline.summary.linkTypes).count
+                _ = try CaptureExport.write(input: path, reader: reader, to: extractPath, format: interfaces > 1 ? .pcapng : .pcap,
+                                            comments: [:], keepStreams: broken)
+            }
+        } catch {
+            throw fail(error)
+        }
+    }
+
     func run() throws {
         let path = file!
         var input: any PacketReader
@@ -78,6 +111,7 @@ struct AnalyzeCommand: ParsableCommand {
         let output = OutputBuffer(fd: 1)
         var options = PipelineOptions(filter: filter, events: events, format: format, proxies: proxies)
         options.checkChecksums = checkChecksums
+        options.collectAnnotations = annotatedPath != nil
         var pipeline = Pipeline(options: options, output: output)
         let progress = ProgressLine(totalBytes: nil)
         let failure = analyzeCapture(&input, pipeline: &pipeline, progress: progress.map { meter in { meter.update(frames: $0) } })
@@ -102,6 +136,7 @@ struct AnalyzeCommand: ParsableCommand {
                                              filter: filter, linkTypeName: { "\($0.libpcapName) (\($0.libpcapDescription))" }))
         }
         output.flush()
+        try writeCopies(pipeline: pipeline, path: path)
         if let failure { throw fail(failure) }
     }
 }

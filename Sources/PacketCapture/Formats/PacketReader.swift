@@ -7,6 +7,8 @@ public protocol PacketReader {
     mutating func next() throws(CaptureError) -> CaptureRecord?
     /// A short name of the format ("pcap", "pcap-ns", "pcapng").
     var formatName: String { get }
+    /// The interfaces described so far, indexed as records' `interface`.
+    var interfaceDescriptions: [InterfaceDescription] { get }
 }
 
 /// Wireshark's limit for one packet of the usual link types (WTAP_MAX_PACKET_SIZE_STANDARD): a record

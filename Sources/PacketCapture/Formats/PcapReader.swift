@@ -66,6 +66,10 @@ public struct PcapReader<Source: ByteSource>: PacketReader {
 
     public var formatName: String { header.nanosecond ? "pcap-ns" : "pcap" }
 
+    public var interfaceDescriptions: [InterfaceDescription] {
+        [InterfaceDescription(linkType: header.linkType, snaplen: header.snaplen, timestampResolution: header.nanosecond ? 9 : 6)]
+    }
+
     public mutating func next() throws(CaptureError) -> CaptureRecord? {
         let big = header.bigEndian
         guard let recordHeader = try source.peek(16) else {

@@ -49,6 +49,13 @@ public struct PcapngReader<Source: ByteSource>: PacketReader {
 
     public var formatName: String { "pcapng" }
 
+    public var interfaceDescriptions: [InterfaceDescription] {
+        interfaces.map {
+            InterfaceDescription(linkType: $0.linkType, snaplen: $0.snaplen, name: $0.name,
+                                 timestampResolution: $0.timestampResolution, timestampOffset: $0.timestampOffset)
+        }
+    }
+
     public mutating func next() throws(CaptureError) -> CaptureRecord? {
         while true {
             guard let head = try source.peek(12) else {

@@ -23,6 +23,10 @@ public struct LibpcapFileReader: PacketReader {
 
     public var formatName: String { "libpcap" }
 
+    public var interfaceDescriptions: [InterfaceDescription] {
+        [InterfaceDescription(linkType: linkType, snaplen: UInt32(clamping: cpcap_snapshot(handle.pointer)), timestampResolution: 9)]
+    }
+
     public mutating func next() throws(CaptureError) -> CaptureRecord? {
         var header: UnsafeMutablePointer<pcap_pkthdr>?
         var data: UnsafePointer<UInt8>?
