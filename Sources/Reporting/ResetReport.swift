@@ -44,8 +44,11 @@ public enum ResetReport {
         json.field("attribution", s.attribution.rawValue)
         json.field("cause", s.cause.rawValue)
         json.field("resets", s.resets.count)
-        let streams = ([s.front] + s.backs).map { "tcp.stream eq \(connections[$0].connection.stream)" }
-        json.field("wireshark_stream_filter", streams.joined(separator: " || "))
+        let legs = [s.front] + s.backs
+        json.field("wireshark_filter", legs.map { "(" + ConnectionView(connections[$0].connection, side0: connections[$0].side0,
+                                                                          side1: connections[$0].side1).wiresharkFilter + ")" }
+            .joined(separator: " || "))
+        json.field("wireshark_stream_filter", legs.map { "tcp.stream eq \(connections[$0].connection.stream)" }.joined(separator: " || "))
         return json.lineBytes
     }
 

@@ -5,6 +5,8 @@ import TCPAnalysis
 public enum OutputFormat: String, CaseIterable, Sendable {
     case text
     case jsonl
+    case csv
+    case zeek
 }
 
 /// Renders the run summary: the last line of JSON Lines output, or the text block.
@@ -44,7 +46,7 @@ public enum SummaryReport {
 
     /// A short human summary, aligned like capinfos.
     public static func text(_ summary: CaptureSummary, source: String, format: String?, filter: String?,
-                            linkTypeName: (LinkType) -> String) -> String {
+                            linkTypeName: (LinkType) -> String, time: (Int64) -> String = Timestamp.rfc3339) -> String {
         var lines: [(String, String)] = []
         lines.append(("Source", format.map { "\(source) (\($0))" } ?? source))
         var packets = "\(summary.packets)"
@@ -53,8 +55,8 @@ public enum SummaryReport {
         lines.append(("TCP segments", "\(summary.tcpSegments)"))
         lines.append(("RST segments", "\(summary.rstSegments)"))
         lines.append(("Link types", summary.linkTypes.isEmpty ? "none" : summary.linkTypes.map(linkTypeName).joined(separator: ", ")))
-        lines.append(("First packet", summary.firstTimestamp.map(Timestamp.rfc3339) ?? "-"))
-        lines.append(("Last packet", summary.lastTimestamp.map(Timestamp.rfc3339) ?? "-"))
+        lines.append(("First packet", summary.firstTimestamp.map(time) ?? "-"))
+        lines.append(("Last packet", summary.lastTimestamp.map(time) ?? "-"))
         lines.append(("Cut by snaplen", "\(summary.caplenShort) frames, \(summary.headerTruncated) TCP headers"))
         let malformed = summary.malformed.nonZero
         lines.append(("Malformed", malformed.isEmpty ? "none" : malformed.map { "\($0.0.name)=\($0.1)" }.joined(separator: " ")))

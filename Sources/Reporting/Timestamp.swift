@@ -1,5 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Formats integer nanoseconds since the epoch at the output edge.
 public enum Timestamp {
+    /// Local time (from TZ) with its UTC offset, microseconds: `2024-05-01 14:34:56.123456 +0200`.
+    public static func local(_ nanoseconds: Int64) -> String {
+        let (seconds, fraction) = floorDivide(nanoseconds, 1_000_000_000)
+        var t = time_t(seconds)
+        var parts = tm()
+        guard localtime_r(&t, &parts) != nil else { return rfc3339(nanoseconds) }
+        let offset = Int64(parts.tm_gmtoff)
+        let sign = offset < 0 ? "-" : "+"
+        let o = abs(offset)
+        return "\(pad(Int64(parts.tm_year) + 1900, 4))-\(pad(Int64(parts.tm_mon) + 1, 2))-\(pad(Int64(parts.tm_mday), 2)) "
+            + "\(pad(Int64(parts.tm_hour), 2)):\(pad(Int64(parts.tm_min), 2)):\(pad(Int64(parts.tm_sec), 2)).\(pad(fraction / 1000, 6)) "
+            + "\(sign)\(pad(o / 3600, 2))\(pad(o / 60 % 60, 2))"
+    }
+
     /// RFC 3339 in UTC with nine fractional digits: `2024-05-01T12:34:56.123456789Z`.
     public static func rfc3339(_ nanoseconds: Int64) -> String {
         let (seconds, fraction) = floorDivide(nanoseconds, 1_000_000_000)

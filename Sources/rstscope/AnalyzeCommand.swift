@@ -7,6 +7,7 @@ import RstscopeKit
 
 extension OutputFormat: ExpressibleByArgument {}
 extension EventLevel: ExpressibleByArgument {}
+extension TableKind: ExpressibleByArgument {}
 extension ReaderKind: ExpressibleByArgument {}
 
 struct AnalyzeCommand: ParsableCommand {
@@ -31,8 +32,17 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: [.customShort("f"), .customLong("filter")], help: ArgumentHelp("BPF filter expression (tcpdump syntax).", valueName: "expression"))
     var filter: String?
 
-    @Option(help: "Output format: text or jsonl.")
+    @Option(help: "Output format: text, jsonl, csv (with a header row) or zeek (Zeek-style TSV log).")
     var format: OutputFormat = .text
+
+    @Option(help: ArgumentHelp("The table --format csv and zeek print: resets, connections or sessions.", valueName: "table"))
+    var table: TableKind = .resets
+
+    @Flag(help: "Text output: show times in UTC (the default is local time, from TZ).")
+    var utc = false
+
+    @Option(name: .customLong("fail-on-reset"), help: ArgumentHelp("Exit with status 3 when at least N resets broke connections (benign ones do not count). --fail-on-reset alone means 1.", valueName: "N"))
+    var failOnReset: Int?
 
     @Option(help: ArgumentHelp("Which analysis events to print with --format jsonl: all (every flag tshark sets, and ACK RTT samples), problems, or none.", valueName: "level"))
     var events: EventLevel = .problems
@@ -124,19 +134,33 @@ struct AnalyzeCommand: ParsableCommand {
         switch format {
         case .jsonl:
             output.append(SummaryReport.jsonLine(summary, linkTypeName: \.libpcapName))
+        case .csv:
+            output.append(pipeline.table(table).csv())
+        case .zeek:
+            output.append(pipeline.table(table).zeek(openTime: ZeekTime.now(), closeTime: ZeekTime.now()))
         case .text:
+            let style = TerminalStyle(enabled: TerminalStyle.shouldColor(fd: 1))
             if let attribution = pipeline.attribution {
-                output.append(ResetReport.verdict(attribution, connections: pipeline.connectionFacts))
+                output.append(style.verdict(ResetReport.verdict(attribution, connections: pipeline.connectionFacts)))
+                output.append(ResetStrip.render(attribution, first: summary.firstTimestamp, last: summary.lastTimestamp, utc: utc))
                 output.append("\n")
             }
             output.append(TextReport.connections(connections, total: summary.connections))
             output.append(TextReport.events(summary.eventCounts))
             output.append("\n")
             output.append(SummaryReport.text(summary, source: path == "-" ? "standard input" : path, format: input.formatName,
-                                             filter: filter, linkTypeName: { "\($0.libpcapName) (\($0.libpcapDescription))" }))
+                                             filter: filter, linkTypeName: { "\($0.libpcapName) (\($0.libpcapDescription))" },
+                                             time: { utc ? Timestamp.rfc3339($0) : Timestamp.local($0) }))
         }
         output.flush()
         try writeCopies(pipeline: pipeline, path: path)
         if let failure { throw fail(failure) }
+        if let threshold = failOnReset {
+            let broken = summary.resetsByAttribution.reduce(0) { $0 + $1.1 }
+            if broken >= max(threshold, 1) {
+                printError("rstscope: \(broken) reset\(broken == 1 ? "" : "s") broke connections (--fail-on-reset \(threshold))")
+                throw ExitCode(ExitStatus.resetsFound.rawValue)
+            }
+        }
     }
 }

@@ -9,6 +9,8 @@ enum ExitStatus: Int32, CaseIterable {
     case success = 0
     /// A live capture failed while running.
     case failure = 1
+    /// `--fail-on-reset`: at least N resets broke connections.
+    case resetsFound = 3
     /// Bad usage, including a BPF filter that does not compile.
     case usage = 64
     /// Not a capture file, or a corrupt one (what was read before the fault is reported).
@@ -23,7 +25,7 @@ enum ExitStatus: Int32, CaseIterable {
     case noPermission = 77
 
     static var table: String {
-        "0 success; 1 live capture failed; 64 bad usage or bad BPF filter; 65 not a capture file or corrupt; "
+        "0 success; 1 live capture failed; 3 --fail-on-reset threshold reached; 64 bad usage or bad BPF filter; 65 not a capture file or corrupt; "
             + "66 missing or unreadable file; 69 unknown interface; 74 capture file cut short; 77 no permission to capture."
     }
 

@@ -132,7 +132,7 @@ struct LiveCommand: ParsableCommand {
         }
         let output = OutputBuffer(fd: 1)
         switch format {
-        case .jsonl:
+        case .jsonl, .csv, .zeek:
             output.append(SummaryReport.jsonLine(summary, linkTypeName: \.libpcapName))
         case .text:
             output.append(SummaryReport.text(summary, source: "interface \(options.interface)", format: nil, filter: filter,

@@ -27,6 +27,17 @@ struct Rstscope: ParsableCommand {
     @Flag(name: [.customShort("D"), .customLong("list-interfaces")], help: "List the interfaces libpcap can capture on, as tcpdump -D does.")
     var listInterfaces = false
 
+    /// `--fail-on-reset` may stand alone (meaning 1), as tcpdump-style tools allow: the parser
+    /// wants a value, so a bare one is given its default here.
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        for i in arguments.indices where arguments[i] == "--fail-on-reset" {
+            let next = i + 1 < arguments.count ? arguments[i + 1] : ""
+            if Int(next) == nil { arguments[i] = "--fail-on-reset=1" }
+        }
+        main(arguments)
+    }
+
     func run() throws {
         guard listInterfaces else { throw CleanExit.helpRequest(self) }
         try printInterfaces()

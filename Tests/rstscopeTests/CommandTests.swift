@@ -167,3 +167,57 @@ struct AnalysisOutputTests {
         #expect((first["wireshark_filter"] as? String)?.contains("frame.number>=1 && frame.number<=25") == true)
     }
 }
+
+/// Report formats and exit policy: CSV, Zeek TSV, --fail-on-reset, --utc.
+@Suite(.enabled(if: Rstscope.isBuilt, "build rstscope first (swift build)"))
+struct FormatTests {
+    static let capture = Corpus.repositoryRoot.appendingPathComponent("Captures/haproxy-backend-abort.pcap").path
+
+    static func resets() throws -> [[String: Any]] {
+        let result = try Rstscope.run(["analyze", capture, "--format", "jsonl", "--events", "none"])
+        return try result.stdout.split(separator: "\n").compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .filter { $0["type"] as? String == "reset" }
+    }
+
+    @Test func csvHasAHeaderRowAndOneRowPerReset() throws {
+        let result = try Rstscope.run(["analyze", Self.capture, "--format", "csv"])
+        #expect(result.status == 0)
+        let rows = result.stdout.split(separator: "\n")
+        #expect(rows.first?.hasPrefix("ts,uid,frame,stream,src_h,src_p,dst_h,dst_p,sender_role,leg,attribution") == true)
+        let resets = try Self.resets()
+        #expect(rows.count == 1 + resets.count)
+        #expect(rows.dropFirst().allSatisfy { $0.contains(",backend,F,response,app_abort,") })
+        let connections = try Rstscope.run(["analyze", Self.capture, "--format", "csv", "--table", "connections"])
+        #expect(connections.stdout.split(separator: "\n").first?.hasPrefix("ts,uid,id.orig_h,id.orig_p,id.resp_h,id.resp_p,proto") == true)
+    }
+
+    @Test func zeekLogHasItsHeaderBlockAndTypedColumns() throws {
+        let result = try Rstscope.run(["analyze", Self.capture, "--format", "zeek", "--table", "connections"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "#separator \\x09")
+        #expect(lines.contains { $0.hasPrefix("#path\trstscope_conn") } && lines.contains { $0.hasPrefix("#open\t") })
+        let fields = try #require(lines.first { $0.hasPrefix("#fields\t") }).split(separator: "\t")
+        let types = try #require(lines.first { $0.hasPrefix("#types\t") }).split(separator: "\t")
+        #expect(fields.count == types.count && fields.contains("conn_state") && types.contains("addr"))
+        let rows = lines.filter { !$0.hasPrefix("#") }
+        #expect(rows.count == 10 && rows.allSatisfy { $0.split(separator: "\t", omittingEmptySubsequences: false).count == fields.count - 1 })
+        #expect(lines.last?.hasPrefix("#close\t") == true)
+    }
+
+    @Test func failOnResetExitsThreeAtTheThreshold() throws {
+        #expect(try Rstscope.run(["analyze", Self.capture, "--fail-on-reset"]).status == 3)
+        #expect(try Rstscope.run(["analyze", Self.capture, "--fail-on-reset", "5"]).status == 3)
+        #expect(try Rstscope.run(["analyze", Self.capture, "--fail-on-reset=6"]).status == 0)
+        // Benign resets never count: the demo capture's resets are all benign.
+        #expect(try Rstscope.run(["analyze", CommandTests.demo, "--fail-on-reset"]).status == 0)
+    }
+
+    @Test func textTimesAreLocalUnlessUTC() throws {
+        let utc = try Rstscope.run(["analyze", Self.capture, "--utc"])
+        #expect(utc.stdout.contains("First packet") && utc.stdout.contains("Z\n"))
+        let local = try Rstscope.run(["analyze", Self.capture])
+        #expect(!local.stdout.contains("T14:") && local.stdout.range(of: #"\d\d:\d\d:\d\d\.\d{6} [+-]\d{4}"#, options: .regularExpression) != nil)
+        #expect(!local.stdout.contains("\u{1B}["))  // no colour when not on a terminal
+    }
+}

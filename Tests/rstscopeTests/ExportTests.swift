@@ -100,19 +100,28 @@ struct ExportTests {
     /// Every connection's display filter selects exactly its frames: tshark counts the frames each
     /// filter matches in one pass (io,stat), and they equal the connection's packets.
     @Test(arguments: inputs)
-    func connectionFiltersSelectExactlyTheirFrames(input: String) throws {
-        let connections = try Self.jsonLines(["analyze", input, "--format", "jsonl", "--events", "none"])
-            .filter { $0["type"] as? String == "connection" }.prefix(40)
-        let filters = connections.map { $0["wireshark_filter"] as! String }
+    func connectionAndSessionFiltersSelectExactlyTheirFrames(input: String) throws {
+        let lines = try Self.jsonLines(["analyze", input, "--format", "jsonl", "--events", "none"])
+        let connections = Array(lines.filter { $0["type"] as? String == "connection" }.prefix(40))
+        var packetsOfStream: [Int: Int] = [:]
+        for c in lines where c["type"] as? String == "connection" { packetsOfStream[c["stream"] as! Int] = (c["packets"] as! [Int]).reduce(0, +) }
+        let sessions = Array(lines.filter { $0["type"] as? String == "session" }.prefix(20))
+        var filters = connections.map { $0["wireshark_filter"] as! String }
+        filters += sessions.map { $0["wireshark_filter"] as! String }
         let report = try tshark(["-r", input, "-q", "-z", "io,stat,0," + filters.joined(separator: ",")])
         // The data row: "| 0.000 <> x | frames | bytes | frames | bytes | ..."
         let row = try #require(report.split(separator: "\n").first { $0.contains("<>") })
         let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.dropFirst()
         let counts = stride(from: 0, to: cells.count, by: 2).map { Int(cells[cells.index(cells.startIndex, offsetBy: $0)]) ?? -1 }
-        #expect(counts.count == connections.count)
+        #expect(counts.count == connections.count + sessions.count)
         for (connection, count) in zip(connections, counts) {
             let packets = (connection["packets"] as! [Int]).reduce(0, +)
             #expect(count == packets, "\(input) stream \(connection["stream"] ?? "?"): filter matches \(count), connection has \(packets)")
+        }
+        for (session, count) in zip(sessions, counts.dropFirst(connections.count)) {
+            let streams = [session["front_stream"] as! Int] + (session["back_streams"] as! [Int])
+            let packets = streams.reduce(0) { $0 + (packetsOfStream[$1] ?? 0) }
+            #expect(count == packets, "\(input) session \(session["session"] ?? "?"): filter matches \(count), legs have \(packets)")
         }
     }
 }
