@@ -129,29 +129,8 @@ struct AnalyzeCommand: ParsableCommand {
         if case .badFilter = failure {
             throw fail(failure!)
         }
-        let connections = pipeline.finish()
-        let summary = pipeline.finalSummary
-        switch format {
-        case .jsonl:
-            output.append(SummaryReport.jsonLine(summary, linkTypeName: \.libpcapName))
-        case .csv:
-            output.append(pipeline.table(table).csv())
-        case .zeek:
-            output.append(pipeline.table(table).zeek(openTime: ZeekTime.now(), closeTime: ZeekTime.now()))
-        case .text:
-            let style = TerminalStyle(enabled: TerminalStyle.shouldColor(fd: 1))
-            if let attribution = pipeline.attribution {
-                output.append(style.verdict(ResetReport.verdict(attribution, connections: pipeline.connectionFacts)))
-                output.append(ResetStrip.render(attribution, first: summary.firstTimestamp, last: summary.lastTimestamp, utc: utc))
-                output.append("\n")
-            }
-            output.append(TextReport.connections(connections, total: summary.connections))
-            output.append(TextReport.events(summary.eventCounts))
-            output.append("\n")
-            output.append(SummaryReport.text(summary, source: path == "-" ? "standard input" : path, format: input.formatName,
-                                             filter: filter, linkTypeName: { "\($0.libpcapName) (\($0.libpcapDescription))" },
-                                             time: { utc ? Timestamp.rfc3339($0) : Timestamp.local($0) }))
-        }
+        let summary = ReportPrinter(format: format, table: table, utc: utc)
+            .write(&pipeline, source: path == "-" ? "standard input" : path, formatName: input.formatName, filter: filter, to: output)
         output.flush()
         try writeCopies(pipeline: pipeline, path: path)
         if let failure { throw fail(failure) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import PacketCapture
 import PacketCore
 import Reporting
+import ResetAttribution
 import RstscopeKit
 import Synchronization
 #if canImport(Glibc)
@@ -51,8 +52,26 @@ struct LiveCommand: ParsableCommand {
     @Flag(name: [.customShort("D"), .customLong("list-interfaces")], help: "List the interfaces and exit.")
     var listInterfaces = false
 
-    @Option(help: "Output format: text or jsonl.")
+    @Option(help: "Output format: text, jsonl, csv or zeek (the final report; intervals are text or JSON lines).")
     var format: OutputFormat = .text
+
+    @Option(help: ArgumentHelp("Which analysis events to print as they happen with --format jsonl: all, problems or none.", valueName: "level"))
+    var events: EventLevel = .problems
+
+    @Option(help: ArgumentHelp("Print an interval record (or a text line) every this many seconds of capture.", valueName: "seconds"))
+    var interval: Double?
+
+    @Option(name: [.customShort("w"), .customLong("write")], help: ArgumentHelp("Write every captured packet to this pcap file, as tcpdump -w.", valueName: "file"))
+    var writePath: String?
+
+    @Option(name: [.customShort("Z"), .customLong("relinquish-privileges")], help: ArgumentHelp("Once the capture is open and the filter set, drop root and run as this user (tcpdump -Z).", valueName: "user"))
+    var user: String?
+
+    @Option(help: "The table --format csv and zeek print at the end: resets, connections or sessions.")
+    var table: TableKind = .resets
+
+    @Flag(help: "Text output: show times in UTC (the default is local time).")
+    var utc = false
 
     @Argument(help: ArgumentHelp("An optional BPF filter expression, as in tcpdump.", valueName: "expression"))
     var expression: [String] = []
@@ -69,6 +88,7 @@ struct LiveCommand: ParsableCommand {
         if snaplen < 0 { throw ValidationError("-s must not be negative") }
         if bufferKiB <= 0 { throw ValidationError("-B must be a positive size in KiB") }
         if !(idleTimeout > 0) { throw ValidationError("--idle-timeout must be a positive number of seconds") }
+        if let interval, !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds") }
     }
 
     func run() throws {
@@ -90,27 +110,52 @@ struct LiveCommand: ParsableCommand {
         printError("rstscope: listening on \(options.interface), link-type \(capture.linkType.libpcapName) "
                    + "(\(capture.linkType.libpcapDescription)), snapshot length \(capture.snaplen) bytes")
 
+        var writer: CaptureWriter?
+        if let writePath {
+            do {
+                writer = try CaptureWriter(path: writePath, format: .pcap,
+                                           firstInterface: InterfaceDescription(linkType: capture.linkType, snaplen: UInt32(capture.snaplen)))
+            } catch {
+                throw fail(CaptureError.cannotRead(path: writePath, reason: "\(error)"))
+            }
+        }
+        if let user {
+            // Everything that needs root is open: drop it before any packet is parsed.
+            if let problem = Privileges.drop(to: user) {
+                printError("rstscope: -Z \(user): \(problem)")
+                throw ExitCode(ExitStatus.noPermission.rawValue)
+            }
+        }
+
         let state = LiveRunState()
-        let idleTimeout = Int64(self.idleTimeout * 1e9)
+        let output = OutputBuffer(fd: 1)
+        state.pipeline = Pipeline(options: PipelineOptions(events: events, format: format, idleTimeout: Int64(self.idleTimeout * 1e9)),
+                                  output: output)
         let limit = count
         let deadline = duration.map { monotonicSeconds() + $0 }
+        let intervalLength = interval.map { Int64($0 * 1e9) }
+        let textIntervals = format == .text
         let thread = CaptureThread {
-            var pipeline = Pipeline(options: PipelineOptions(events: .none, format: .jsonl, idleTimeout: idleTimeout))
             var packets = 0
+            var meter = IntervalMeter(length: intervalLength)
             do {
                 try capture.run(shouldStop: {
                     state.stopRequested.load(ordering: .acquiring) || deadline.map { monotonicSeconds() >= $0 } ?? false
                 }) { record in
                     // libpcap's bytes are valid only inside this callback: decode here, keep values.
-                    try? pipeline.process(record)
+                    try? state.pipeline!.process(record)
+                    writer?.write(record, interfaces: [])
                     packets += 1
+                    if let line = meter.tick(record.timestamp, state.pipeline!.summary, state.pipeline!.eventCounts,
+                                              drops: capture.statistics()?.droppedByKernel, text: textIntervals) {
+                        output.append(line)
+                        output.flush()
+                    }
                     return limit.map { packets < $0 } ?? true
                 }
             } catch {
                 state.failure = (error as? CaptureError) ?? .libpcap(reason: "\(error)")
             }
-            _ = pipeline.finish()
-            state.summary = pipeline.finalSummary
         }
         thread.start()
         while !thread.isFinished {
@@ -122,23 +167,19 @@ struct LiveCommand: ParsableCommand {
             }
         }
         thread.join()
+        writer?.close()
 
-        var summary = state.summary ?? CaptureSummary()
-        if let stats = capture.statistics() {
-            summary.kernelStatistics = KernelStatistics(received: Int(stats.received), droppedByKernel: Int(stats.droppedByKernel),
-                                                        droppedByInterface: Int(stats.droppedByInterface))
+        let statistics = capture.statistics()
+        let summary = ReportPrinter(format: format, table: table, utc: utc).write(&state.pipeline!, summary: { summary in
+            if let stats = statistics {
+                summary.kernelStatistics = KernelStatistics(received: Int(stats.received), droppedByKernel: Int(stats.droppedByKernel),
+                                                            droppedByInterface: Int(stats.droppedByInterface))
+            }
+        }, source: "interface \(options.interface)", formatName: nil, filter: filter, to: output)
+        if let stats = statistics {
             printError("rstscope: \(summary.packets) packets captured, \(stats.received) received by filter, "
                        + "\(stats.droppedByKernel) dropped by kernel")
         }
-        let output = OutputBuffer(fd: 1)
-        switch format {
-        case .jsonl, .csv, .zeek:
-            output.append(SummaryReport.jsonLine(summary, linkTypeName: \.libpcapName))
-        case .text:
-            output.append(SummaryReport.text(summary, source: "interface \(options.interface)", format: nil, filter: filter,
-                                             linkTypeName: { "\($0.libpcapName) (\($0.libpcapDescription))" }))
-        }
-        output.flush()
         if let failure = state.failure { throw fail(failure) }
     }
 }
@@ -146,7 +187,8 @@ struct LiveCommand: ParsableCommand {
 /// What the capture thread hands back to the main thread (read only after `join`).
 private final class LiveRunState: @unchecked Sendable {
     let stopRequested = Atomic<Bool>(false)
-    var summary: CaptureSummary?
+    /// Used by the capture thread until it ends, then by the main thread (after `join`).
+    var pipeline: Pipeline?
     var failure: CaptureError?
 }
 

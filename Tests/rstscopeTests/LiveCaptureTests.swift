@@ -99,3 +99,52 @@ struct LiveCaptureTests {
         #expect(summary["packets"] as? Int == 4)
     }
 }
+
+extension LiveCaptureTests {
+    /// Interval records while capturing, every packet written with -w, root given up with -Z, and
+    /// the full report (attribution included) after SIGINT.
+    @Test func intervalsWriteFileAndDroppedPrivileges() throws {
+        let port = Self.closedPort()
+        let written = FileManager.default.temporaryDirectory.appendingPathComponent("rstscope-live-\(UUID()).pcap").path
+        defer { try? FileManager.default.removeItem(atPath: written) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Rstscope.binary)
+        process.arguments = ["live", "-i", "lo", "--format", "jsonl", "--interval", "0.1", "-w", written, "-Z", "nobody", "tcp port \(port)"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        #expect(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self).contains("listening on lo"))
+        for _ in 0..<6 {
+            Self.connectRefused(port)
+            usleep(60_000)
+        }
+        // The capture now runs as nobody.
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let uid = status.split(separator: "\n").first { $0.hasPrefix("Uid:") }?.split(separator: "\t").dropFirst().first
+        #expect(uid != nil && uid != "0", "Uid line: \(String(describing: uid))")
+        usleep(200_000)
+        kill(process.processIdentifier, SIGINT)
+        let lines = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects.filter { $0["type"] as? String == "interval" }.count >= 2)
+        #expect(objects.filter { $0["type"] as? String == "reset" }.count == 6)
+        let summary = try #require(objects.last)
+        #expect(summary["type"] as? String == "summary" && summary["packets"] as? Int == 12)
+        #expect(summary["resets_by_attribution"] as? [String: Int] == ["backend": 6])
+        // Every captured packet is in the -w file, readable by libpcap's tools.
+        let capinfos = Process()
+        capinfos.executableURL = URL(fileURLWithPath: "/usr/bin/tcpdump")
+        capinfos.arguments = ["-n", "-r", written]
+        let pipe = Pipe()
+        capinfos.standardOutput = pipe
+        capinfos.standardError = FileHandle.nullDevice
+        try capinfos.run()
+        let dump = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        capinfos.waitUntilExit()
+        #expect(dump.split(separator: "\n").count == 12)
+    }
+}
