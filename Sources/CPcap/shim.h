@@ -34,6 +34,8 @@ static inline int cpcap_next_ex(pcap_t *p, struct pcap_pkthdr **header, const u_
     return pcap_next_ex(p, header, data);
 }
 static inline void cpcap_breakloop(pcap_t *p) { pcap_breakloop(p); }
+static inline int cpcap_setnonblock(pcap_t *p, int nonblock, char *errbuf) { return pcap_setnonblock(p, nonblock, errbuf); }
+static inline int cpcap_get_selectable_fd(pcap_t *p) { return pcap_get_selectable_fd(p); }
 static inline int cpcap_stats(pcap_t *p, struct pcap_stat *stats) { return pcap_stats(p, stats); }
 
 /* BPF. */

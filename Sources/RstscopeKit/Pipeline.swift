@@ -46,6 +46,9 @@ public struct Pipeline {
     private var connectionsReported = 0
     private var problems: [ConnectionView] = []
     private var lastSweep: Int64 = 0
+    /// Initial RTTs measured since the last `takeInitialRTTs` (live metrics), in nanoseconds.
+    public private(set) var pendingInitialRTTs: [Int64] = []
+    public var collectInitialRTTs = false
     /// Comments by frame (only with `collectAnnotations`): grows with findings, not with packets.
     public private(set) var annotations: [Int: [String]] = [:]
     /// The attribution, once `finish` ran.
@@ -81,6 +84,7 @@ public struct Pipeline {
             evictIdle(now: segment.timestamp, timeout: timeout)
         }
         guard segment.isTCPFrame else { return }
+        if collectInitialRTTs && analysis.newInitialRTT != 0 { pendingInitialRTTs.append(analysis.newInitialRTT) }
         if analysis.isDuplicate { duplicatePackets += 1 }
         let flags = analysis.visibleFlags
         if !flags.isEmpty {
@@ -170,6 +174,25 @@ public struct Pipeline {
         connectionsReported += 1
         if let output { output.append(AnalysisReport.connectionLine(view)) }
         if options.format == .text && TextReport.hasProblem(view) && problems.count < 100_000 { problems.append(view) }
+    }
+
+    /// The initial RTTs measured since the last call.
+    public mutating func takeInitialRTTs() -> [Int64] {
+        defer { pendingInitialRTTs.removeAll(keepingCapacity: true) }
+        return pendingInitialRTTs
+    }
+
+    /// A live view of the attribution (live metrics): every reset so far judged with what is known
+    /// now, counted by (attribution, cause), benign ones apart; and the connections alive.
+    public func attributionSnapshot() -> (resets: [String: Int], benign: Int, retransmissions: Int, activeConnections: Int) {
+        let table = ConnectionTable(connections: tracker.connections, directions: tracker.directions)
+        let report = ResetAnalyzer.analyze(connections: table.facts(), resets: tracker.resets, proxies: options.proxies)
+        var resets: [String: Int] = [:]
+        var benign = 0
+        for v in report.verdicts where !v.observation.isDuplicate {
+            if v.benign { benign += 1 } else { resets["\(v.attribution.rawValue)|\(v.cause.rawValue)", default: 0] += 1 }
+        }
+        return (resets, benign, eventCounts[0], tracker.connections.filter { $0.isLive && $0.hasTCPFrames }.count)
     }
 
     /// Reports and forgets connections idle longer than the timeout (live capture).

@@ -5,6 +5,7 @@ import Reporting
 import ResetAttribution
 import RstscopeKit
 import Synchronization
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -67,6 +68,9 @@ struct LiveCommand: ParsableCommand {
     @Option(name: [.customShort("Z"), .customLong("relinquish-privileges")], help: ArgumentHelp("Once the capture is open and the filter set, drop root and run as this user (tcpdump -Z).", valueName: "user"))
     var user: String?
 
+    @Option(help: ArgumentHelp("Serve Prometheus metrics on [ADDR:]PORT at /metrics (127.0.0.1 unless an address is given).", valueName: "[addr:]port"))
+    var metrics: String?
+
     @Option(help: "The table --format csv and zeek print at the end: resets, connections or sessions.")
     var table: TableKind = .resets
 
@@ -89,6 +93,7 @@ struct LiveCommand: ParsableCommand {
         if bufferKiB <= 0 { throw ValidationError("-B must be a positive size in KiB") }
         if !(idleTimeout > 0) { throw ValidationError("--idle-timeout must be a positive number of seconds") }
         if let interval, !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds") }
+        if let metrics, MetricsServer.endpoint(metrics) == nil { throw ValidationError("--metrics takes [ADDR:]PORT") }
     }
 
     func run() throws {
@@ -119,6 +124,25 @@ struct LiveCommand: ParsableCommand {
                 throw fail(CaptureError.cannotRead(path: writePath, reason: "\(error)"))
             }
         }
+        var exporter: MetricsServer?
+        if let metrics, let endpoint = MetricsServer.endpoint(metrics) {
+            if !MetricsServer.isLoopback(endpoint.host) {
+                printError("rstscope: warning: metrics served on \(endpoint.host), not only to this host")
+            }
+            let server = MetricsServer(interface: options.interface)
+            let started = StartResult()
+            let semaphore = DispatchSemaphore(value: 0)
+            Task {
+                do { try await server.start(host: endpoint.host, port: endpoint.port) } catch { started.error = "\(error)" }
+                semaphore.signal()
+            }
+            semaphore.wait()
+            if let error = started.error {
+                printError("rstscope: --metrics \(metrics): \(error)")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+            exporter = server
+        }
         if let user {
             // Everything that needs root is open: drop it before any packet is parsed.
             if let problem = Privileges.drop(to: user) {
@@ -131,6 +155,17 @@ struct LiveCommand: ParsableCommand {
         let output = OutputBuffer(fd: 1)
         state.pipeline = Pipeline(options: PipelineOptions(events: events, format: format, idleTimeout: Int64(self.idleTimeout * 1e9)),
                                   output: output)
+        state.pipeline!.collectInitialRTTs = exporter != nil
+        var lastPublish = 0.0
+        /// Publishes the metrics at most once a second (and once more at the end), on the capture thread.
+        func publish(force: Bool) {
+            guard let exporter, force || monotonicSeconds() - lastPublish >= 1 else { return }
+            lastPublish = monotonicSeconds()
+            let snapshot = state.pipeline!.attributionSnapshot()
+            exporter.publish(resets: snapshot.resets, benignResets: snapshot.benign, retransmissions: snapshot.retransmissions,
+                             activeConnections: snapshot.activeConnections, kernelDrops: capture.statistics()?.droppedByKernel,
+                             newInitialRTTs: state.pipeline!.takeInitialRTTs())
+        }
         let limit = count
         let deadline = duration.map { monotonicSeconds() + $0 }
         let intervalLength = interval.map { Int64($0 * 1e9) }
@@ -140,7 +175,8 @@ struct LiveCommand: ParsableCommand {
             var meter = IntervalMeter(length: intervalLength)
             do {
                 try capture.run(shouldStop: {
-                    state.stopRequested.load(ordering: .acquiring) || deadline.map { monotonicSeconds() >= $0 } ?? false
+                    publish(force: false)
+                    return state.stopRequested.load(ordering: .acquiring) || deadline.map { monotonicSeconds() >= $0 } ?? false
                 }) { record in
                     // libpcap's bytes are valid only inside this callback: decode here, keep values.
                     try? state.pipeline!.process(record)
@@ -156,6 +192,7 @@ struct LiveCommand: ParsableCommand {
             } catch {
                 state.failure = (error as? CaptureError) ?? .libpcap(reason: "\(error)")
             }
+            publish(force: true)
         }
         thread.start()
         while !thread.isFinished {
@@ -182,6 +219,11 @@ struct LiveCommand: ParsableCommand {
         }
         if let failure = state.failure { throw fail(failure) }
     }
+}
+
+/// Whether the metrics server started.
+private final class StartResult: @unchecked Sendable {
+    var error: String?
 }
 
 /// What the capture thread hands back to the main thread (read only after `join`).

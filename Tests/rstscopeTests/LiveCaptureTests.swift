@@ -148,3 +148,42 @@ extension LiveCaptureTests {
         #expect(dump.split(separator: "\n").count == 12)
     }
 }
+
+extension LiveCaptureTests {
+    /// `--metrics`: after the traffic stops, the scraped values equal the final report's counts.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "needs curl"))
+    func metricsEqualTheFinalReport() throws {
+        let port = Self.closedPort(), metricsPort = Int(Self.closedPort())
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Rstscope.binary)
+        process.arguments = ["live", "-i", "lo", "--format", "jsonl", "--metrics", "\(metricsPort)", "tcp port \(port)"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        #expect(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self).contains("listening on lo"))
+        for _ in 0..<4 { Self.connectRefused(port) }
+        usleep(1_600_000)  // metrics are published every second
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-s", "http://127.0.0.1:\(metricsPort)/metrics"]
+        let scraped = Pipe()
+        curl.standardOutput = scraped
+        try curl.run()
+        let metrics = String(decoding: scraped.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        curl.waitUntilExit()
+        kill(process.processIdentifier, SIGINT)
+        let lines = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        process.waitUntilExit()
+        let last = try #require(lines.last)
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        let byAttribution = try #require(summary["resets_by_attribution"] as? [String: Int])
+        let byCause = try #require(summary["resets_by_cause"] as? [String: Int])
+        #expect(byAttribution == ["backend": 4] && byCause == ["overload": 4])
+        #expect(metrics.contains("rstscope_resets{attribution=\"backend\",cause=\"overload\",interface=\"lo\"} 4.0"), "\(metrics)")
+        #expect(metrics.contains("rstscope_handshake_rtt_seconds_count{interface=\"lo\"} 4"))
+        #expect(metrics.contains("rstscope_capture_dropped{interface=\"lo\"} 0.0"))
+        #expect(!metrics.contains("10.0.0") && !metrics.contains("127.0.0.1"))  // no addresses in labels
+    }
+}

@@ -1,4 +1,7 @@
 import CPcap
+#if canImport(Glibc)
+import Glibc
+#endif
 import PacketCore
 
 /// How to open an interface for live capture (tcpdump's defaults).
@@ -9,7 +12,9 @@ public struct LiveCaptureOptions: Sendable {
     public var bufferSize: Int32 = 2 << 20
     /// Deliver packets as they arrive rather than when the kernel buffer fills.
     public var immediate = true
-    /// The longest a read waits before returning, so stop requests and `--duration` are seen.
+    /// The longest the capture thread waits for packets before it checks for work of its own (stop
+    /// requests, deadlines, metrics). libpcap's own timeout does not expire while no packet comes
+    /// (TPACKET_V3), so the handle is non-blocking and the thread polls its descriptor.
     public var timeoutMilliseconds: Int32 = 100
     public var filter: String?
 
@@ -87,7 +92,17 @@ public final class LiveCapture: @unchecked Sendable {
             let context = DispatchContext(body: escapable, linkType: linkType, nanoseconds: nanosecondTimestamps)
             let unmanaged = Unmanaged.passRetained(context)
             defer { unmanaged.release() }
+            let fd = cpcap_get_selectable_fd(handle.pointer)
+            if fd >= 0 {
+                var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+                _ = cpcap_setnonblock(handle.pointer, 1, &errorBuffer)
+            }
             while !context.finished && !shouldStop() {
+                if fd >= 0 {
+                    var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                    let ready = poll(&entry, 1, options.timeoutMilliseconds)
+                    if ready == 0 { continue }
+                }
                 let status = cpcap_dispatch(handle.pointer, -1, { user, header, data in
                     let context = Unmanaged<DispatchContext>.fromOpaque(UnsafeRawPointer(user!)).takeUnretainedValue()
                     context.deliver(header!.pointee, data)

@@ -20,6 +20,8 @@ public struct FrameAnalysis: Sendable {
     /// A copy of the previous segment of its direction (see `TCPTracker.isDuplicate`): Wireshark's
     /// flags are kept, but it is no evidence for the attribution.
     public var isDuplicate = false
+    /// This frame completed the handshake measurement: the connection's initial RTT (ns).
+    public var newInitialRTT: Int64 = 0
 
     /// The flags as Wireshark would print them (none when it would not print).
     @inlinable public var visibleFlags: AnalysisFlags { printable ? flags : [] }

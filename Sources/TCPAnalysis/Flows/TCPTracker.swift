@@ -111,6 +111,7 @@ public struct TCPTracker {
             if ackClass {
                 if let synTime = connection.mostRecentSYNTime, connection.initialRTT == 0 {
                     connection.initialRTT = now - synTime
+                    result.newInitialRTT = connection.initialRTT
                 }
                 if connection.synAckTime != nil, connection.handshakeAckTime == nil { connection.handshakeAckTime = now }
                 fwd.isFirstAck = false
