@@ -221,3 +221,23 @@ struct FormatTests {
         #expect(!local.stdout.contains("\u{1B}["))  // no colour when not on a terminal
     }
 }
+
+@Suite(.enabled(if: Rstscope.isBuilt, "build rstscope first (swift build)"))
+struct DocumentationTests {
+    /// The committed completions are what the argument parser generates now (Scripts/make-docs).
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func completionsAreCurrent(shell: String) throws {
+        let generated = try Rstscope.run(["--generate-completion-script", shell])
+        let committed = try String(contentsOfFile: Corpus.repositoryRoot.appendingPathComponent("docs/completions/rstscope.\(shell)").path,
+                                   encoding: .utf8)
+        #expect(generated.status == 0 && generated.stdout == committed, "run Scripts/make-docs")
+    }
+
+    @Test func manPageDocumentsEveryAnalyzeOption() throws {
+        let page = try String(contentsOfFile: Corpus.repositoryRoot.appendingPathComponent("docs/rstscope.1").path, encoding: .utf8)
+        for option in ["--proxy", "--write-annotated", "--extract", "--fail-on-reset", "--metrics", "--interval", "--check-checksums"] {
+            // mdoc writes "--proxy" as ".It Fl -proxy".
+            #expect(page.contains("Fl " + option.dropFirst()), "\(option) missing: run Scripts/make-docs")
+        }
+    }
+}
