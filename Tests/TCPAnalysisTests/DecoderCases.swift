@@ -9,7 +9,8 @@ import Testing
 struct DecoderCase: Sendable, CustomStringConvertible {
     enum Expected: Sendable, Equatable, CustomStringConvertible {
         /// A TCP frame (tcp in frame.protocols, not after icmp, with a stream): its TCP source port,
-        /// raw sequence number, and tcp.len (nil where tshark shows none: TCP sampled by sFlow).
+        /// raw sequence number, and tcp.len (nil where tshark shows none: TCP sampled by sFlow, or in
+        /// a first fragment that was not reassembled).
         case tcp(port: UInt16, sequence: UInt32, length: Int?)
         case notTCP
 
@@ -25,7 +26,7 @@ struct DecoderCase: Sendable, CustomStringConvertible {
         static func of(_ segment: TCPSegment?) -> Expected {
             guard let segment, segment.isTCPFrame else { return .notTCP }
             return .tcp(port: segment.sourcePort, sequence: segment.sequence,
-                        length: segment.context.isCopy ? nil : segment.payloadLength)
+                        length: segment.context == .normal ? segment.payloadLength : nil)
         }
     }
 
@@ -256,5 +257,36 @@ enum DecoderCases {
         ]
     }()
 
-    static var all: [DecoderCase] { framings + tunnels + tunnelRules + linkRules }
+    /// IP rules (options, extension headers, fragments) on Ethernet.
+    static let ipRules: [DecoderCase] = {
+        let tcp = Sample.tcp.bytes
+        func options(_ name: String, _ option: [UInt8], _ expected: DecoderCase.Expected) -> DecoderCase {
+            DecoderCase("IPv4 option " + name, .ethernet, ethernet(IPv4Builder(ttl: 57, identification: 0xBEEF, options: option).packet(tcp)), expected)
+        }
+        var mobility = IPv6Builder(hopLimit: 57, nextHeader: 135).packet([6, 0, 0, 0, 0, 0, 0, 0] + tcp)
+        mobility[5] = UInt8(8 + tcp.count)
+        let fragment = IPv4Builder(ttl: 57, identification: 0xBEEF, moreFragments: true, totalLength: UInt16(20 + 40 + 1)).packet(Array(tcp.prefix(40)))
+        let fragment6 = IPv6Builder(hopLimit: 57).fragment(Array(tcp.prefix(40)), offset: 0, more: true, identification: 7)
+        return [
+            options("security, 3 bytes (RFC 1108)", IPv4Option.raw(type: 130, data: [0]), DecoderCase.sample),
+            options("security, 2 bytes", IPv4Option.raw(type: 130), .notTCP),
+            options("extended security, 2 bytes", IPv4Option.raw(type: 133), .notTCP),
+            options("extended security, 3 bytes", IPv4Option.raw(type: 133, data: [1]), DecoderCase.sample),
+            options("traceroute, 4 bytes", IPv4Option.raw(type: 82, data: [0, 0]), .notTCP),
+            options("traceroute, 12 bytes", IPv4Option.raw(type: 82, data: [UInt8](repeating: 0, count: 10)), DecoderCase.sample),
+            options("CIPSO, 5 bytes", IPv4Option.raw(type: 134, data: [0, 0, 0]), .notTCP),
+            options("CIPSO, 6 bytes", IPv4Option.raw(type: 134, data: [0, 0, 0, 1]), DecoderCase.sample),
+            options("quick-start request, 4 bytes", IPv4Option.raw(type: 25, data: [0x05, 0x40]), .notTCP),
+            options("quick-start of another function, 4 bytes", IPv4Option.raw(type: 25, data: [0x35, 0x40]), DecoderCase.sample),
+            options("timestamp, 3 bytes", IPv4Option.raw(type: 68, data: [5]), .notTCP),
+            options("unknown option 99, 2 bytes", IPv4Option.raw(type: 99), DecoderCase.sample),
+            DecoderCase("IPv6 Mobility header before TCP", .ethernet, ethernet(mobility), .notTCP),
+            DecoderCase("IPv4 first fragment whose total length runs past the frame", .ethernet, ethernet(fragment),
+                        .tcp(port: Sample.tcp.sourcePort, sequence: Sample.tcp.sequence, length: nil)),
+            DecoderCase("IPv6 first fragment cut by the snaplen", .ethernet, Array(ethernet(fragment6).prefix(14 + 48 + 30)),
+                        wireLength: ethernet(fragment6).count, .notTCP),
+        ]
+    }()
+
+    static var all: [DecoderCase] { framings + tunnels + tunnelRules + linkRules + ipRules }
 }

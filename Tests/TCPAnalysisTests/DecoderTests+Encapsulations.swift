@@ -14,6 +14,12 @@ extension DecoderTests {
             #expect(decoder.unsupportedLinkType == 0)
         }
 
+        @Test("IP options, extension headers and fragments", arguments: DecoderCases.ipRules)
+        func ipCase(item: DecoderCase) {
+            var decoder = PacketDecoder()
+            #expect(item.decode(&decoder) == item.expected)
+        }
+
         @Test("tunnels", arguments: DecoderCases.tunnels + DecoderCases.tunnelRules)
         func tunnelCase(item: DecoderCase) {
             var decoder = PacketDecoder()

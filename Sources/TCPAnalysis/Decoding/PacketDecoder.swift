@@ -82,9 +82,11 @@ public struct PacketDecoder {
                 }
             }
             let isIPv6 = kind == .ipv6
-            let protocolNumber: UInt8
+            var protocolNumber: UInt8
             var payload: ByteView
             var payloadLength: Int
+            /// What the header announces follows it (Wireshark reassembles only when it is all captured).
+            var announcedLength: Int
             var fragment: (key: FragmentReassembler.Key, offset: Int, more: Bool)?
             if kind == .ipv4 {
                 switch IPv4Header.parse(bytes, wireLength: wireLength) {
@@ -98,6 +100,7 @@ public struct PacketDecoder {
                     segment.ipID = ip.identification
                     protocolNumber = ip.protocolNumber
                     payloadLength = ip.payloadLength
+                    announcedLength = ip.totalLength - ip.headerLength
                     payload = bytes.dropFirst(ip.headerLength).prefix(max(0, payloadLength))
                     if ip.isFragment {
                         fragment = (FragmentReassembler.Key(source: segment.source, destination: segment.destination,
@@ -117,6 +120,7 @@ public struct PacketDecoder {
                     segment.ipID = 0
                     protocolNumber = ip.protocolNumber
                     payloadLength = ip.payloadLength
+                    announcedLength = ip.announcedPayloadLength
                     payload = bytes.dropFirst(ip.headerLength).prefix(max(0, payloadLength))
                     if ip.isFragment {
                         fragment = (FragmentReassembler.Key(source: segment.source, destination: segment.destination,
@@ -130,14 +134,29 @@ public struct PacketDecoder {
                 if fragment.offset != 0 { return false }  // copies are never reassembled
             } else if let fragment {
                 ipFragments += 1
-                // Wireshark reassembles only fragments whose payload was captured whole; otherwise
-                // the first fragment is dissected as it is and later ones are just data.
-                if payloadLength > 0 && payload.count >= payloadLength {
+                // Wireshark reassembles only a fragment whose payload, as its header announces it, was
+                // captured (tvb_bytes_exist). IPv4 then dissects an unreassembled first fragment as it
+                // is; IPv6 shows any fragment it could not reassemble as data.
+                if announcedLength > 0 && payload.count >= announcedLength {
                     guard let whole = reassembler.add(fragment.key, offset: fragment.offset,
                                                       moreFragments: fragment.more, payload: payload) else { return false }
                     payload = whole
                     payloadLength = whole.count
-                } else if fragment.offset != 0 {
+                    if isIPv6 {
+                        // The fragmentable part may begin with extension headers (RFC 8200 4.5).
+                        var chain = IPv6Header(headerLength: 0, payloadLength: payloadLength, announcedPayloadLength: payloadLength,
+                                               protocolNumber: protocolNumber, hopLimit: 0, isFragment: false,
+                                               sourceHigh: 0, sourceLow: 0, destinationHigh: 0, destinationLow: 0)
+                        if case .failure(let weird) = IPv6Header.walkExtensions(whole, from: 0, next: protocolNumber, into: &chain) {
+                            weirds.count(weird)
+                            return false
+                        }
+                        guard !chain.isFragment else { return false }
+                        protocolNumber = chain.protocolNumber
+                        payload = whole.dropFirst(chain.headerLength)
+                        payloadLength = chain.payloadLength
+                    }
+                } else if fragment.offset != 0 || isIPv6 {
                     return false
                 } else if segment.context == .normal {
                     segment.context = .unreassembledFragment
