@@ -288,5 +288,50 @@ enum DecoderCases {
         ]
     }()
 
-    static var all: [DecoderCase] { framings + tunnels + tunnelRules + linkRules + ipRules }
+    /// Link types of BSD, Solaris, Apple, Juniper and monitor-mode radio headers.
+    static let moreLinkTypes: [DecoderCase] = {
+        let v4 = ip(4), v6 = ip(6)
+        let snap4 = LinkHeader.llcSNAP(v4, etherType: 0x0800)
+        func pflog(_ family: UInt8, length: UInt8 = 100) -> [UInt8] {
+            [length, family, 0, 0] + [UInt8](repeating: 0x61, count: Int(length) - 4) + [UInt8](repeating: 0, count: (4 - Int(length) % 4) % 4)
+        }
+        var pktap: [UInt8] = []
+        for value: UInt32 in [108, 1, 1] { pktap.append32le(value) }
+        pktap += [UInt8](repeating: 0, count: 96)
+        var prism: [UInt8] = []
+        prism.append32le(0x44)
+        prism.append32le(144)
+        prism += [UInt8](repeating: 0x65, count: 16)
+        for did: UInt32 in 1...10 { prism.append32le(0x1041 + did); prism += [1, 0, 4, 0, 0, 0, 0, 0] }
+        var avs: [UInt8] = []
+        avs.append32(0x8021_1001)
+        avs.append32(64)
+        avs += [UInt8](repeating: 0, count: 56)
+        var ipnet: [UInt8] = [1, 26, 0, 2]
+        ipnet.append32(UInt32(v6.count))
+        ipnet += [UInt8](repeating: 0, count: 16)
+        let juniper: [UInt8] = [0x4D, 0x47, 0x43, 0x01]
+        return [
+            DecoderCase("PFLOG IPv4", .pflog, pflog(2) + v4, DecoderCase.sample),
+            DecoderCase("PFLOG IPv6 (FreeBSD's family 28)", .pflog, pflog(28) + v6, DecoderCase.sample),
+            DecoderCase("PFLOG, OpenBSD 3.4 header (45 bytes, padded to 48)", .pflog, pflog(2, length: 45) + v4, DecoderCase.sample),
+            DecoderCase("PFLOG family 7", .pflog, pflog(7) + v4, .notTCP),
+            DecoderCase("ENC IPv4 (little-endian family)", .enc, [2, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 0] + v4, DecoderCase.sample),
+            DecoderCase("ENC IPv6 (big-endian family 24)", .enc, [0, 0, 0, 24, 0, 0, 0x10, 0, 0, 0, 0, 0] + v6, DecoderCase.sample),
+            DecoderCase("IPNET IPv6", .ipnet, ipnet + v6, DecoderCase.sample),
+            DecoderCase("PKTAP Ethernet", .pktap, pktap + ethernet(v4), DecoderCase.sample),
+            DecoderCase("Prism header", .prism, prism + Wireless.dataFrame(snap4), DecoderCase.sample),
+            DecoderCase("Prism link type without a Prism header", .prism, Wireless.dataFrame(snap4), DecoderCase.sample),
+            DecoderCase("Prism link type with an AVS header", .prism, avs + Wireless.dataFrame(snap4), DecoderCase.sample),
+            DecoderCase("AVS header", .avs, avs + Wireless.dataFrame(snap4, qos: true), DecoderCase.sample),
+            DecoderCase("Juniper PPP", .juniperPPP, juniper + [0, 0, 0x00, 0x21] + v4, DecoderCase.sample),
+            DecoderCase("Juniper C-HDLC", .juniperCiscoHDLC, juniper + LinkHeader.ciscoHDLC(v6, etherType: 0x86DD), DecoderCase.sample),
+            DecoderCase("Juniper PPPoE", .juniperPPPoE, juniper + ethernet(v4), DecoderCase.sample),
+            DecoderCase("PPP with direction", .pppWithDirection, [1, 0xFF, 0x03, 0x00, 0x21] + v4, DecoderCase.sample),
+            DecoderCase("Linux ATM CLIP", .linuxATMClip, v6, DecoderCase.sample),
+            DecoderCase("Cisco HDLC (NetBSD link type)", .ciscoHDLCNetBSD, LinkHeader.ciscoHDLC(v4, etherType: 0x0800), DecoderCase.sample),
+        ]
+    }()
+
+    static var all: [DecoderCase] { framings + tunnels + tunnelRules + linkRules + ipRules + moreLinkTypes }
 }

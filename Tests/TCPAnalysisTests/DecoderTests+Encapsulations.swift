@@ -7,7 +7,7 @@ extension DecoderTests {
     /// Link types, tunnels and encapsulations on hand-built frames (DecoderCases), each expectation
     /// being what tshark 4.0.17 does with the same bytes (OracleDecoderTests checks that).
     @Suite struct Encapsulations {
-        @Test("link types and link-level encapsulations", arguments: DecoderCases.framings + DecoderCases.linkRules)
+        @Test("link types and link-level encapsulations", arguments: DecoderCases.framings + DecoderCases.linkRules + DecoderCases.moreLinkTypes)
         func linkCase(item: DecoderCase) {
             var decoder = PacketDecoder()
             #expect(item.decode(&decoder) == item.expected)
