@@ -20,6 +20,17 @@ enum LinkResult {
     case truncated
 }
 
+extension LinkResult {
+    /// The same result with offsets counted from `shift` bytes earlier (for a parser that was handed
+    /// a view starting there).
+    func shifted(by shift: Int) -> LinkResult {
+        switch self {
+        case .network(let kind, let offset, let end): return .network(kind, offset: offset + shift, end: end + shift)
+        case .notIP, .truncated: return self
+        }
+    }
+}
+
 /// The next header to read, named as Wireshark's dissector tables name it. Link types, tunnels and
 /// encapsulations all hand on through these, so an Ethernet frame inside VXLAN is read by the same
 /// code as one on the wire.

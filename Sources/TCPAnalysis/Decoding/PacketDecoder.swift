@@ -268,13 +268,3 @@ public struct PacketDecoder {
         return false
     }
 }
-
-extension TunnelResult {
-    /// The same result with offsets counted from `shift` bytes earlier.
-    func shifted(by shift: Int) -> TunnelResult {
-        switch self {
-        case .inner(let step, let offset, let end): return .inner(step, offset: offset + shift, end: end + shift)
-        case .none, .truncated, .rejected: return self
-        }
-    }
-}
