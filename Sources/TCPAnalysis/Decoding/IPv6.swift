@@ -63,6 +63,17 @@ struct IPv6Header {
         }
     }
 
+    /// For bytes that begin with the extension header `next` names (a reassembled datagram's
+    /// fragmentable part, RFC 8200 4.5): the upper-layer protocol, the extension headers' length, and
+    /// whether another fragment header came first.
+    static func skipExtensions(_ bytes: ByteView, next: UInt8) -> Result<(protocolNumber: UInt8, length: Int, isFragment: Bool), DecodeWeird> {
+        var chain = IPv6Header(headerLength: 0, payloadLength: bytes.count, announcedPayloadLength: bytes.count,
+                               protocolNumber: next, hopLimit: 0, isFragment: false,
+                               sourceHigh: 0, sourceLow: 0, destinationHigh: 0, destinationLow: 0)
+        if case .failure(let weird) = walkExtensions(bytes, from: 0, next: next, into: &chain) { return .failure(weird) }
+        return .success((chain.protocolNumber, chain.headerLength, chain.isFragment))
+    }
+
     /// Walks the extension headers (RFC 8200 section 4) from `start` until an upper-layer protocol,
     /// or a fragment header (what follows one is only known after reassembly). As ipv6_dissect_next:
     /// hop-by-hop, routing, fragment, AH, destination options, Mobility and shim6 are Wireshark's

@@ -144,17 +144,16 @@ public struct PacketDecoder {
                     payloadLength = whole.count
                     if isIPv6 {
                         // The fragmentable part may begin with extension headers (RFC 8200 4.5).
-                        var chain = IPv6Header(headerLength: 0, payloadLength: payloadLength, announcedPayloadLength: payloadLength,
-                                               protocolNumber: protocolNumber, hopLimit: 0, isFragment: false,
-                                               sourceHigh: 0, sourceLow: 0, destinationHigh: 0, destinationLow: 0)
-                        if case .failure(let weird) = IPv6Header.walkExtensions(whole, from: 0, next: protocolNumber, into: &chain) {
+                        switch IPv6Header.skipExtensions(whole, next: protocolNumber) {
+                        case .failure(let weird):
                             weirds.count(weird)
                             return false
+                        case .success(let chain):
+                            guard !chain.isFragment else { return false }
+                            protocolNumber = chain.protocolNumber
+                            payload = whole.dropFirst(chain.length)
+                            payloadLength = whole.count - chain.length
                         }
-                        guard !chain.isFragment else { return false }
-                        protocolNumber = chain.protocolNumber
-                        payload = whole.dropFirst(chain.headerLength)
-                        payloadLength = chain.payloadLength
                     }
                 } else if fragment.offset != 0 || isIPv6 {
                     return false
