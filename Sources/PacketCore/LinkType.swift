@@ -18,16 +18,28 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, Comparable {
     public static let raw = LinkType(101)           // LINKTYPE_RAW: IPv4 or IPv6 by version nibble
     public static let ciscoHDLC = LinkType(104)
     public static let ieee80211 = LinkType(105)     // 802.11 frames, no radio header
+    public static let linuxATMClip = LinkType(106)  // Linux Classical IP over ATM: IP, no header
+    public static let enc = LinkType(109)           // OpenBSD IPsec enc
+    public static let ciscoHDLCNetBSD = LinkType(112)
+    public static let pflog = LinkType(117)         // OpenBSD pf log
+    public static let prism = LinkType(119)         // 802.11 behind a Prism (or AVS) header
     public static let loop = LinkType(108)          // OpenBSD loopback, AF in network byte order
     public static let linuxSLL = LinkType(113)
     public static let radiotap = LinkType(127)      // 802.11 behind a radiotap header
     public static let arcnetLinux = LinkType(129)
+    public static let avs = LinkType(163)           // 802.11 behind an AVS header
+    public static let juniperPPPoE = LinkType(167)
     public static let juniperEther = LinkType(178)
+    public static let juniperPPP = LinkType(179)
+    public static let juniperCiscoHDLC = LinkType(181)
     public static let ppi = LinkType(192)           // Per-Packet Information header, then its DLT
+    public static let pppWithDirection = LinkType(204)  // a direction byte, then PPP in HDLC framing
+    public static let ipnet = LinkType(226)         // Solaris ipnet
     public static let ipv4 = LinkType(228)
     public static let ipv6 = LinkType(229)
     public static let nflog = LinkType(239)         // Linux NFLOG: a TLV list holding the packet
     public static let ipOverInfiniBand = LinkType(242)
+    public static let pktap = LinkType(258)         // Apple PKTAP: a header, then a packet of its own DLT
     public static let linuxSLL2 = LinkType(276)
 
     /// The DLT_ value libpcap uses in memory for this file LINKTYPE_ (they differ for a few types).

@@ -9,7 +9,8 @@ import Testing
 struct DecoderCase: Sendable, CustomStringConvertible {
     enum Expected: Sendable, Equatable, CustomStringConvertible {
         /// A TCP frame (tcp in frame.protocols, not after icmp, with a stream): its TCP source port,
-        /// raw sequence number, and tcp.len (nil where tshark shows none: TCP sampled by sFlow).
+        /// raw sequence number, and tcp.len (nil where tshark shows none: TCP sampled by sFlow, or in
+        /// a first fragment that was not reassembled).
         case tcp(port: UInt16, sequence: UInt32, length: Int?)
         case notTCP
 
@@ -25,7 +26,7 @@ struct DecoderCase: Sendable, CustomStringConvertible {
         static func of(_ segment: TCPSegment?) -> Expected {
             guard let segment, segment.isTCPFrame else { return .notTCP }
             return .tcp(port: segment.sourcePort, sequence: segment.sequence,
-                        length: segment.context.isCopy ? nil : segment.payloadLength)
+                        length: segment.context == .normal ? segment.payloadLength : nil)
         }
     }
 
@@ -256,5 +257,81 @@ enum DecoderCases {
         ]
     }()
 
-    static var all: [DecoderCase] { framings + tunnels + tunnelRules + linkRules }
+    /// IP rules (options, extension headers, fragments) on Ethernet.
+    static let ipRules: [DecoderCase] = {
+        let tcp = Sample.tcp.bytes
+        func options(_ name: String, _ option: [UInt8], _ expected: DecoderCase.Expected) -> DecoderCase {
+            DecoderCase("IPv4 option " + name, .ethernet, ethernet(IPv4Builder(ttl: 57, identification: 0xBEEF, options: option).packet(tcp)), expected)
+        }
+        var mobility = IPv6Builder(hopLimit: 57, nextHeader: 135).packet([6, 0, 0, 0, 0, 0, 0, 0] + tcp)
+        mobility[5] = UInt8(8 + tcp.count)
+        let fragment = IPv4Builder(ttl: 57, identification: 0xBEEF, moreFragments: true, totalLength: UInt16(20 + 40 + 1)).packet(Array(tcp.prefix(40)))
+        let fragment6 = IPv6Builder(hopLimit: 57).fragment(Array(tcp.prefix(40)), offset: 0, more: true, identification: 7)
+        return [
+            options("security, 3 bytes (RFC 1108)", IPv4Option.raw(type: 130, data: [0]), DecoderCase.sample),
+            options("security, 2 bytes", IPv4Option.raw(type: 130), .notTCP),
+            options("extended security, 2 bytes", IPv4Option.raw(type: 133), .notTCP),
+            options("extended security, 3 bytes", IPv4Option.raw(type: 133, data: [1]), DecoderCase.sample),
+            options("traceroute, 4 bytes", IPv4Option.raw(type: 82, data: [0, 0]), .notTCP),
+            options("traceroute, 12 bytes", IPv4Option.raw(type: 82, data: [UInt8](repeating: 0, count: 10)), DecoderCase.sample),
+            options("CIPSO, 5 bytes", IPv4Option.raw(type: 134, data: [0, 0, 0]), .notTCP),
+            options("CIPSO, 6 bytes", IPv4Option.raw(type: 134, data: [0, 0, 0, 1]), DecoderCase.sample),
+            options("quick-start request, 4 bytes", IPv4Option.raw(type: 25, data: [0x05, 0x40]), .notTCP),
+            options("quick-start of another function, 4 bytes", IPv4Option.raw(type: 25, data: [0x35, 0x40]), DecoderCase.sample),
+            options("timestamp, 3 bytes", IPv4Option.raw(type: 68, data: [5]), .notTCP),
+            options("unknown option 99, 2 bytes", IPv4Option.raw(type: 99), DecoderCase.sample),
+            DecoderCase("IPv6 Mobility header before TCP", .ethernet, ethernet(mobility), .notTCP),
+            DecoderCase("IPv4 first fragment whose total length runs past the frame", .ethernet, ethernet(fragment),
+                        .tcp(port: Sample.tcp.sourcePort, sequence: Sample.tcp.sequence, length: nil)),
+            DecoderCase("IPv6 first fragment cut by the snaplen", .ethernet, Array(ethernet(fragment6).prefix(14 + 48 + 30)),
+                        wireLength: ethernet(fragment6).count, .notTCP),
+        ]
+    }()
+
+    /// Link types of BSD, Solaris, Apple, Juniper and monitor-mode radio headers.
+    static let moreLinkTypes: [DecoderCase] = {
+        let v4 = ip(4), v6 = ip(6)
+        let snap4 = LinkHeader.llcSNAP(v4, etherType: 0x0800)
+        func pflog(_ family: UInt8, length: UInt8 = 100) -> [UInt8] {
+            [length, family, 0, 0] + [UInt8](repeating: 0x61, count: Int(length) - 4) + [UInt8](repeating: 0, count: (4 - Int(length) % 4) % 4)
+        }
+        var pktap: [UInt8] = []
+        for value: UInt32 in [108, 1, 1] { pktap.append32le(value) }
+        pktap += [UInt8](repeating: 0, count: 96)
+        var prism: [UInt8] = []
+        prism.append32le(0x44)
+        prism.append32le(144)
+        prism += [UInt8](repeating: 0x65, count: 16)
+        for did: UInt32 in 1...10 { prism.append32le(0x1041 + did); prism += [1, 0, 4, 0, 0, 0, 0, 0] }
+        var avs: [UInt8] = []
+        avs.append32(0x8021_1001)
+        avs.append32(64)
+        avs += [UInt8](repeating: 0, count: 56)
+        var ipnet: [UInt8] = [1, 26, 0, 2]
+        ipnet.append32(UInt32(v6.count))
+        ipnet += [UInt8](repeating: 0, count: 16)
+        let juniper: [UInt8] = [0x4D, 0x47, 0x43, 0x01]
+        return [
+            DecoderCase("PFLOG IPv4", .pflog, pflog(2) + v4, DecoderCase.sample),
+            DecoderCase("PFLOG IPv6 (FreeBSD's family 28)", .pflog, pflog(28) + v6, DecoderCase.sample),
+            DecoderCase("PFLOG, OpenBSD 3.4 header (45 bytes, padded to 48)", .pflog, pflog(2, length: 45) + v4, DecoderCase.sample),
+            DecoderCase("PFLOG family 7", .pflog, pflog(7) + v4, .notTCP),
+            DecoderCase("ENC IPv4 (little-endian family)", .enc, [2, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 0] + v4, DecoderCase.sample),
+            DecoderCase("ENC IPv6 (big-endian family 24)", .enc, [0, 0, 0, 24, 0, 0, 0x10, 0, 0, 0, 0, 0] + v6, DecoderCase.sample),
+            DecoderCase("IPNET IPv6", .ipnet, ipnet + v6, DecoderCase.sample),
+            DecoderCase("PKTAP Ethernet", .pktap, pktap + ethernet(v4), DecoderCase.sample),
+            DecoderCase("Prism header", .prism, prism + Wireless.dataFrame(snap4), DecoderCase.sample),
+            DecoderCase("Prism link type without a Prism header", .prism, Wireless.dataFrame(snap4), DecoderCase.sample),
+            DecoderCase("Prism link type with an AVS header", .prism, avs + Wireless.dataFrame(snap4), DecoderCase.sample),
+            DecoderCase("AVS header", .avs, avs + Wireless.dataFrame(snap4, qos: true), DecoderCase.sample),
+            DecoderCase("Juniper PPP", .juniperPPP, juniper + [0, 0, 0x00, 0x21] + v4, DecoderCase.sample),
+            DecoderCase("Juniper C-HDLC", .juniperCiscoHDLC, juniper + LinkHeader.ciscoHDLC(v6, etherType: 0x86DD), DecoderCase.sample),
+            DecoderCase("Juniper PPPoE", .juniperPPPoE, juniper + ethernet(v4), DecoderCase.sample),
+            DecoderCase("PPP with direction", .pppWithDirection, [1, 0xFF, 0x03, 0x00, 0x21] + v4, DecoderCase.sample),
+            DecoderCase("Linux ATM CLIP", .linuxATMClip, v6, DecoderCase.sample),
+            DecoderCase("Cisco HDLC (NetBSD link type)", .ciscoHDLCNetBSD, LinkHeader.ciscoHDLC(v4, etherType: 0x0800), DecoderCase.sample),
+        ]
+    }()
+
+    static var all: [DecoderCase] { framings + tunnels + tunnelRules + linkRules + ipRules + moreLinkTypes }
 }

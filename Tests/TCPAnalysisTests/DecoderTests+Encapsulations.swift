@@ -7,11 +7,17 @@ extension DecoderTests {
     /// Link types, tunnels and encapsulations on hand-built frames (DecoderCases), each expectation
     /// being what tshark 4.0.17 does with the same bytes (OracleDecoderTests checks that).
     @Suite struct Encapsulations {
-        @Test("link types and link-level encapsulations", arguments: DecoderCases.framings + DecoderCases.linkRules)
+        @Test("link types and link-level encapsulations", arguments: DecoderCases.framings + DecoderCases.linkRules + DecoderCases.moreLinkTypes)
         func linkCase(item: DecoderCase) {
             var decoder = PacketDecoder()
             #expect(item.decode(&decoder) == item.expected)
             #expect(decoder.unsupportedLinkType == 0)
+        }
+
+        @Test("IP options, extension headers and fragments", arguments: DecoderCases.ipRules)
+        func ipCase(item: DecoderCase) {
+            var decoder = PacketDecoder()
+            #expect(item.decode(&decoder) == item.expected)
         }
 
         @Test("tunnels", arguments: DecoderCases.tunnels + DecoderCases.tunnelRules)

@@ -397,7 +397,7 @@ import Testing
     }
 
     /// A jumbogram (RFC 2675): payload length 0 and a hop-by-hop Jumbo Payload option, for more than
-    /// 65,535 bytes. (Payload length 0 without one is a known issue.)
+    /// 65,535 bytes. (Payload length 0 without one: see TsharkIPRules.)
     @Test("an IPv6 jumbogram takes its length from the frame")
     func ipv6Jumbogram() throws {
         var decoder = PacketDecoder()
@@ -422,7 +422,7 @@ import Testing
 
     /// tshark counts a frame as TCP when the 16 bytes up to the window are there: bounded by the IP
     /// length here (the frame carries more bytes as a trailer). Below 20 the header is bogus.
-    /// (An IPv6 payload length of 0 is a case of its own, in the known issues.)
+    /// (An IPv6 payload length of 0 is a case of its own, in TsharkIPRules.)
     @Test("the 16-byte rule, by IP length", arguments: (0...28).map { (4, $0) } + (1...28).map { (6, $0) })
     func sixteenByteRuleByIPLength(version: Int, tcpBytes: Int) {
         let tcp = TCPBuilder(flags: TCPBuilder.rst | TCPBuilder.ack, payload: [1, 2, 3, 4, 5, 6, 7, 8]).bytes

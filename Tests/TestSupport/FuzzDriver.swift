@@ -26,7 +26,8 @@ public enum FuzzDriver {
     public static let linkTypes: [LinkType] = [
         .ethernet, .linuxSLL, .linuxSLL2, .null, .loop, .raw, .ipv4, .ipv6, .ppp, .pppHDLC, .pppoe, .ciscoHDLC,
         .fddi, .arcnetLinux, .arcnetBSD, .ieee80211, .radiotap, .ppi, .juniperEther, .ipOverInfiniBand, .nflog,
-        .rawDLT12, LinkType(147),
+        .rawDLT12, LinkType(147), .pflog, .enc, .ipnet, .pktap, .prism, .avs, .juniperPPP, .juniperCiscoHDLC, .juniperPPPoE,
+        .pppWithDirection, .linuxATMClip, .ciscoHDLCNetBSD,
     ]
 
     public static func run(_ data: UnsafeRawBufferPointer) {

@@ -1,7 +1,7 @@
 import PacketCore
 
-/// Reassembles IP fragments as Wireshark does by default: a datagram is complete when its last
-/// fragment has arrived and every byte from 0 to its end is covered; it is then decoded on the frame
+/// Reassembles IP fragments as Wireshark does by default: a datagram is complete when its (first)
+/// last fragment has arrived and every byte from 0 to its end is covered; it is then decoded on the frame
 /// that completed it. Overlaps keep the bytes of the fragment with the lowest offset (first arrived
 /// among equals), as Wireshark's reassembly copies only what extends the data so far.
 ///
@@ -52,7 +52,9 @@ public final class FragmentReassembler {
         datagram.pieces.append(Piece(offset: offset, bytes: payload.toArray()))
         datagram.byteCount += payload.count
         bytesHeld += payload.count
-        if !moreFragments { datagram.totalLength = offset + payload.count }
+        // The first last fragment sets the datagram's length; a later one that disagrees is only
+        // noted by Wireshark ("multiple tails"), its bytes kept like any other fragment's.
+        if !moreFragments && datagram.totalLength == nil { datagram.totalLength = offset + payload.count }
         if let total = datagram.totalLength, Self.covers(datagram.pieces, total) {
             bytesHeld -= datagram.byteCount
             assemble(datagram.pieces, total)

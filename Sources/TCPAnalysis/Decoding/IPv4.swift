@@ -12,6 +12,8 @@ import PacketCore
 ///    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 struct IPv4Header {
     var headerLength: Int
+    /// The total length as announced (the frame's own length when TSO left it 0).
+    var totalLength: Int
     /// Bytes of payload the header announces, bounded by what was on the wire.
     var payloadLength: Int
     var protocolNumber: UInt8
@@ -51,6 +53,7 @@ struct IPv4Header {
         let fragment = bytes.u16be(6)
         return .success(IPv4Header(
             headerLength: headerLength,
+            totalLength: totalLength,
             payloadLength: min(totalLength, wireLength) - headerLength,
             protocolNumber: bytes.u8(9),
             ttl: bytes.u8(8),
@@ -64,18 +67,22 @@ struct IPv4Header {
 }
 
 extension IPv4Header {
-    /// Sizes of the options whose layout is fixed (RFC 791, 1108, 1191, 2113, 4782): Wireshark
-    /// dissects their fields at fixed places, so an option announcing fewer bytes makes it read past
-    /// the option and give up on the whole packet ("Malformed Packet: IPv4"): no TCP is seen.
-    static func minimumOptionLength(_ type: UInt8) -> Int? {
+    /// The shortest length (type and length bytes included) each option Wireshark dissects can have
+    /// without its dissector reading past the option (the option's tvb ends at its length): that
+    /// throws, and the whole IPv4 dissection stops ("Malformed Packet: IPv4"), so no TCP is seen.
+    /// From the ip.option dissectors of packet-ip.c: security (RFC 1108 layout) and extended
+    /// security read byte 2; the routes and record route their pointer; the timestamp its pointer and
+    /// flags; CIPSO a 4-byte DOI; stream ID, MTU probe/reply and router alert 2 bytes at 2;
+    /// traceroute 10 bytes at 2; quick-start its function, and for a request or a report 8 bytes.
+    static func minimumOptionLength(_ type: UInt8, quickStartFunction: UInt8) -> Int? {
         switch type {
-        case 130: return 11   // security
-        case 136: return 4    // stream identifier
-        case 11, 12: return 4 // MTU probe / reply
-        case 148: return 4    // router alert
-        case 25: return 8     // quick-start
-        case 7, 131, 137: return 3   // record route, loose and strict source route
-        case 68: return 4     // timestamp
+        case 130, 133: return 3       // security, extended security
+        case 7, 131, 137: return 3    // record route, loose and strict source route
+        case 68: return 4             // timestamp
+        case 134: return 6            // CIPSO
+        case 136, 11, 12, 148: return 4  // stream identifier, MTU probe / reply, router alert
+        case 82: return 12            // traceroute
+        case 25: return quickStartFunction == 0 || quickStartFunction == 8 ? 8 : 3  // quick-start
         default: return nil
         }
     }
@@ -106,7 +113,10 @@ extension IPv4Header {
             guard options.has(2, at: offset) else { return nil }
             let length = Int(options.u8(offset + 1))
             guard length >= 2, options.has(length, at: offset) else { return nil }  // Wireshark stops quietly
-            if let minimum = minimumOptionLength(type), length < minimum { return .ipv4OptionBadLength }
+            let quickStartFunction = length > 2 ? options.u8(offset + 2) >> 4 : 0
+            if let minimum = minimumOptionLength(type, quickStartFunction: quickStartFunction), length < minimum {
+                return .ipv4OptionBadLength
+            }
             offset += length
         }
         return nil

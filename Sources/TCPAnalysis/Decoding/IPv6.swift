@@ -10,7 +10,10 @@ import PacketCore
 struct IPv6Header {
     /// The fixed header plus every extension header before the upper-layer protocol.
     var headerLength: Int
+    /// Bytes of payload, bounded by what was on the wire.
     var payloadLength: Int
+    /// Bytes of payload the header announces (Wireshark's frag_plen for a fragment).
+    var announcedPayloadLength: Int
     var protocolNumber: UInt8
     var hopLimit: UInt8
     /// A fragment of a larger datagram (not an atomic fragment).
@@ -47,18 +50,42 @@ struct IPv6Header {
             // TSO support is off by default, so a zero length otherwise means nothing follows.
             payloadLength = jumbo
         }
+        let announced = payloadLength
         payloadLength = min(payloadLength, wireLength - 40)
         var header = IPv6Header(
-            headerLength: 40, payloadLength: payloadLength, protocolNumber: bytes.u8(6), hopLimit: bytes.u8(7),
-            isFragment: false,
+            headerLength: 40, payloadLength: payloadLength, announcedPayloadLength: announced,
+            protocolNumber: bytes.u8(6), hopLimit: bytes.u8(7), isFragment: false,
             sourceHigh: bytes.u64be(8), sourceLow: bytes.u64be(16),
             destinationHigh: bytes.u64be(24), destinationLow: bytes.u64be(32))
-        // Walk the extension headers (RFC 8200 section 4) until an upper-layer protocol.
+        switch walkExtensions(bytes, from: 40, next: header.protocolNumber, into: &header) {
+        case .failure(let weird): return .failure(weird)
+        case .success: return .success(header)
+        }
+    }
+
+    /// For bytes that begin with the extension header `next` names (a reassembled datagram's
+    /// fragmentable part, RFC 8200 4.5): the upper-layer protocol, the extension headers' length, and
+    /// whether another fragment header came first.
+    static func skipExtensions(_ bytes: ByteView, next: UInt8) -> Result<(protocolNumber: UInt8, length: Int, isFragment: Bool), DecodeWeird> {
+        var chain = IPv6Header(headerLength: 0, payloadLength: bytes.count, announcedPayloadLength: bytes.count,
+                               protocolNumber: next, hopLimit: 0, isFragment: false,
+                               sourceHigh: 0, sourceLow: 0, destinationHigh: 0, destinationLow: 0)
+        if case .failure(let weird) = walkExtensions(bytes, from: 0, next: next, into: &chain) { return .failure(weird) }
+        return .success((chain.protocolNumber, chain.headerLength, chain.isFragment))
+    }
+
+    /// Walks the extension headers (RFC 8200 section 4) from `start` until an upper-layer protocol,
+    /// or a fragment header (what follows one is only known after reassembly). As ipv6_dissect_next:
+    /// hop-by-hop, routing, fragment, AH, destination options, Mobility and shim6 are Wireshark's
+    /// extension headers, but Mobility (135) is dissected by itself and hands nothing on, and HIP
+    /// (139) is no extension header to it: either ends the chain.
+    static func walkExtensions(_ bytes: ByteView, from start: Int, next: UInt8, into header: inout IPv6Header) -> Result<Void, DecodeWeird> {
+        header.protocolNumber = next
         for _ in 0..<16 {
             let offset = header.headerLength
             let length: Int
             switch header.protocolNumber {
-            case 0, 43, 60, 135, 139, 140:  // hop-by-hop, routing, destination, mobility, HIP, shim6
+            case 0, 43, 60, 140:  // hop-by-hop, routing, destination, shim6
                 guard bytes.has(2, at: offset) else { return .failure(.truncatedIPv6ExtensionHeader) }
                 length = (Int(bytes.u8(offset + 1)) + 1) * 8
             case 51:  // authentication header: length in 32-bit words, minus 2
@@ -75,14 +102,17 @@ struct IPv6Header {
                 }
                 length = 8
             default:
-                return .success(header)
+                return .success(())
             }
             guard bytes.has(length, at: offset) else { return .failure(.truncatedIPv6ExtensionHeader) }
             header.protocolNumber = bytes.u8(offset)
             header.headerLength += length
             header.payloadLength -= length
-            if header.isFragment { return .success(header) }
+            header.announcedPayloadLength -= length
+            // A fragment with no payload is dissected as if it were not one (frag_plen is 0).
+            if header.isFragment && header.announcedPayloadLength <= 0 { header.isFragment = false }
+            if header.isFragment { return .success(()) }
         }
-        return .success(header)
+        return .success(())
     }
 }

@@ -9,17 +9,24 @@ import PacketCore
 /// dissect_juniper_header keeps the low byte (it stores it in a guint8, so its case for 0xA248 is
 /// never reached): 2 and 3 IPv4, 6 and 7 IPv6, 204 Ethernet, 208 Cisco HDLC, 202 and 203 LLC, 200
 /// PPP. Without the magic Wireshark reads the whole record as Ethernet.
+///
+/// The other Juniper link types share the header and differ in what follows without the no-L2 flag:
+/// PPPoE and Ethernet an Ethernet frame, PPP two bytes and PPP (no HDLC framing), C-HDLC Cisco HDLC.
 enum Juniper {
     static func parseEther(_ bytes: ByteView, end: Int) -> LinkResult {
+        parse(bytes, end: end, layer2: .ethernet, layer2Offset: 0)
+    }
+
+    static func parse(_ bytes: ByteView, end: Int, layer2: LinkStep, layer2Offset: Int) -> LinkResult {
         guard bytes.has(4) else { return .truncated }
-        guard bytes.u16be(0) == 0x4D47 && bytes.u8(2) == 0x43 else { return LinkLayer.walk(.ethernet, bytes, at: 0, end: end) }
+        guard bytes.u16be(0) == 0x4D47 && bytes.u8(2) == 0x43 else { return LinkLayer.walk(layer2, bytes, at: layer2Offset, end: end) }
         let flags = bytes.u8(3)
         var offset = 4
         if flags & 0x80 != 0 {
             guard bytes.has(6) else { return .truncated }
             offset = 6 + Int(bytes.u16be(4))
         }
-        guard flags & 0x02 != 0 else { return LinkLayer.walk(.ethernet, bytes, at: offset, end: end) }
+        guard flags & 0x02 != 0 else { return LinkLayer.walk(layer2, bytes, at: offset + layer2Offset, end: end) }
         guard bytes.has(4, at: offset) else { return .truncated }
         let protocolNumber = bytes.u8(offset)
         offset += 4

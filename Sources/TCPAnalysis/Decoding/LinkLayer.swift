@@ -20,6 +20,17 @@ enum LinkResult {
     case truncated
 }
 
+extension LinkResult {
+    /// The same result with offsets counted from `shift` bytes earlier (for a parser that was handed
+    /// a view starting there).
+    func shifted(by shift: Int) -> LinkResult {
+        switch self {
+        case .network(let kind, let offset, let end): return .network(kind, offset: offset + shift, end: end + shift)
+        case .notIP, .truncated: return self
+        }
+    }
+}
+
 /// The next header to read, named as Wireshark's dissector tables name it. Link types, tunnels and
 /// encapsulations all hand on through these, so an Ethernet frame inside VXLAN is read by the same
 /// code as one on the wire.
@@ -75,7 +86,21 @@ enum LinkLayer {
         case LinkType.ieee80211.rawValue: return IEEE80211.parse(bytes, end: reported, radio: IEEE80211.RadioInfo())
         case LinkType.radiotap.rawValue: return Radiotap.parse(bytes, end: reported)
         case LinkType.ppi.rawValue: return PPI.parse(bytes, end: reported)
-        case LinkType.juniperEther.rawValue: return Juniper.parseEther(bytes, end: reported)
+        case LinkType.juniperEther.rawValue, LinkType.juniperPPPoE.rawValue: return Juniper.parseEther(bytes, end: reported)
+        case LinkType.juniperPPP.rawValue: return Juniper.parse(bytes, end: reported, layer2: .ppp, layer2Offset: 2)
+        case LinkType.juniperCiscoHDLC.rawValue: return Juniper.parse(bytes, end: reported, layer2: .ciscoHDLC, layer2Offset: 0)
+        case LinkType.ciscoHDLCNetBSD.rawValue: return walk(.ciscoHDLC, bytes, at: 0, end: reported)
+        case LinkType.pppWithDirection.rawValue:
+            // The direction byte is a pseudo-header Wireshark's reader strips; then PPP in HDLC framing.
+            guard bytes.has(1) else { return .truncated }
+            return walk(.pppInHDLC, bytes, at: 1, end: reported)
+        case LinkType.linuxATMClip.rawValue: return .network(.ipv4, offset: 0, end: reported)
+        case LinkType.pflog.rawValue: return PFLOG.parse(bytes, end: reported)
+        case LinkType.enc.rawValue: return IPsecEnc.parse(bytes, end: reported)
+        case LinkType.ipnet.rawValue: return IPNET.parse(bytes, end: reported)
+        case LinkType.pktap.rawValue: return PKTAP.parse(bytes, end: reported)
+        case LinkType.prism.rawValue: return Prism.parsePrism(bytes, end: reported)
+        case LinkType.avs.rawValue: return Prism.parseAVS(bytes, end: reported)
         case LinkType.ipOverInfiniBand.rawValue: return IPoIB.parse(bytes, end: reported)
         case LinkType.nflog.rawValue: return NFLOG.parse(bytes, end: reported)
         default: return nil  // a link type we do not decode

@@ -42,14 +42,3 @@ enum LinuxCooked {
         return LinkLayer.walk(.etherType(type), bytes, at: offset, end: end)
     }
 }
-
-extension LinkResult {
-    /// The same result with offsets counted from `shift` bytes earlier (for a parser that was handed
-    /// a view starting there).
-    func shifted(by shift: Int) -> LinkResult {
-        switch self {
-        case .network(let kind, let offset, let end): return .network(kind, offset: offset + shift, end: end + shift)
-        case .notIP, .truncated: return self
-        }
-    }
-}

@@ -86,9 +86,11 @@ public struct PacketDecoder {
                 }
             }
             let isIPv6 = kind == .ipv6
-            let protocolNumber: UInt8
+            var protocolNumber: UInt8
             var payload: ByteView
             var payloadLength: Int
+            /// What the header announces follows it (Wireshark reassembles only when it is all captured).
+            var announcedLength: Int
             var fragment: (key: FragmentReassembler.Key, offset: Int, more: Bool)?
             if kind == .ipv4 {
                 switch IPv4Header.parse(bytes, wireLength: wireLength) {
@@ -102,6 +104,7 @@ public struct PacketDecoder {
                     segment.ipID = ip.identification
                     protocolNumber = ip.protocolNumber
                     payloadLength = ip.payloadLength
+                    announcedLength = ip.totalLength - ip.headerLength
                     payload = bytes.dropFirst(ip.headerLength).prefix(max(0, payloadLength))
                     if ip.isFragment {
                         fragment = (FragmentReassembler.Key(source: segment.source, destination: segment.destination,
@@ -121,6 +124,7 @@ public struct PacketDecoder {
                     segment.ipID = 0
                     protocolNumber = ip.protocolNumber
                     payloadLength = ip.payloadLength
+                    announcedLength = ip.announcedPayloadLength
                     payload = bytes.dropFirst(ip.headerLength).prefix(max(0, payloadLength))
                     if ip.isFragment {
                         fragment = (FragmentReassembler.Key(source: segment.source, destination: segment.destination,
@@ -134,14 +138,28 @@ public struct PacketDecoder {
                 if fragment.offset != 0 { return false }  // copies are never reassembled
             } else if let fragment {
                 ipFragments += 1
-                // Wireshark reassembles only fragments whose payload was captured whole; otherwise
-                // the first fragment is dissected as it is and later ones are just data.
-                if payloadLength > 0 && payload.count >= payloadLength {
+                // Wireshark reassembles only a fragment whose payload, as its header announces it, was
+                // captured (tvb_bytes_exist). IPv4 then dissects an unreassembled first fragment as it
+                // is; IPv6 shows any fragment it could not reassemble as data.
+                if announcedLength > 0 && payload.count >= announcedLength {
                     guard let whole = reassembler.add(fragment.key, offset: fragment.offset,
                                                       moreFragments: fragment.more, payload: payload) else { return false }
                     payload = whole
                     payloadLength = whole.count
-                } else if fragment.offset != 0 {
+                    if isIPv6 {
+                        // The fragmentable part may begin with extension headers (RFC 8200 4.5).
+                        switch IPv6Header.skipExtensions(whole, next: protocolNumber) {
+                        case .failure(let weird):
+                            weirds.count(weird)
+                            return false
+                        case .success(let chain):
+                            guard !chain.isFragment else { return false }
+                            protocolNumber = chain.protocolNumber
+                            payload = whole.dropFirst(chain.length)
+                            payloadLength = whole.count - chain.length
+                        }
+                    }
+                } else if fragment.offset != 0 || isIPv6 {
                     return false
                 } else if segment.context == .normal {
                     segment.context = .unreassembledFragment
@@ -256,15 +274,5 @@ public struct PacketDecoder {
         }
         segment.context = outerContext
         return false
-    }
-}
-
-extension TunnelResult {
-    /// The same result with offsets counted from `shift` bytes earlier.
-    func shifted(by shift: Int) -> TunnelResult {
-        switch self {
-        case .inner(let step, let offset, let end): return .inner(step, offset: offset + shift, end: end + shift)
-        case .none, .truncated, .rejected: return self
-        }
     }
 }

@@ -41,7 +41,7 @@ enum TCPHeader {
         if !segment.headerBogus {
             let captured = min(available, headerLength)
             if captured > 20 {
-                segment.options = TCPOptionParser.parse(bytes.slice(20, captured - 20))
+                segment.options = TCPOptionParser.parse(bytes.slice(20, captured - 20), declaredLength: headerLength - 20)
                 if segment.options.malformed { weirds.count(.tcpOptionBadLength) }
             }
             segment.payload = available > headerLength ? bytes.slice(headerLength, available - headerLength) : .empty

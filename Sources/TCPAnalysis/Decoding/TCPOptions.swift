@@ -4,16 +4,20 @@ import PacketCore
 /// one byte, unknown kinds are skipped by their length. A length below 2 or past the end stops the
 /// walk and marks the options malformed.
 enum TCPOptionParser {
-    static func parse(_ bytes: ByteView) -> TCPOptions {
+    /// `bytes` are the captured options; `declaredLength` is the option area's size by the data
+    /// offset. An option the capture cuts (it fits the declared area) ends the walk but is no
+    /// malformed option: tshark 4.0.17 reads what was captured and reports no bad length.
+    static func parse(_ bytes: ByteView, declaredLength: Int) -> TCPOptions {
         var options = TCPOptions()
         var offset = 0
         while offset < bytes.count {
             let kind = bytes.u8(offset)
             if kind == 0 { break }            // end of option list
             if kind == 1 { offset += 1; continue }  // no-operation
-            guard bytes.has(2, at: offset) else { options.malformed = true; break }
+            guard bytes.has(2, at: offset) else { options.malformed = offset + 2 > declaredLength; break }
             let length = Int(bytes.u8(offset + 1))
-            guard length >= 2, bytes.has(length, at: offset) else { options.malformed = true; break }
+            guard length >= 2 else { options.malformed = true; break }
+            guard bytes.has(length, at: offset) else { options.malformed = offset + length > declaredLength; break }
             switch (kind, length) {
             case (2, 4): options.mss = bytes.u16be(offset + 2)
             case (3, 3): options.windowScale = bytes.u8(offset + 2)

@@ -4,12 +4,10 @@ import TestSupport
 import Testing
 
 extension DecoderTests {
-    /// Where the decoder disagrees with tshark 4.0.17, the truth it follows. Each test holds the
-    /// smallest input that shows it and asserts what tshark does with the same bytes (checked by
-    /// writing them to a pcap and reading it with `tshark -T fields -e tcp.stream -e tcp.flags.reset
-    /// -e tcp.len`). They are known issues: once the decoder is fixed, `withKnownIssue` fails and
-    /// the wrapper should go.
-    @Suite struct KnownIssues {
+    /// Rules of tshark 4.0.17 for IP, fragments and TCP options that the decoder once got wrong (they
+    /// were known issues, checked by writing the bytes to a pcap and reading it with
+    /// `tshark -T fields -e tcp.stream -e tcp.flags.reset -e tcp.len`) and now follows.
+    @Suite struct TsharkIPRules {
         // MARK: IP
 
         /// Wireshark dissects the security option (130) as RFC 1108's variable-length option: it
@@ -19,25 +17,21 @@ extension DecoderTests {
             let option = IPv4Option.raw(type: 130, data: [UInt8](repeating: 0, count: length - 2))
             var decoder = PacketDecoder()
             let decoded = decoder.decode(LinkFraming.ethernet().frame(IPv4Builder(ttl: 57, identification: 0xBEEF, options: option).packet(Sample.tcp.bytes)), .ethernet)
-            withKnownIssue("the security option is required to be at least 11 bytes") {
-                Sample.expectFields(decoded, ipVersion: 4)
-                #expect(decoder.weirds.asDictionary == [:])
-            }
+            Sample.expectFields(decoded, ipVersion: 4)
+            #expect(decoder.weirds.asDictionary == [:])
         }
 
-        /// Options the decoder's table does not know but tshark 4.0.17 rejects as too short:
-        /// traceroute (82, 12 bytes) and extended security (133, at least 3).
-        @Test("IPv4 options tshark rejects that the decoder lets through", arguments: [
+        /// Options tshark 4.0.17 rejects as too short for what its dissectors read: traceroute
+        /// (82, 12 bytes) and extended security (133, at least 3).
+        @Test("IPv4 options tshark rejects as too short", arguments: [
             OptionCase("traceroute of length 4", IPv4Option.raw(type: 82, data: [0, 0])),
             OptionCase("extended security of length 2", IPv4Option.raw(type: 133)),
         ])
         func unknownShortOptions(input: OptionCase) {
             var decoder = PacketDecoder()
             let decoded = decoder.decode(LinkFraming.ethernet().frame(IPv4Builder(options: input.options).packet(Sample.tcp.bytes)), .ethernet)
-            withKnownIssue("option missing from IPv4Header.minimumOptionLength") {
-                #expect(decoded == nil)
-                #expect(decoder.weirds.asDictionary == [.ipv4OptionBadLength: 1])
-            }
+            #expect(decoded == nil)
+            #expect(decoder.weirds.asDictionary == [.ipv4OptionBadLength: 1])
         }
 
         /// With ipv6.tso_support off (the default), Wireshark takes a payload length of 0 literally
@@ -58,16 +52,14 @@ extension DecoderTests {
             ip[5] = UInt8(8 + Sample.tcp.bytes.count)
             var decoder = PacketDecoder()
             let decoded = decoder.decode(ip, .raw)
-            withKnownIssue("protocols 135 and 139 are walked as extension headers") {
-                #expect(decoded == nil)
-            }
+            #expect(decoded == nil)
         }
 
         // MARK: Fragments
 
         /// The fragmentable part of an IPv6 datagram may begin with extension headers (destination
         /// options for the final destination, RFC 8200 4.5). tshark reassembles, dissects them and
-        /// then TCP; the decoder looks for TCP right at the start of the reassembled bytes.
+        /// then TCP.
         @Test("IPv6 reassembled payload that begins with destination options")
         func ipv6FragmentableExtensionHeaders() {
             let datagram = Fragments.datagram
@@ -79,9 +71,7 @@ extension DecoderTests {
             let second = decoder.decode(LinkFraming.ethernet().frame(ip.fragment(of: fragmentable, 48..<fragmentable.count, identification: 3)), .ethernet)
             #expect(first == nil)
             #expect(decoder.reassembler.pendingCount == 0)
-            withKnownIssue("extension headers after the fragment header are not walked after reassembly") {
-                Fragments.expectWholeDatagram(second)
-            }
+            Fragments.expectWholeDatagram(second)
         }
 
         /// Unlike IPv4, Wireshark's IPv6 shows a fragment it could not reassemble as data, even the
@@ -91,30 +81,25 @@ extension DecoderTests {
             let head = Fragments.v6(0..<48)
             var decoder = PacketDecoder()
             let decoded = decoder.decode(Array(head.prefix(14 + 48 + 30)), .ethernet, wireLength: head.count)
-            withKnownIssue("IPv6 first fragments cut by the snaplen are decoded as TCP") {
-                #expect(decoded == nil)
-            }
+            #expect(decoded == nil)
         }
 
         /// Wireshark reassembles a fragment only when its payload, as the total length gives it, was
         /// captured (tvb_bytes_exist(ip_len - hlen)). A total length 1 byte past the frame fails that
-        /// test: the first fragment is dissected as TCP there and then. The decoder first bounds the
-        /// length by the frame, finds it "whole" and holds it for reassembly.
+        /// test: the first fragment is dissected as TCP there and then, not held for reassembly.
         @Test("an IPv4 first fragment whose total length runs past the frame")
         func ipv4FragmentLongerThanFrame() {
             let piece = Array(Fragments.datagram[0..<40])
             let frame = LinkFraming.ethernet().frame(IPv4Builder(moreFragments: true, totalLength: UInt16(20 + 40 + 1)).packet(piece))
             var decoder = PacketDecoder()
             let decoded = decoder.decode(frame, .ethernet)
-            withKnownIssue("the fragment is held for reassembly instead of being decoded") {
-                #expect(decoded?.segment.sequence == 0xC0FF_EE00)
-                #expect(decoder.reassembler.pendingCount == 0)
-            }
+            #expect(decoded?.segment.sequence == 0xC0FF_EE00)
+            #expect(decoder.reassembler.pendingCount == 0)
         }
 
         /// When two last fragments disagree on the datagram's length, Wireshark keeps the first one's
-        /// (the second is flagged as "multiple tails"); the decoder takes the latest, so it completes a
-        /// 48-byte datagram on the second tail where tshark waits for the real middle.
+        /// (the second is flagged as "multiple tails"), so a second, shorter tail does not complete a
+        /// datagram: tshark waits for the real middle.
         @Test("conflicting last fragments: the first one sets the length")
         func conflictingLastFragments() {
             let datagram = Fragments.datagram
@@ -122,10 +107,8 @@ extension DecoderTests {
             let frames = [Fragments.v4(0..<40), Fragments.v4(64..<84), secondTail, Fragments.v4(48..<64)]
             var decoder = PacketDecoder()
             let result = Fragments.run(frames, &decoder)
-            withKnownIssue("a later last fragment overrides the datagram length") {
-                #expect(result.segmentsAt == [3])
-                Fragments.expectWholeDatagram(result.last)
-            }
+            #expect(result.segmentsAt == [3])
+            Fragments.expectWholeDatagram(result.last)
         }
 
         // MARK: TCP
@@ -141,10 +124,8 @@ extension DecoderTests {
             #expect(decoded.segment.headerTruncated)
             #expect(decoded.segment.options.windowScale == 7)
             #expect(decoded.segment.options.mss == nil)
-            withKnownIssue("truncation is reported as a bad option length") {
-                #expect(!decoded.segment.options.malformed)
-                #expect(decoder.weirds.asDictionary == [:])
-            }
+            #expect(!decoded.segment.options.malformed)
+            #expect(decoder.weirds.asDictionary == [:])
         }
     }
 }
