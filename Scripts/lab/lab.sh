@@ -18,7 +18,10 @@ scenarios="backend_abort backend_refuses client_abort server_timeout client_time
 scenario=${1:?scenario}; out=${2:?output directory}
 [[ " $scenarios " == *" $scenario "* ]] || { echo "unknown scenario $scenario (one of: $scenarios)" >&2; exit 64; }
 mkdir -p "$out"; out=$(cd "$out" && pwd)
-ns=(rsl-c rsl-r rsl-p rsl-b)
+# Namespaces named after this run (rsl<pid>c ...), so concurrent runs never meet.
+id=$$
+c=rsl${id}c; r=rsl${id}r; p=rsl${id}p; b=rsl${id}b
+ns=("$c" "$r" "$p" "$b")
 pids=()
 
 cleanup() {
@@ -32,7 +35,11 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-cleanup  # leftovers of an interrupted run
+# Leftovers of runs that were killed: namespaces whose run is gone.
+for stale in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^rsl[0-9]+[crpb]$' || true); do
+  owner=${stale#rsl}; owner=${owner%?}
+  kill -0 "$owner" 2>/dev/null || { ip netns pids "$stale" 2>/dev/null | xargs -r kill -9 2>/dev/null || true; ip netns del "$stale" 2>/dev/null || true; }
+done
 
 for n in "${ns[@]}"; do ip netns add "$n"; ip -n "$n" link set lo up; done
 link() {  # link NS1 IF1 ADDR1 NS2 IF2 ADDR2
@@ -42,12 +49,12 @@ link() {  # link NS1 IF1 ADDR1 NS2 IF2 ADDR2
   # Wire-sized packets in the capture: no segmentation or receive offloads.
   for end in "$1 $2" "$4 $5"; do set -- $end; ip netns exec "$1" ethtool -K "$2" tso off gso off gro off tx off rx off >/dev/null 2>&1 || true; done
 }
-link rsl-c c0 10.77.1.2 rsl-r r0 10.77.1.1
-link rsl-r r1 10.77.2.1 rsl-p p0 10.77.2.2
-link rsl-p p1 10.77.3.1 rsl-b b0 10.77.3.2
-ip -n rsl-c route add default via 10.77.1.1
-ip -n rsl-p route add 10.77.1.0/24 via 10.77.2.1
-ip netns exec rsl-r sysctl -qw net.ipv4.ip_forward=1
+link $c c0 10.77.1.2 $r r0 10.77.1.1
+link $r r1 10.77.2.1 $p p0 10.77.2.2
+link $p p1 10.77.3.1 $b b0 10.77.3.2
+ip -n $c route add default via 10.77.1.1
+ip -n $p route add 10.77.1.0/24 via 10.77.2.1
+ip netns exec $r sysctl -qw net.ipv4.ip_forward=1
 
 backend_mode=normal; client_args=(normal 10.77.2.2 8080 3); extra_frontend=""; extra_defaults=""; server_opts=""; after_warmup=""
 timeouts="timeout connect 1s
@@ -69,13 +76,13 @@ case $scenario in
   healthcheck)     extra_defaults="option httpchk GET /health"; server_opts="check inter 150ms" ;;
   keepalive_race)  client_args=(keepalive 10.77.2.2 8080); timeouts=${timeouts/timeout http-keep-alive 5s/timeout http-keep-alive 500ms} ;;
   injected)        client_args=(marker 10.77.2.2 8080)
-                   ip netns exec rsl-r iptables -A FORWARD -s 10.77.2.2 -d 10.77.1.2 -p tcp \
+                   ip netns exec $r iptables -A FORWARD -s 10.77.2.2 -d 10.77.1.2 -p tcp \
                      -m string --string "/blocked" --algo bm -j REJECT --reject-with tcp-reset ;;
   lossy)           client_args=(upload 10.77.2.2 8080); extra_defaults="option nolinger"
                    timeouts=${timeouts/timeout client 5s/timeout client 150ms}
                    timeouts=${timeouts/timeout http-request 5s/timeout http-request 150ms}
                    # After the warm-up, every other segment from the client is lost: the upload stalls.
-                   after_warmup="ip netns exec rsl-r iptables -A FORWARD -s 10.77.1.2 -p tcp --dport 8080 --tcp-flags SYN NONE -m statistic --mode nth --every 2 --packet 1 -j DROP" ;;
+                   after_warmup="ip netns exec $r iptables -A FORWARD -s 10.77.1.2 -p tcp --dport 8080 --tcp-flags SYN NONE -m statistic --mode nth --every 2 --packet 1 -j DROP" ;;
   concurrent)      client_args=(mixed 10.77.2.2 8080 200 20); backend_mode=slowish ;;
 esac
 [ "$backend_mode" = slowish ] && backend_mode=normal
@@ -101,19 +108,19 @@ CFG
 echo "$scenario" > "$out/scenario"
 
 if [ "$backend_mode" != none ]; then
-  ip netns exec rsl-b python3 "$here/backend.py" "$backend_mode" 9000 >"$out/backend.log" 2>&1 & pids+=($!)
+  ip netns exec $b python3 "$here/backend.py" "$backend_mode" 9000 >"$out/backend.log" 2>&1 & pids+=($!)
   for _ in $(seq 50); do grep -q "ready" "$out/backend.log" 2>/dev/null && break; sleep 0.1; done
 fi
-ip netns exec rsl-p tcpdump -i any -n -s 0 -U -w "$out/capture.pcap" tcp 2>"$out/tcpdump.log" & pids+=($!)
-ip netns exec rsl-p haproxy -db -f "$out/haproxy.cfg" >"$out/haproxy.log" 2>&1 & pids+=($!)
+ip netns exec $p tcpdump -i any -n -s 0 -U -w "$out/capture.pcap" tcp 2>"$out/tcpdump.log" & pids+=($!)
+ip netns exec $p haproxy -db -f "$out/haproxy.cfg" >"$out/haproxy.log" 2>&1 & pids+=($!)
 for _ in $(seq 50); do grep -q "listening on" "$out/tcpdump.log" 2>/dev/null && break; sleep 0.1; done
 sleep 0.5
 [ "$scenario" = healthcheck ] && sleep 1
 # A warm-up of two normal requests: the proxy's usual behaviour, so it can be recognized in the traffic.
 if [ "$scenario" != healthcheck ] && [ "$scenario" != concurrent ]; then
-  timeout 30 ip netns exec rsl-c python3 "$here/client.py" normal 10.77.2.2 8080 2 >"$out/warmup.log" 2>&1 || true
+  timeout 30 ip netns exec $c python3 "$here/client.py" normal 10.77.2.2 8080 2 >"$out/warmup.log" 2>&1 || true
   sleep 0.2
 fi
 [ -n "$after_warmup" ] && eval "$after_warmup"
-timeout 60 ip netns exec rsl-c python3 "$here/client.py" "${client_args[@]}" >"$out/client.log" 2>&1 || true
+timeout 60 ip netns exec $c python3 "$here/client.py" "${client_args[@]}" >"$out/client.log" 2>&1 || true
 sleep 1.5

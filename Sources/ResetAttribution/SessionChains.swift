@@ -78,9 +78,14 @@ enum SessionChains {
                 session.cause = .timeout
                 let waited = Double(v.observation.timestamp - (f.connection.establishedTime ?? f.connection.firstTime)) / 1e6
                 verdicts[p].evidence.append("the client sent no request in the \((waited * 10).rounded() / 10) ms after the accept: the proxy's request timeout")
-            } else if v.phase == .keepaliveRace {
+            } else if v.phase == .keepaliveRace || isKeepaliveRace(v, front: f, backs: backs, connections: connections) {
+                // The proxy closed an idle keep-alive connection just as the client sent another
+                // request (with unread data, Linux closes with RST, not FIN). No session started
+                // for that request: HAProxy logs none, the earlier ones ended normally.
                 session.termination = "--"
                 session.cause = .timeout
+                verdicts[p].phase = .keepaliveRace
+                verdicts[p].cause = .timeout
             } else {
                 session.termination = "cD"
                 let frontLoss = f.connection.lossEvents > 0 && v.observation.timestamp - f.connection.lastLossTime <= 2_000_000_000
@@ -114,6 +119,16 @@ enum SessionChains {
             }
         }
         return session
+    }
+
+    /// A reset by the proxy right after a new request on a kept-alive connection, for which no back
+    /// leg was opened, after earlier requests that were served.
+    static func isKeepaliveRace(_ v: ResetVerdict, front: ConnectionFacts, backs: [Int], connections: [ConnectionFacts]) -> Bool {
+        let starts = front.connection.recentRequestStarts
+        guard front.connection.requestCount >= 2, let lastRequest = starts.max() else { return false }
+        return v.observation.timestamp - lastRequest < 50_000_000
+            && backs.allSatisfy { connections[$0].openTime < lastRequest }
+            && front.server.payloadBytes > 0
     }
 
     static func position(of verdict: ResetVerdict, in connections: [ConnectionFacts]) -> Int {
