@@ -152,6 +152,18 @@ enum DecoderCases {
             DecoderCase("PPPoE behind two VLAN tags, compressed PPP protocol", .ethernet,
                         LinkHeader.ethernet(TunnelHeader.pppoeSession([0x57] + v6), etherType: 0x8864, tags: [VLANTag(), VLANTag(vlan: 20)]), DecoderCase.sample),
             DecoderCase("PPPoE carrying LCP", .ethernet, LinkHeader.ethernet(TunnelHeader.pppoeSession([0xC0, 0x21, 1, 1, 0, 4]), etherType: 0x8864), .notTCP),
+            // L2TP
+            DecoderCase("L2TP data without optional fields", .ethernet,
+                        udp(TunnelHeader.l2tp([0xFF, 0x03, 0x00, 0x21] + v4), source: 1701, destination: 1701), DecoderCase.sample),
+            DecoderCase("L2TP data from a high port, compressed PPP", .ethernet,
+                        udp(TunnelHeader.l2tp([0x21] + v4, length: true), source: 51000, destination: 1701), DecoderCase.sample),
+            DecoderCase("L2TP length shorter than the packet cuts it", .ethernet,
+                        udp(Array(TunnelHeader.l2tp([0xFF, 0x03, 0x00, 0x21] + v4, length: true).enumerated().map { $0.offset == 3 ? $0.element - 2 : $0.element }),
+                            source: 1701, destination: 1701), DecoderCase.sample(length: Sample.payload.count - 2)),
+            DecoderCase("L2TP control message", .ethernet,
+                        udp(TunnelHeader.l2tp([0xFF, 0x03, 0x00, 0x21] + v4, length: true, control: true), source: 1701, destination: 1701), .notTCP),
+            DecoderCase("L2TP version 1 is refused (the other port's dissector would be tried)", .ethernet,
+                        udp([0x00, 0x01] + TunnelHeader.l2tp([0xFF, 0x03, 0x00, 0x21] + v4).dropFirst(2), source: 1701, destination: 4789), .notTCP),
             // Teredo, EtherIP, nesting
             DecoderCase("Teredo carrying IPv4 (only IPv6 is read)", .ethernet, udp(v4, source: 3544, destination: 50000), .notTCP),
             DecoderCase("VXLAN inside GRE inside IPv6", .ethernet,

@@ -61,6 +61,7 @@ struct OracleDecoderTests {
                 mismatches.append("\(item.name): tshark \(theirs[i + 1]?.description ?? "nothing"), case says \(item.expected)")
             }
         }
+        print("OracleDecoderTests: \(DecoderCases.all.count) hand-built frames in \(groups.count) pcaps, \(mismatches.count) read otherwise by tshark")
         for line in mismatches { print("  " + line) }
         #expect(mismatches.isEmpty)
     }

@@ -913,6 +913,26 @@ public enum TunnelHeader {
         return bytes + ipv6
     }
 
+    /// An L2TPv2 data message (tunnel 1, session 2) carrying `ppp`: with a length field, Ns/Nr and
+    /// an offset (with that much padding) when asked.
+    public static func l2tp(_ ppp: [UInt8], length: Bool = false, sequence: Bool = false, padding: Int? = nil, control: Bool = false) -> [UInt8] {
+        var header: [UInt8] = []
+        let flags: UInt16 = (control ? 0x8000 : 0) | (length ? 0x4000 : 0) | (sequence ? 0x0800 : 0) | (padding != nil ? 0x0200 : 0) | 2
+        header.append16(flags)
+        let lengthAt = header.count
+        if length { header.append16(0) }
+        header.append16(1)
+        header.append16(2)
+        if sequence { header += [0, 5, 0, 6] }
+        if let padding { header.append16(UInt16(padding)); header += [UInt8](repeating: 0, count: padding) }
+        var bytes = header + ppp
+        if length {
+            bytes[lengthAt] = UInt8(bytes.count >> 8)
+            bytes[lengthAt + 1] = UInt8(bytes.count & 0xFF)
+        }
+        return bytes
+    }
+
     /// EtherIP: version 3, then an Ethernet frame.
     public static func etherIP(_ frame: [UInt8]) -> [UInt8] { [0x30, 0x00] + frame }
 
@@ -992,6 +1012,8 @@ public enum TunnelFraming: Sendable, CustomStringConvertible {
     /// PPTP: enhanced GRE (version 1) with key, sequence and acknowledgment, PPP in HDLC framing.
     case grePPTP
     case greInUDP
+    /// L2TPv2 data (length, sequence numbers, offset) carrying PPP with FF 03.
+    case l2tp
     case etherIP
     case vxlan
     case vxlanGPE(ethernet: Bool)
@@ -1034,6 +1056,9 @@ public enum TunnelFraming: Sendable, CustomStringConvertible {
             return (47, gre)
         case .greInUDP:
             return (17, UDPBuilder(destinationPort: 4754).datagram(TunnelHeader.gre(inner, protocolType: Self.etherType(inner))))
+        case .l2tp:
+            let ppp = LinkHeader.ppp(inner, protocolID: v6 ? 0x57 : 0x21, addressAndControl: true, compressed: false)
+            return (17, UDPBuilder(sourcePort: 1701, destinationPort: 1701).datagram(TunnelHeader.l2tp(ppp, length: true, sequence: true, padding: 2)))
         case .etherIP:
             return (97, TunnelHeader.etherIP(Self.ethernetFrame(inner)))
         case .vxlan:
@@ -1086,6 +1111,7 @@ public enum TunnelFraming: Sendable, CustomStringConvertible {
         case .greMPLS: return "GRE/MPLS"
         case .grePPTP: return "PPTP GRE/PPP"
         case .greInUDP: return "GRE-in-UDP"
+        case .l2tp: return "L2TP"
         case .etherIP: return "EtherIP"
         case .vxlan: return "VXLAN"
         case .vxlanGPE(let ethernet): return ethernet ? "VXLAN-GPE/Ethernet" : "VXLAN-GPE/IP"
@@ -1101,7 +1127,7 @@ public enum TunnelFraming: Sendable, CustomStringConvertible {
     /// One of each tunnel and variant the decoder follows.
     public static let all: [TunnelFraming] = [
         .ipInIP, .gre(), .gre(key: 0xABCD, sequence: 5, checksum: true), .greRouted, .greEthernet,
-        .erspan(type: 1), .erspan(type: 2), .erspan(type: 3), .greMPLS, .grePPTP, .greInUDP, .etherIP,
+        .erspan(type: 1), .erspan(type: 2), .erspan(type: 3), .greMPLS, .grePPTP, .greInUDP, .l2tp, .etherIP,
         .vxlan, .vxlanGPE(ethernet: true), .vxlanGPE(ethernet: false), .geneve(options: false), .geneve(options: true),
         .geneveEthernet, .gtpU(extensions: false), .gtpU(extensions: true),
         .teredo(authentication: false, origin: false), .teredo(authentication: true, origin: true), .sflow,

@@ -13,8 +13,9 @@ import PacketCore
 ///
 /// Tunnels followed (Wireshark's defaults): IP-in-IP (4, 41), GRE (47: IP, Ethernet, ERSPAN, MPLS,
 /// PPP), EtherIP (97), and over UDP: VXLAN (4789), VXLAN-GPE (4790), Geneve (6081), GTP (2123, 2152,
-/// 3386), Teredo (3544), GRE-in-UDP (4754), sFlow samples (6343). Link-level encapsulations (VLAN,
-/// QinQ, 802.1ah, MPLS, PPPoE, FabricPath, LLC/SNAP, transparent Ethernet bridging) are in LinkLayer.
+/// 3386), Teredo (3544), GRE-in-UDP (4754), L2TPv2 (1701), sFlow samples (6343). Link-level
+/// encapsulations (VLAN, QinQ, 802.1ah, MPLS, PPPoE, FabricPath, LLC/SNAP, transparent Ethernet
+/// bridging) are in LinkLayer.
 public struct PacketDecoder {
     public private(set) var weirds = WeirdCounts()
     /// Frames whose link type we do not decode.

@@ -11,7 +11,7 @@ import PacketCore
 enum UDP {
     /// The UDP tunnels the decoder follows, by default port.
     enum Tunnel: Equatable {
-        case vxlan, vxlanGPE, geneve, gtp, gtpPrime, teredo, sflow, gre
+        case vxlan, vxlanGPE, geneve, gtp, gtpPrime, teredo, sflow, gre, l2tp
 
         init?(port: UInt16) {
             switch port {
@@ -23,6 +23,7 @@ enum UDP {
             case 3544: self = .teredo
             case 6343: self = .sflow
             case 4754: self = .gre              // GRE-in-UDP (RFC 8086)
+            case 1701: self = .l2tp
             default: return nil
             }
         }
@@ -65,6 +66,7 @@ enum UDP {
         case .gtpPrime: return GTP.parse(payload, end: end, prime: true)
         case .teredo: return Teredo.parse(payload, end: end)
         case .gre: return GRE.parse(payload, reported: end)
+        case .l2tp: return L2TP.parse(payload, end: end)
         case .sflow: return .none
         }
     }
