@@ -12,17 +12,9 @@ struct OracleDecoderTests {
     /// tshark's reading of each frame of a pcap, in the truth's terms (a TCP frame has tcp in
     /// frame.protocols, not after icmp, and a stream).
     static func tshark(_ path: String) throws -> [Int: DecoderCase.Expected] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tshark")
-        process.arguments = ["-n", "-2", "-o", "tcp.check_checksum:FALSE", "-r", path, "-T", "fields", "-E", "separator=|",
-                             "-E", "occurrence=f", "-e", "frame.number", "-e", "frame.protocols", "-e", "tcp.stream",
-                             "-e", "tcp.srcport", "-e", "tcp.seq_raw", "-e", "tcp.len"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try TestSupport.tshark(["-2", "-o", "tcp.check_checksum:FALSE", "-r", path, "-T", "fields", "-E", "separator=|",
+                                           "-E", "occurrence=f", "-e", "frame.number", "-e", "frame.protocols", "-e", "tcp.stream",
+                                           "-e", "tcp.srcport", "-e", "tcp.seq_raw", "-e", "tcp.len"])
         var result: [Int: DecoderCase.Expected] = [:]
         for line in text.split(separator: "\n") {
             let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)

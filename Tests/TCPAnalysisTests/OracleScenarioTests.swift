@@ -13,17 +13,9 @@ struct OracleScenarioTests {
 
     /// tshark's streams and flags per frame (two-pass, the truth's preferences).
     static func tshark(_ path: String) throws -> [Int: (stream: Int, flags: AnalysisFlags)] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tshark")
-        process.arguments = ["-n", "-2", "-o", "tcp.analyze_sequence_numbers:TRUE", "-o", "tcp.relative_sequence_numbers:TRUE",
-                             "-o", "tcp.check_checksum:FALSE", "-r", path, "-Y", "tcp", "-T", "fields", "-E", "separator=/t",
-                             "-E", "occurrence=f", "-e", "frame.number", "-e", "tcp.stream"] + fields.flatMap { ["-e", $0] }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try TestSupport.tshark(["-2", "-o", "tcp.analyze_sequence_numbers:TRUE", "-o", "tcp.relative_sequence_numbers:TRUE",
+                                           "-o", "tcp.check_checksum:FALSE", "-r", path, "-Y", "tcp", "-T", "fields", "-E", "separator=/t",
+                                           "-E", "occurrence=f", "-e", "frame.number", "-e", "tcp.stream"] + fields.flatMap { ["-e", $0] })
         var result: [Int: (stream: Int, flags: AnalysisFlags)] = [:]
         for line in text.split(separator: "\n") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)

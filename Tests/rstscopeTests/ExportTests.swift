@@ -2,20 +2,6 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Runs tshark (the oracle) and returns its standard output.
-func tshark(_ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/tshark")
-    process.arguments = ["-n"] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return text
-}
-
 /// The Wireshark companion: annotated and extracted captures, and display filters, checked by
 /// reading them back with tshark 4.0.17.
 @Suite(.enabled(if: Rstscope.isBuilt && FileManager.default.isExecutableFile(atPath: "/usr/bin/tshark"), "needs rstscope and tshark"))
