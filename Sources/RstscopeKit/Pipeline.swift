@@ -51,6 +51,8 @@ public struct Pipeline {
     public var collectInitialRTTs = false
     /// Comments by frame (only with `collectAnnotations`): grows with findings, not with packets.
     public private(set) var annotations: [Int: [String]] = [:]
+    /// The streams those comments are about (`--only-flagged`).
+    public private(set) var streamsWithFindings = Set<Int>()
     /// The attribution, once `finish` ran.
     public private(set) var attribution: AttributionReport?
     public private(set) var connectionFacts: [ConnectionFacts] = []
@@ -90,6 +92,7 @@ public struct Pipeline {
         if !flags.isEmpty {
             count(flags, frame: segment.frame, stream: analysis.stream, time: segment.timestamp, analysis: analysis)
             if options.collectAnnotations {
+                streamsWithFindings.insert(analysis.stream)
                 annotations[segment.frame, default: []].append(
                     "rstscope: " + flags.names.map { "tcp.analysis.\($0)" }.joined(separator: ", ") + " (tcp.stream \(analysis.stream), input frame \(segment.frame))")
             }
@@ -126,6 +129,7 @@ public struct Pipeline {
         for late in tracker.secondPassReusedPorts() where late.printable {
             eventCounts[reusedBit] += 1
             if options.collectAnnotations {
+                streamsWithFindings.insert(late.stream)
                 annotations[late.frame, default: []].append("rstscope: tcp.analysis.reused_ports (tcp.stream \(late.stream), input frame \(late.frame))")
             }
             if emitFlags.contains(.reusedPorts), let output {
@@ -147,6 +151,7 @@ public struct Pipeline {
                 text += v.benign ? ", benign)" : ")"
                 if let session = v.session, session < judged.sessions.count { text += " session \(judged.sessions[session].termination)" }
                 text += "; " + v.evidence.joined(separator: "; ") + " (tcp.stream \(r.stream), input frame \(r.frame))"
+                streamsWithFindings.insert(r.stream)
                 annotations[r.frame, default: []].append(text)
             }
         }

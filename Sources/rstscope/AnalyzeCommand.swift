@@ -90,14 +90,10 @@ struct AnalyzeCommand: ParsableCommand {
     func writeCopies(pipeline: Pipeline, path: String) throws {
         guard annotatedPath != nil || extractPath != nil else { return }
         guard path != "-" else { throw fail(CaptureError.cannotRead(path: "standard input", reason: "--write-annotated and --extract need a file they can read twice")) }
-        let streamsWithFindings = Set(pipeline.annotations.values.flatMap { $0 }.compactMap { comment -> Int? in
-            guard let range = comment.range(of: "tcp.stream ") else { return nil }
-            return Int(comment[range.upperBound...].prefix { $0.isNumber })
-        })
         do {
             if let annotatedPath {
                 _ = try CaptureExport.write(input: path, reader: reader, to: annotatedPath, format: .pcapng,
-                                            comments: pipeline.annotations, keepStreams: onlyFlagged ? streamsWithFindings : nil)
+                                            comments: pipeline.annotations, keepStreams: onlyFlagged ? pipeline.streamsWithFindings : nil)
             }
             if let extractPath {
                 let broken = Set((pipeline.attribution?.verdicts ?? []).filter { !$0.benign && !$0.observation.isDuplicate }.map(\.observation.stream))
