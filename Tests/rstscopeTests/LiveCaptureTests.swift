@@ -136,15 +136,7 @@ extension LiveCaptureTests {
         #expect(summary["type"] as? String == "summary" && summary["packets"] as? Int == 12)
         #expect(summary["resets_by_attribution"] as? [String: Int] == ["backend": 6])
         // Every captured packet is in the -w file, readable by libpcap's tools.
-        let capinfos = Process()
-        capinfos.executableURL = URL(fileURLWithPath: "/usr/bin/tcpdump")
-        capinfos.arguments = ["-n", "-r", written]
-        let pipe = Pipe()
-        capinfos.standardOutput = pipe
-        capinfos.standardError = FileHandle.nullDevice
-        try capinfos.run()
-        let dump = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        capinfos.waitUntilExit()
+        let dump = try runTool("/usr/bin/tcpdump", ["-n", "-r", written])
         #expect(dump.split(separator: "\n").count == 12)
     }
 }
