@@ -3,8 +3,8 @@
 # own, with a router namespace between client and proxy (for injected resets and losses). Captures
 # both legs with tcpdump on the proxy host and keeps HAProxy's log (the truth).
 #
-#   Scripts/lab/lab.sh SCENARIO OUTDIR     run one scenario (root); leaves OUTDIR/capture.pcap,
-#                                          OUTDIR/haproxy.log, OUTDIR/scenario
+#   Scripts/lab/lab.sh SCENARIO OUTDIR     run one scenario (root); leaves OUTDIR/capture.pcap (proxy
+#                                          host), OUTDIR/client.pcap, OUTDIR/haproxy.log, OUTDIR/scenario
 #   Scripts/lab/lab.sh list                the scenarios
 #
 #   client 10.77.1.2 --- 10.77.1.1 router 10.77.2.1 --- 10.77.2.2:8080 proxy 10.77.3.1 --- 10.77.3.2:9000 backend
@@ -13,7 +13,7 @@
 # removed on exit, also when interrupted.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-scenarios="backend_abort backend_refuses client_abort server_timeout client_timeout reject healthcheck keepalive_race injected lossy concurrent"
+scenarios="backend_abort backend_refuses client_abort server_timeout client_timeout reject healthcheck keepalive_race injected injected_stealth lossy concurrent"
 [ "${1:-}" = list ] && { echo "$scenarios"; exit 0; }
 scenario=${1:?scenario}; out=${2:?output directory}
 [[ " $scenarios " == *" $scenario "* ]] || { echo "unknown scenario $scenario (one of: $scenarios)" >&2; exit 64; }
@@ -78,6 +78,12 @@ case $scenario in
   injected)        client_args=(marker 10.77.2.2 8080)
                    ip netns exec $r iptables -A FORWARD -s 10.77.2.2 -d 10.77.1.2 -p tcp \
                      -m string --string "/blocked" --algo bm -j REJECT --reject-with tcp-reset ;;
+  injected_stealth) # The same injector, made stealthy: the client's packets reach the proxy with the
+                   # TTL the router's forged RST has (64), so the proxy's capture alone cannot tell.
+                   client_args=(marker 10.77.2.2 8080)
+                   ip netns exec $c sysctl -qw net.ipv4.ip_default_ttl=65
+                   ip netns exec $r iptables -A FORWARD -s 10.77.2.2 -d 10.77.1.2 -p tcp \
+                     -m string --string "/blocked" --algo bm -j REJECT --reject-with tcp-reset ;;
   lossy)           client_args=(upload 10.77.2.2 8080); extra_defaults="option nolinger"
                    timeouts=${timeouts/timeout client 5s/timeout client 150ms}
                    timeouts=${timeouts/timeout http-request 5s/timeout http-request 150ms}
@@ -112,8 +118,11 @@ if [ "$backend_mode" != none ]; then
   for _ in $(seq 50); do grep -q "ready" "$out/backend.log" 2>/dev/null && break; sleep 0.1; done
 fi
 ip netns exec $p tcpdump -i any -n -s 0 -U -w "$out/capture.pcap" tcp 2>"$out/tcpdump.log" & pids+=($!)
+ip netns exec $c tcpdump -i c0 -n -s 0 -U -w "$out/client.pcap" tcp 2>"$out/tcpdump-client.log" & pids+=($!)
 ip netns exec $p haproxy -db -f "$out/haproxy.cfg" >"$out/haproxy.log" 2>&1 & pids+=($!)
-for _ in $(seq 50); do grep -q "listening on" "$out/tcpdump.log" 2>/dev/null && break; sleep 0.1; done
+for log in tcpdump.log tcpdump-client.log; do
+  for _ in $(seq 50); do grep -q "listening on" "$out/$log" 2>/dev/null && break; sleep 0.1; done
+done
 sleep 0.5
 [ "$scenario" = healthcheck ] && sleep 1
 # A warm-up of two normal requests: the proxy's usual behaviour, so it can be recognized in the traffic.

@@ -18,9 +18,20 @@ public final class CaptureWriter {
     private var interfaceMap: [Int: Int] = [:]
     public private(set) var packets = 0
 
-    public init(path: String, format: Format, firstInterface: InterfaceDescription? = nil) throws {
+    public convenience init(path: String, format: Format, firstInterface: InterfaceDescription? = nil) throws {
+        let fd = try Self.create(path)
+        self.init(fileDescriptor: fd, format: format, firstInterface: firstInterface)
+    }
+
+    /// Creates (or empties) a file for writing, as the user running now (before `-Z` drops root).
+    public static func create(_ path: String) throws -> Int32 {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw WriterError(message: "\(path): \(String(cString: strerror(errno)))") }
+        return fd
+    }
+
+    /// Writes to a descriptor opened earlier (the writer closes it).
+    public init(fileDescriptor fd: Int32, format: Format, firstInterface: InterfaceDescription? = nil) {
         self.fd = fd
         self.format = format
         output = OutputBuffer(fd: fd, flushThreshold: 1 << 20)

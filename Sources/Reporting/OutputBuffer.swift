@@ -29,9 +29,29 @@ public final class OutputBuffer {
 
     public func append(byte: UInt8) { bytes.append(byte) }
 
+    /// Fields put first in every JSON line appended as bytes (`"input":"...",` for several
+    /// inputs), so each line says where it comes from.
+    public var leadingFields: [UInt8] = []
+
+    /// Sets `leadingFields` to `"name":"value",`.
+    public func lead(with name: String, _ value: String) {
+        var field: [UInt8] = []
+        JSONLine.appendQuoted(name, to: &field)
+        field.append(UInt8(ascii: ":"))
+        JSONLine.appendQuoted(value, to: &field)
+        field.append(UInt8(ascii: ","))
+        leadingFields = field
+    }
+
     @inline(__always)
     public func append(_ line: [UInt8]) {
-        bytes.append(contentsOf: line)
+        if !leadingFields.isEmpty && line.first == UInt8(ascii: "{") {
+            bytes.append(UInt8(ascii: "{"))
+            bytes.append(contentsOf: leadingFields)
+            bytes.append(contentsOf: line[1...])
+        } else {
+            bytes.append(contentsOf: line)
+        }
         if bytes.count >= flushThreshold { flush() }
     }
 

@@ -103,7 +103,7 @@ public enum ResetReport {
     static func keyEvidence(_ v: ResetVerdict) -> String? {
         let notes = Array(v.evidence.dropFirst())
         let preferred: [String] = v.attribution == .network
-            ? ["TTL", "IP ID", "after its own reset", "resets with different", "outside the receiver's window"]
+            ? ["path between", "TTL", "IP ID", "after its own reset", "resets with different", "outside the receiver's window"]
             : ["proxy reset this leg", "before any backend", "no request", "loss signals", "silent", "looks like a timeout", "idle", "answers the SYN"]
         for word in preferred { if let note = notes.first(where: { $0.contains(word) }) { return note } }
         return notes.first

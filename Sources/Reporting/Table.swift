@@ -18,7 +18,7 @@ public struct Table: Sendable {
     }
 
     /// RFC 4180: a header row, fields quoted when they hold a comma, a quote or a line break.
-    public func csv() -> String {
+    public func csv(header: Bool = true) -> String {
         func quote(_ value: String?) -> String {
             guard var value else { return "" }
             value = value.replacingOccurrences(of: "\u{1F}", with: "; ")  // set elements
@@ -27,14 +27,16 @@ public struct Table: Sendable {
             }
             return value
         }
-        var text = columns.map { quote($0.name) }.joined(separator: ",") + "\n"
+        var text = header ? columns.map { quote($0.name) }.joined(separator: ",") + "\n" : ""
         for row in rows { text += row.map(quote).joined(separator: ",") + "\n" }
         return text
     }
 
     /// Zeek's ASCII log: `#separator`, `#fields`, `#types`, `#open`, the rows, `#close`. Sets are
     /// written with `,` between elements (a comma inside one is escaped as \x2c, as Zeek does).
-    public func zeek(openTime: String, closeTime: String) -> String {
+    /// A log written in parts (one per input): only the first has the header, only the last
+    /// (`closeTime` given) the `#close` line.
+    public func zeek(openTime: String, closeTime: String?, header: Bool = true) -> String {
         func field(_ value: String?, _ type: String) -> String {
             guard let value else { return "-" }
             if value.isEmpty { return "(empty)" }
@@ -44,12 +46,22 @@ public struct Table: Sendable {
             escaped = escaped.replacingOccurrences(of: ",", with: "\\x2c").replacingOccurrences(of: "\u{1F}", with: ",")
             return escaped
         }
-        var text = "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\t\(path)\n#open\t\(openTime)\n"
-        text += "#fields\t" + columns.map(\.name).joined(separator: "\t") + "\n"
-        text += "#types\t" + columns.map(\.zeekType).joined(separator: "\t") + "\n"
+        var text = ""
+        if header {
+            text += "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\t\(path)\n#open\t\(openTime)\n"
+            text += "#fields\t" + columns.map(\.name).joined(separator: "\t") + "\n"
+            text += "#types\t" + columns.map(\.zeekType).joined(separator: "\t") + "\n"
+        }
         for row in rows { text += zip(row, columns).map { field($0, $1.zeekType) }.joined(separator: "\t") + "\n" }
-        text += "#close\t\(closeTime)\n"
+        if let closeTime { text += "#close\t\(closeTime)\n" }
         return text
+    }
+
+    /// The table with one more column first, the same value on every row (the input's name).
+    public func withLeadingColumn(_ column: Column, value: String) -> Table {
+        var result = Table(path: path, columns: [column] + columns)
+        result.rows = rows.map { [value] + $0 }
+        return result
     }
 
     /// Joins set elements for a set column (the unit separator marks element boundaries).

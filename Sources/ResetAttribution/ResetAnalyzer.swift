@@ -13,7 +13,7 @@ public struct AttributionReport: Sendable {
 /// Judges every reset: who sent it, in which phase, on which leg, who is responsible and why.
 public enum ResetAnalyzer {
     public static func analyze(connections: [ConnectionFacts], resets: [ResetObservation],
-                               proxies: [ProxySpec]?) -> AttributionReport {
+                               proxies: [ProxySpec]?, crossView: [Int: CrossViewFinding] = [:]) -> AttributionReport {
         let topology = proxies.map { ProxyTopology(proxies: $0, detected: false) } ?? ProxyTopology.detect(connections)
         var position: [Int: Int] = [:]
         for (i, facts) in connections.enumerated() { position[facts.index] = i }
@@ -24,7 +24,7 @@ public enum ResetAnalyzer {
         var verdicts: [ResetVerdict] = []
         for r in resets {
             guard let p = position[r.connection] else { continue }
-            verdicts.append(judge(r, facts: connections[p], leg: legs[p].leg, all: resets))
+            verdicts.append(judge(r, facts: connections[p], leg: legs[p].leg, all: resets, crossView: crossView[r.frame]))
         }
         // 2. Timeouts: resets sent after the same idle time.
         let clusters = TimeoutClustering.clusters(verdicts)
@@ -55,7 +55,8 @@ public enum ResetAnalyzer {
     }
 
     /// One reset judged on its own connection.
-    static func judge(_ r: ResetObservation, facts: ConnectionFacts, leg: Leg, all: [ResetObservation]) -> ResetVerdict {
+    static func judge(_ r: ResetObservation, facts: ConnectionFacts, leg: Leg, all: [ResetObservation],
+                      crossView: CrossViewFinding? = nil) -> ResetVerdict {
         let senderIsClient = r.senderSide == facts.clientSide
         var evidence = ResetEvidence.examine(r, facts: facts, all: all)
         let phase = ResetPhases.phase(r, facts: facts)
@@ -74,7 +75,13 @@ public enum ResetAnalyzer {
         var cause: ResetCause
         var confidence: Double
         var isBenign = benign != nil
-        if evidence.forgery >= 0.6 && !r.isDuplicate {
+        if let crossView, crossView.injected && !r.isDuplicate {
+            // Another vantage point, nearer the claimed sender, proves it never sent this reset.
+            isBenign = false
+            attribution = .network
+            cause = .injected
+            confidence = 0.95
+        } else if evidence.forgery >= 0.6 && !r.isDuplicate {
             isBenign = false
             attribution = .network
             cause = .injected
@@ -91,7 +98,7 @@ public enum ResetAnalyzer {
         if r.lossEvents > 0 && r.timestamp - r.lastLossTime <= 2_000_000_000 {
             notes.append("\(r.lossEvents) loss signals (retransmissions, lost segments, duplicate ACKs) on this connection, the last \(String(format: "%.1f", Double(r.timestamp - r.lastLossTime) / 1e6)) ms before")
         }
-        evidence.notes = notes + evidence.notes
+        evidence.notes = notes + evidence.notes + (crossView?.notes ?? [])
         return ResetVerdict(observation: r, senderRole: senderIsClient ? "client" : "server", roleBasis: facts.roleBasis,
                             leg: leg, attribution: attribution, benign: isBenign, phase: phase, cause: cause,
                             evidence: evidence.notes, confidence: confidence, session: nil)

@@ -10,7 +10,19 @@ public enum CaptureExport {
     /// Returns the number of packets written.
     public static func write(input path: String, reader kind: ReaderKind, to output: String, format: CaptureWriter.Format,
                              comments: [Int: [String]], keepStreams: Set<Int>?) throws -> Int {
-        var reader = try CaptureFile.open(path, reader: kind)
+        try write(input: path, reader: kind, to: CaptureWriter.create(output), format: format, comments: comments, keepStreams: keepStreams)
+    }
+
+    /// The same, to a descriptor opened earlier (live capture opens it before dropping root).
+    public static func write(input path: String, reader kind: ReaderKind, to output: Int32, format: CaptureWriter.Format,
+                             comments: [Int: [String]], keepStreams: Set<Int>?) throws -> Int {
+        try write(input: CaptureFile.open(path, reader: kind), to: output, format: format, comments: comments, keepStreams: keepStreams)
+    }
+
+    /// The same, from a reader opened by the caller (a spool read back through its descriptor).
+    public static func write(input: any PacketReader, to output: Int32, format: CaptureWriter.Format,
+                             comments: [Int: [String]], keepStreams: Set<Int>?) throws -> Int {
+        var reader = input
         var writer: CaptureWriter?
         var decoder = PacketDecoder()
         var tracker = TCPTracker()
@@ -22,13 +34,13 @@ public enum CaptureExport {
             let descriptions = reader.interfaceDescriptions
             if writer == nil {
                 let first = descriptions.first ?? InterfaceDescription(linkType: record.linkType, snaplen: 262_144)
-                writer = try CaptureWriter(path: output, format: format, firstInterface: first)
+                writer = CaptureWriter(fileDescriptor: output, format: format, firstInterface: first)
             }
             writer!.write(record, interfaces: descriptions, comments: format == .pcapng ? comments[record.frame] ?? [] : [])
         }
         if writer == nil {
             let description = reader.interfaceDescriptions.first ?? InterfaceDescription(linkType: .ethernet, snaplen: 262_144)
-            writer = try CaptureWriter(path: output, format: format, firstInterface: description)
+            writer = CaptureWriter(fileDescriptor: output, format: format, firstInterface: description)
         }
         writer!.close()
         return writer!.packets

@@ -17,6 +17,8 @@ public struct PipelineOptions: Sendable {
     public var checkChecksums = false
     /// Collect a comment per finding, by frame, for `--write-annotated`.
     public var collectAnnotations = false
+    /// Keep packet fingerprints, to correlate this input with others of the same traffic.
+    public var recordFingerprints = false
 
     public init(filter: String? = nil, events: EventLevel = .problems, format: OutputFormat = .text, idleTimeout: Int64? = nil,
                 proxies: [ProxySpec]? = nil) {
@@ -56,6 +58,9 @@ public struct Pipeline {
     /// The attribution, once `finish` ran.
     public private(set) var attribution: AttributionReport?
     public private(set) var connectionFacts: [ConnectionFacts] = []
+    /// Packets kept for correlation with other inputs (`recordFingerprints`).
+    public private(set) var fingerprints = FingerprintLog()
+    private var inputComplete = false
     /// Connections a reset broke (not benign), for the text report; live eviction reports before
     /// any attribution, so there every reset counts.
     private var brokenConnections = Set<Int>()
@@ -87,7 +92,7 @@ public struct Pipeline {
         }
         guard segment.isTCPFrame else { return }
         if collectInitialRTTs && analysis.newInitialRTT != 0 { pendingInitialRTTs.append(analysis.newInitialRTT) }
-        if analysis.isDuplicate { duplicatePackets += 1 }
+        if analysis.isDuplicate { duplicatePackets += 1 } else if options.recordFingerprints { fingerprints.record(segment, analysis: analysis) }
         let flags = analysis.visibleFlags
         if !flags.isEmpty {
             count(flags, frame: segment.frame, stream: analysis.stream, time: segment.timestamp, analysis: analysis)
@@ -121,9 +126,11 @@ public struct Pipeline {
         }
     }
 
-    /// Ends the input: applies what tshark's second pass adds, then reports connections and the
-    /// summary. Returns the connections with problems, for the text report.
-    public mutating func finish() -> [ConnectionView] {
+    /// Ends the input: applies what tshark's second pass adds. After it the tracker's connections
+    /// are final (what the correlation of several inputs reads).
+    public mutating func completeInput() {
+        guard !inputComplete else { return }
+        inputComplete = true
         // Earlier SYN-ACKs of reused conversations (files only: live capture cannot look ahead).
         let reusedBit = 14
         for late in tracker.secondPassReusedPorts() where late.printable {
@@ -139,9 +146,16 @@ public struct Pipeline {
                 })
             }
         }
+    }
+
+    /// Judges the resets (with what other inputs saw of them, by frame), then reports them, the
+    /// sessions and the connections. Returns the connections with problems, for the text report.
+    public mutating func finish(crossView: [Int: CrossViewFinding] = [:]) -> [ConnectionView] {
+        completeInput()
         // Resets are judged with the whole capture in view: roles, proxy legs, clusters.
         connectionFacts = ConnectionTable(connections: tracker.connections, directions: tracker.directions).facts()
-        let judged = ResetAnalyzer.analyze(connections: connectionFacts, resets: tracker.resets, proxies: options.proxies)
+        let judged = ResetAnalyzer.analyze(connections: connectionFacts, resets: tracker.resets, proxies: options.proxies,
+                                           crossView: crossView)
         attribution = judged
         brokenConnections = Set(judged.verdicts.filter { !$0.benign && !$0.observation.isDuplicate }.map(\.observation.connection))
         if options.collectAnnotations {

@@ -20,14 +20,21 @@ struct AnalyzeCommand: ParsableCommand {
               rstscope analyze -r capture.pcap.gz --format jsonl
               rstscope analyze -r capture.pcap 'host 10.0.0.5 and tcp port 443'
               tcpdump -w - -i eth0 | rstscope analyze -r -
+              rstscope analyze -r client.pcap -r proxy.pcap --format jsonl
+
+            Several -r inputs are several vantage points of the same traffic (captured at the \
+            client, on the proxy host, at the backend): each is analyzed on its own (its own frame \
+            and stream numbers), then their packets are matched to measure the clock offset \
+            between them and to find resets made on the path between two of them. Every JSON line \
+            says which input it comes from ("input").
 
             A BPF filter (-f, or a trailing expression as in tcpdump) is applied after every record \
             is counted, so frame numbers always match Wireshark's on the unfiltered file.
             """
     )
 
-    @Option(name: [.customShort("r"), .customLong("read")], help: ArgumentHelp("Read packets from this file ('-' for standard input).", valueName: "file"))
-    var file: String?
+    @Option(name: [.customShort("r"), .customLong("read")], help: ArgumentHelp("Read packets from this file ('-' for standard input). Repeat for several vantage points of the same traffic.", valueName: "file"))
+    var files: [String] = []
 
     @Option(name: [.customShort("f"), .customLong("filter")], help: ArgumentHelp("BPF filter expression (tcpdump syntax).", valueName: "expression"))
     var filter: String?
@@ -76,9 +83,15 @@ struct AnalyzeCommand: ParsableCommand {
         for text in proxyTexts where ProxySpec(parsing: text) == nil {
             throw ValidationError("--proxy \(text): expected FRONT_ADDR[:PORT][,BACK_SRC_ADDR...]")
         }
-        if file == nil {
+        if files.isEmpty {
             guard !words.isEmpty else { throw ValidationError("no capture file: give one with -r FILE or as the first argument") }
-            file = words.removeFirst()
+            files = [words.removeFirst()]
+        }
+        if files.count > 1 {
+            if annotatedPath != nil || extractPath != nil {
+                throw ValidationError("--write-annotated and --extract take a single input (give one -r)")
+            }
+            if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input can be read once") }
         }
         if !words.isEmpty {
             guard filter == nil else { throw ValidationError("give the filter either with -f or as trailing words, not both") }
@@ -107,35 +120,69 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path = file!
-        var input: any PacketReader
-        do {
-            input = try CaptureFile.open(path, reader: reader)
-        } catch {
-            throw fail(error)
-        }
         let output = OutputBuffer(fd: 1)
         var options = PipelineOptions(filter: filter, events: events, format: format, proxies: proxies)
         options.checkChecksums = checkChecksums
         options.collectAnnotations = annotatedPath != nil
-        var pipeline = Pipeline(options: options, output: output)
-        let progress = ProgressLine(totalBytes: nil)
-        let failure = analyzeCapture(&input, pipeline: &pipeline, progress: progress.map { meter in { meter.update(frames: $0) } })
-        progress?.finish()
-        if case .badFilter = failure {
-            throw fail(failure!)
+        options.recordFingerprints = files.count > 1
+        // Every input is read whole first: the correlation needs all of them before any verdict.
+        var inputs: [(pipeline: Pipeline, formatName: String?, failure: CaptureError?)] = []
+        for path in files {
+            if format == .jsonl && files.count > 1 { output.lead(with: "input", Self.name(path)) }
+            var reader: any PacketReader
+            do {
+                reader = try CaptureFile.open(path, reader: self.reader)
+            } catch {
+                throw fail(error)
+            }
+            var pipeline = Pipeline(options: options, output: output)
+            let progress = ProgressLine(totalBytes: nil)
+            let failure = analyzeCapture(&reader, pipeline: &pipeline, progress: progress.map { meter in { meter.update(frames: $0) } })
+            progress?.finish()
+            if case .badFilter = failure { throw fail(failure!) }
+            pipeline.completeInput()
+            output.flush()
+            inputs.append((pipeline, reader.formatName, failure))
         }
-        let summary = ReportPrinter(format: format, table: table, utc: utc)
-            .write(&pipeline, source: path == "-" ? "standard input" : path, formatName: input.formatName, filter: filter, to: output)
-        output.flush()
-        try writeCopies(pipeline: pipeline, path: path)
-        if let failure { throw fail(failure) }
-        if let threshold = failOnReset {
-            let broken = summary.resetsByAttribution.reduce(0) { $0 + $1.1 }
-            if broken >= max(threshold, 1) {
-                printError("rstscope: \(broken) reset\(broken == 1 ? "" : "s") broke connections (--fail-on-reset \(threshold))")
-                throw ExitCode(ExitStatus.resetsFound.rawValue)
+        let names = files.map(Self.name)
+        var correlation: VantageCorrelation?
+        if inputs.count > 1 {
+            correlation = VantageCorrelation.correlate(inputs.indices.map { i in
+                VantageView(name: names[i], connections: inputs[i].pipeline.tracker.connections,
+                            fingerprints: inputs[i].pipeline.fingerprints.fingerprints)
+            })
+        }
+        var mostBroken = 0
+        for i in inputs.indices {
+            if format == .jsonl && files.count > 1 { output.lead(with: "input", names[i]) }
+            var printer = ReportPrinter(format: format, table: table, utc: utc)
+            if inputs.count > 1 {
+                printer.inputName = names[i]
+                printer.tableHeader = i == 0
+                printer.tableFooter = i == inputs.count - 1
+            }
+            if i > 0 && format == .text { output.append("\n") }
+            let summary = printer.write(&inputs[i].pipeline, crossView: correlation?.findings[i] ?? [:], source: names[i],
+                                        formatName: inputs[i].formatName, filter: filter, to: output)
+            mostBroken = max(mostBroken, summary.resetsByAttribution.reduce(0) { $0 + $1.1 })
+        }
+        output.leadingFields = []
+        if let correlation {
+            switch format {
+            case .jsonl: for pair in correlation.pairs { output.append(VantageReport.jsonLine(pair, names: names)) }
+            case .text: output.append("\n" + VantageReport.text(correlation, names: names))
+            case .csv, .zeek: break
             }
         }
+        output.flush()
+        try writeCopies(pipeline: inputs[0].pipeline, path: files[0])
+        if let failure = inputs.lazy.compactMap(\.failure).first { throw fail(failure) }
+        if let threshold = failOnReset, mostBroken >= max(threshold, 1) {
+            printError("rstscope: \(mostBroken) reset\(mostBroken == 1 ? "" : "s") broke connections (--fail-on-reset \(threshold))")
+            throw ExitCode(ExitStatus.resetsFound.rawValue)
+        }
     }
+
+    /// How outputs name an input.
+    static func name(_ path: String) -> String { path == "-" ? "standard input" : path }
 }

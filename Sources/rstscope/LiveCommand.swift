@@ -65,6 +65,12 @@ struct LiveCommand: ParsableCommand {
     @Option(name: [.customShort("w"), .customLong("write")], help: ArgumentHelp("Write every captured packet to this pcap file, as tcpdump -w.", valueName: "file"))
     var writePath: String?
 
+    @Option(name: .customLong("write-annotated"), help: ArgumentHelp("When the capture ends, write it as pcapng with a packet comment on every frame that carries a finding (the packets are spooled to -w's file, or to an unlinked temporary file, meanwhile).", valueName: "file.pcapng"))
+    var annotatedPath: String?
+
+    @Flag(help: "With --write-annotated: only the packets of connections with findings.")
+    var onlyFlagged = false
+
     @Option(name: [.customShort("Z"), .customLong("relinquish-privileges")], help: ArgumentHelp("Once the capture is open and the filter set, drop root and run as this user (tcpdump -Z).", valueName: "user"))
     var user: String?
 
@@ -124,6 +130,33 @@ struct LiveCommand: ParsableCommand {
                 throw fail(CaptureError.cannotRead(path: writePath, reason: "\(error)"))
             }
         }
+        // --write-annotated: the output is created now (before -Z), the packets spooled until the
+        // findings are known. Without -w the spool is a temporary file unlinked at once, read back
+        // through a second descriptor (/proc/self/fd is closed to us once -Z dropped root).
+        var annotated: (output: Int32, spool: String?, spoolFD: Int32)?
+        var spool: CaptureWriter?
+        if let annotatedPath {
+            let output: Int32
+            do {
+                output = try CaptureWriter.create(annotatedPath)
+            } catch {
+                throw fail(CaptureError.cannotRead(path: annotatedPath, reason: "\(error)"))
+            }
+            if let writePath {
+                annotated = (output, writePath, -1)
+            } else {
+                let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+                var template = Array((directory + "/rstscope-spool-XXXXXX").utf8CString)
+                let fd = mkstemp(&template)
+                guard fd >= 0 else {
+                    throw fail(CaptureError.cannotRead(path: directory, reason: "spool file: \(String(cString: strerror(errno)))"))
+                }
+                unlink(template)
+                annotated = (output, nil, dup(fd))
+                spool = CaptureWriter(fileDescriptor: fd, format: .pcapng)
+            }
+        }
+        let liveInterface = [InterfaceDescription(linkType: capture.linkType, snaplen: UInt32(capture.snaplen), name: options.interface)]
         var exporter: MetricsServer?
         if let metrics, let endpoint = MetricsServer.endpoint(metrics) {
             if !MetricsServer.isLoopback(endpoint.host) {
@@ -153,8 +186,9 @@ struct LiveCommand: ParsableCommand {
 
         let state = LiveRunState()
         let output = OutputBuffer(fd: 1)
-        state.pipeline = Pipeline(options: PipelineOptions(events: events, format: format, idleTimeout: Int64(self.idleTimeout * 1e9)),
-                                  output: output)
+        var pipelineOptions = PipelineOptions(events: events, format: format, idleTimeout: Int64(self.idleTimeout * 1e9))
+        pipelineOptions.collectAnnotations = annotated != nil
+        state.pipeline = Pipeline(options: pipelineOptions, output: output)
         state.pipeline!.collectInitialRTTs = exporter != nil
         var lastPublish = 0.0
         /// Publishes the metrics at most once a second (and once more at the end), on the capture thread.
@@ -181,6 +215,7 @@ struct LiveCommand: ParsableCommand {
                     // libpcap's bytes are valid only inside this callback: decode here, keep values.
                     try? state.pipeline!.process(record)
                     writer?.write(record, interfaces: [])
+                    spool?.write(record, interfaces: liveInterface)
                     packets += 1
                     if let line = meter.tick(record.timestamp, state.pipeline!.summary, state.pipeline!.eventCounts,
                                               drops: capture.statistics()?.droppedByKernel, text: textIntervals) {
@@ -205,6 +240,7 @@ struct LiveCommand: ParsableCommand {
         }
         thread.join()
         writer?.close()
+        spool?.close()
 
         let statistics = capture.statistics()
         let summary = ReportPrinter(format: format, table: table, utc: utc).write(&state.pipeline!, summary: { summary in
@@ -216,6 +252,23 @@ struct LiveCommand: ParsableCommand {
         if let stats = statistics {
             printError("rstscope: \(summary.packets) packets captured, \(stats.received) received by filter, "
                        + "\(stats.droppedByKernel) dropped by kernel")
+        }
+        if let annotated {
+            do {
+                let input: any PacketReader
+                if let path = annotated.spool {
+                    input = try CaptureFile.open(path)
+                } else {
+                    lseek(annotated.spoolFD, 0, SEEK_SET)  // the offset is shared with the writer's descriptor
+                    input = try CaptureFile.open(fileDescriptor: annotated.spoolFD, name: "the capture's spool")
+                }
+                _ = try CaptureExport.write(input: input, to: annotated.output, format: .pcapng,
+                                            comments: state.pipeline!.annotations,
+                                            keepStreams: onlyFlagged ? state.pipeline!.streamsWithFindings : nil)
+                if annotated.spoolFD >= 0 { close(annotated.spoolFD) }
+            } catch {
+                throw fail(error)
+            }
         }
         if let failure = state.failure { throw fail(failure) }
     }

@@ -1,6 +1,7 @@
 import PacketCapture
 import PacketCore
 import Reporting
+import ResetAttribution
 import RstscopeKit
 
 /// The end-of-run report, the same for files and live captures.
@@ -9,19 +10,28 @@ struct ReportPrinter {
     var table: TableKind = .resets
     var utc = false
 
+    /// With several inputs: the input's name, a heading in text output and a first column in
+    /// tables (JSON lines carry it from the output buffer).
+    var inputName: String?
+    /// With several inputs: the first input's table has the header, the last one's the Zeek footer.
+    var tableHeader = true
+    var tableFooter = true
+
     func write(_ pipeline: inout Pipeline, summary extra: (inout CaptureSummary) -> Void = { _ in },
+               crossView: [Int: CrossViewFinding] = [:],
                source: String, formatName: String?, filter: String?, to output: OutputBuffer) -> CaptureSummary {
-        let connections = pipeline.finish()
+        let connections = pipeline.finish(crossView: crossView)
         var summary = pipeline.finalSummary
         extra(&summary)
         switch format {
         case .jsonl:
             output.append(SummaryReport.jsonLine(summary, linkTypeName: \.libpcapName))
         case .csv:
-            output.append(pipeline.table(table).csv())
+            output.append(inputTable(pipeline).csv(header: tableHeader))
         case .zeek:
-            output.append(pipeline.table(table).zeek(openTime: ZeekTime.now(), closeTime: ZeekTime.now()))
+            output.append(inputTable(pipeline).zeek(openTime: ZeekTime.now(), closeTime: tableFooter ? ZeekTime.now() : nil, header: tableHeader))
         case .text:
+            if let inputName { output.append("== \(inputName) ==\n\n") }
             let style = TerminalStyle(enabled: TerminalStyle.shouldColor(fd: 1))
             if let attribution = pipeline.attribution {
                 output.append(style.verdict(ResetReport.verdict(attribution, connections: pipeline.connectionFacts)))
@@ -37,5 +47,10 @@ struct ReportPrinter {
         }
         output.flush()
         return summary
+    }
+
+    private func inputTable(_ pipeline: Pipeline) -> Table {
+        let rows = pipeline.table(table)
+        return inputName.map { rows.withLeadingColumn(.init("input", "string"), value: $0) } ?? rows
     }
 }

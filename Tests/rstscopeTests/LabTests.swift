@@ -159,3 +159,43 @@ extension LabTests {
         }
     }
 }
+
+extension LabTests {
+    /// Two vantage points: the client's namespace and the proxy host. A stealthy injector between
+    /// them (its RST has the TTL of the client's packets) fools the proxy host's capture alone;
+    /// the client's capture, which never shows that RST leaving, proves it was injected.
+    @Test func clientAndProxyViewsUnmaskAStealthyInjector() throws {
+        let (directory, _) = try Self.run("injected_stealth")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let proxyView = directory + "/capture.pcap", clientView = directory + "/client.pcap"
+        func lines(_ arguments: [String]) throws -> [[String: Any]] {
+            let result = try Rstscope.run(["analyze"] + arguments + ["--format", "jsonl", "--events", "none"])
+            #expect(result.status == 0, "\(result.stderr)")
+            return try result.stdout.split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+        }
+        func forged(_ lines: [[String: Any]]) -> [[String: Any]] {
+            lines.filter { $0["type"] as? String == "reset" && ($0["input"] as? String ?? proxyView) == proxyView
+                && ($0["src"] as? String)?.hasPrefix("10.77.1.2:") == true }
+        }
+        let alone = try lines(["-r", proxyView])
+        let aloneForged = forged(alone)
+        #expect(aloneForged.count == 1)
+        #expect(aloneForged.allSatisfy { $0["attribution"] as? String == "client" }, "the proxy host's view alone blames the client")
+
+        let both = try lines(["-r", clientView, "-r", proxyView])
+        let bothForged = forged(both)
+        #expect(bothForged.count == 1)
+        for reset in bothForged {
+            #expect(reset["attribution"] as? String == "network" && reset["cause"] as? String == "injected")
+            #expect((reset["evidence"] as? [String])?.contains { $0.hasPrefix("not captured at \(clientView), which is nearer 10.77.1.2:") } == true)
+            let session = both.first { $0["type"] as? String == "session" && $0["input"] as? String == proxyView && $0["session"] as? Int == reset["session"] as? Int }
+            #expect(session?["attribution"] as? String == "network")
+        }
+        let vantage = try #require(both.first { $0["type"] as? String == "vantage" })
+        #expect((vantage["matched_connections"] as? Int ?? 0) >= 3, "the warm-up and the marker connection are seen at both points")
+        // Both captures come from one kernel clock: the offset is the path's asymmetry, well under a millisecond.
+        #expect((vantage["clock_offset_ms"] as? Double).map { abs($0) < 1 } == true)
+    }
+}

@@ -27,6 +27,28 @@ struct LiveCaptureTests {
     }
 
     /// One refused connection: SYN, then the kernel's RST-ACK.
+    /// Starts `rstscope` and waits for its readiness line (the handle is active, the filter set).
+    static func startLive(_ arguments: [String]) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Rstscope.binary)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        #expect(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self).contains("listening on lo"))
+        return (process, out)
+    }
+
+    /// Interrupts the capture (SIGINT) and returns its JSON lines once it exited cleanly.
+    static func interrupt(_ process: Process, _ out: Pipe) -> [[String: Any]] {
+        kill(process.processIdentifier, SIGINT)
+        let lines = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
     static func connectRefused(_ port: UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
@@ -107,15 +129,8 @@ extension LiveCaptureTests {
         let port = Self.closedPort()
         let written = FileManager.default.temporaryDirectory.appendingPathComponent("rstscope-live-\(UUID()).pcap").path
         defer { try? FileManager.default.removeItem(atPath: written) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Rstscope.binary)
-        process.arguments = ["live", "-i", "lo", "--format", "jsonl", "--interval", "0.1", "-w", written, "-Z", "nobody", "tcp port \(port)"]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let (process, out) = try Self.startLive(["live", "-i", "lo", "--format", "jsonl", "--interval", "0.1", "-w", written, "-Z", "nobody", "tcp port \(port)"])
         defer { if process.isRunning { process.terminate() } }
-        #expect(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self).contains("listening on lo"))
         for _ in 0..<6 {
             Self.connectRefused(port)
             usleep(60_000)
@@ -125,11 +140,7 @@ extension LiveCaptureTests {
         let uid = status.split(separator: "\n").first { $0.hasPrefix("Uid:") }?.split(separator: "\t").dropFirst().first
         #expect(uid != nil && uid != "0", "Uid line: \(String(describing: uid))")
         usleep(200_000)
-        kill(process.processIdentifier, SIGINT)
-        let lines = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let objects = Self.interrupt(process, out)
         #expect(objects.filter { $0["type"] as? String == "interval" }.count >= 2)
         #expect(objects.filter { $0["type"] as? String == "reset" }.count == 6)
         let summary = try #require(objects.last)
@@ -146,15 +157,8 @@ extension LiveCaptureTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "needs curl"))
     func metricsEqualTheFinalReport() throws {
         let port = Self.closedPort(), metricsPort = Int(Self.closedPort())
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Rstscope.binary)
-        process.arguments = ["live", "-i", "lo", "--format", "jsonl", "--metrics", "\(metricsPort)", "tcp port \(port)"]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let (process, out) = try Self.startLive(["live", "-i", "lo", "--format", "jsonl", "--metrics", "\(metricsPort)", "tcp port \(port)"])
         defer { if process.isRunning { process.terminate() } }
-        #expect(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self).contains("listening on lo"))
         for _ in 0..<4 { Self.connectRefused(port) }
         usleep(1_600_000)  // metrics are published every second
         let curl = Process()
@@ -177,5 +181,28 @@ extension LiveCaptureTests {
         #expect(metrics.contains("rstscope_handshake_rtt_seconds_count{interface=\"lo\"} 4"))
         #expect(metrics.contains("rstscope_capture_dropped{interface=\"lo\"} 0.0"))
         #expect(!metrics.contains("10.0.0") && !metrics.contains("127.0.0.1"))  // no addresses in labels
+    }
+}
+
+extension LiveCaptureTests {
+    /// `--write-annotated` live, without -w and as nobody: the packets are spooled, and when the
+    /// capture ends the pcapng carries a comment on each RST, on the interface it came from.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tshark"), "needs tshark"))
+    func annotatedCaptureWrittenWhenTheCaptureEnds() throws {
+        let port = Self.closedPort()
+        let annotated = FileManager.default.temporaryDirectory.appendingPathComponent("rstscope-live-\(UUID()).pcapng").path
+        defer { try? FileManager.default.removeItem(atPath: annotated) }
+        let (process, out) = try Self.startLive(["live", "-i", "lo", "--format", "jsonl", "--write-annotated", annotated, "-Z", "nobody", "tcp port \(port)"])
+        defer { if process.isRunning { process.terminate() } }
+        for _ in 0..<3 { Self.connectRefused(port) }
+        usleep(300_000)
+        let resets = Self.interrupt(process, out).filter { $0["type"] as? String == "reset" }
+        #expect(resets.count == 3)
+        let packets = try runTool("/usr/bin/tshark", ["-r", annotated, "-T", "fields", "-e", "frame.number", "-e", "frame.interface_name", "-e", "frame.comment"])
+            .split(separator: "\n")
+        #expect(packets.count == 6)
+        #expect(packets.allSatisfy { $0.split(separator: "\t").dropFirst().first == "lo" })
+        let commented = packets.filter { $0.contains("rstscope reset: backend") }.compactMap { Int($0.split(separator: "\t")[0]) }
+        #expect(Set(commented) == Set(resets.compactMap { $0["frame"] as? Int }))
     }
 }

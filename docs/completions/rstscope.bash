@@ -187,8 +187,8 @@ _rstscope() {
 _rstscope_analyze() {
     repeating_flags=()
     non_repeating_flags=(--utc --only-flagged --check-checksums --version -h --help)
-    repeating_options=(--proxy)
-    non_repeating_options=(-r --read -f --filter --format --table --fail-on-reset --events --write-annotated --extract --reader)
+    repeating_options=(-r --read --proxy)
+    non_repeating_options=(-f --filter --format --table --fail-on-reset --events --write-annotated --extract --reader)
     __rstscope_offer_flags_options -1
 
     # Offer option value completions
@@ -232,9 +232,9 @@ _rstscope_analyze() {
 
 _rstscope_live() {
     repeating_flags=()
-    non_repeating_flags=(-p --no-promiscuous-mode -D --list-interfaces --utc --version -h --help)
+    non_repeating_flags=(-p --no-promiscuous-mode -D --list-interfaces --only-flagged --utc --version -h --help)
     repeating_options=()
-    non_repeating_options=(-i --interface -c --count -s --snapshot-length --duration -f --filter -B --buffer-size --idle-timeout --format --events --interval -w --write -Z --relinquish-privileges --metrics --table)
+    non_repeating_options=(-i --interface -c --count -s --snapshot-length --duration -f --filter -B --buffer-size --idle-timeout --format --events --interval -w --write --write-annotated -Z --relinquish-privileges --metrics --table)
     __rstscope_offer_flags_options -1
 
     # Offer option value completions
@@ -272,6 +272,9 @@ _rstscope_live() {
         return
         ;;
     '-w'|'--write')
+        return
+        ;;
+    '--write-annotated')
         return
         ;;
     '-Z'|'--relinquish-privileges')

@@ -76,7 +76,7 @@ _rstscope_analyze() {
     local -ar ___events=('all' 'problems' 'none')
     local -ar ___reader=('native' 'libpcap')
     local -ar arg_specs=(
-        '(-r --read)'{-r,--read}'[Read packets from this file ('\''-'\'' for standard input).]:file:'
+        '*'{-r,--read}'[Read packets from this file ('\''-'\'' for standard input). Repeat for several vantage points of the same traffic.]:file:'
         '(-f --filter)'{-f,--filter}'[BPF filter expression (tcpdump syntax).]:expression:'
         '--format[Output format\: text, jsonl, csv (with a header row) or zeek (Zeek-style TSV log).]:format:{__rstscope_complete "${___format[@]}"}'
         '--table[The table --format csv and zeek print\: resets, connections or sessions.]:table:{__rstscope_complete "${___table[@]}"}'
@@ -117,6 +117,8 @@ _rstscope_live() {
         '--events[Which analysis events to print as they happen with --format jsonl\: all, problems or none.]:level:{__rstscope_complete "${___events[@]}"}'
         '--interval[Print an interval record (or a text line) every this many seconds of capture.]:seconds:'
         '(-w --write)'{-w,--write}'[Write every captured packet to this pcap file, as tcpdump -w.]:file:'
+        '--write-annotated[When the capture ends, write it as pcapng with a packet comment on every frame that carries a finding (the packets are spooled to -w'\''s file, or to an unlinked temporary file, meanwhile).]:file.pcapng:'
+        '--only-flagged[With --write-annotated\: only the packets of connections with findings.]'
         '(-Z --relinquish-privileges)'{-Z,--relinquish-privileges}'[Once the capture is open and the filter set, drop root and run as this user (tcpdump -Z).]:user:'
         '--metrics[Serve Prometheus metrics on \[ADDR\:\]PORT at /metrics (127.0.0.1 unless an address is given).]:\[addr\:\]port:'
         '--table[The table --format csv and zeek print at the end\: resets, connections or sessions.]:table:{__rstscope_complete "${___table[@]}"}'
