@@ -26,10 +26,10 @@ public enum AnalysisReport {
         var json = JSONLine(type: "event")
         json.field("frame", frame)
         json.field("stream", stream)
-        json.field("ts", Timestamp.rfc3339(timestamp))
+        json.field("ts", timestamp: timestamp)
         json.field("kind", kind)
         details(&json)
-        return json.lineBytes
+        return json.finish()
     }
 
     /// Milliseconds with microsecond precision, for latency fields.
@@ -45,16 +45,17 @@ public enum AnalysisReport {
     public static func connectionLine(_ c: ConnectionView) -> [UInt8] {
         var json = JSONLine(type: "connection")
         json.field("stream", c.stream)
-        json.field("client", c.client)
-        json.field("server", c.server)
+        let client = c.connection.key.endpoint(c.outcome.clientSide), server = c.connection.key.endpoint(1 - c.outcome.clientSide)
+        json.field("client", address: client.address, port: client.port)
+        json.field("server", address: server.address, port: server.port)
         json.field("role_inferred", c.outcome.roleBasis.rawValue)
         json.field("conn_state", c.outcome.state)
         json.field("history", c.outcome.history)
         json.field("community_id", c.communityID)
         json.field("first_frame", c.connection.firstFrame)
         json.field("last_frame", c.connection.lastFrame)
-        json.field("first_ts", Timestamp.rfc3339(c.connection.firstTime))
-        json.field("last_ts", Timestamp.rfc3339(c.connection.lastTime))
+        json.field("first_ts", timestamp: c.connection.firstTime)
+        json.field("last_ts", timestamp: c.connection.lastTime)
         json.field("packets", numbers: [c.clientState.packets, c.serverState.packets])
         json.field("bytes", numbers: [c.clientState.payloadBytes, c.serverState.payloadBytes])
         if c.connection.initialRTT != 0 { json.field("initial_rtt_ms", raw: milliseconds(c.connection.initialRTT)) }
@@ -72,9 +73,12 @@ public enum AnalysisReport {
         if let closedBy = c.outcome.closedBy { json.field("closed_by", closedBy) }
         if let idle = c.connection.idleBeforeEnd { json.field("idle_before_end_ms", raw: milliseconds(idle)) }
         if c.connection.duplicates > 0 { json.field("duplicates", c.connection.duplicates) }
-        json.field("wireshark_filter", c.wiresharkFilter)
-        json.field("wireshark_stream_filter", "tcp.stream eq \(c.stream)")
-        return json.lineBytes
+        json.field("wireshark_filter", plain: c.appendWiresharkFilter)
+        json.field("wireshark_stream_filter") { bytes in
+            JSONLine.appendASCII("tcp.stream eq ", to: &bytes)
+            JSONLine.appendInteger(c.stream, to: &bytes)
+        }
+        return json.finish()
     }
 }
 
@@ -110,9 +114,27 @@ public struct ConnectionView {
     /// both endpoints, the frame range (a reused port pair is another connection), and no ICMP
     /// errors quoting it.
     public var wiresharkFilter: String {
+        var bytes: [UInt8] = []
+        appendWiresharkFilter(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    public func appendWiresharkFilter(to bytes: inout [UInt8]) {
         let a = connection.key.endpoint(0), b = connection.key.endpoint(1)
-        let ip = a.address.isIPv6 ? "ipv6" : "ip"
-        return "\(ip).addr==\(a.address) && \(ip).addr==\(b.address) && tcp.port==\(a.port) && tcp.port==\(b.port)"
-            + " && frame.number>=\(connection.firstFrame) && frame.number<=\(connection.lastFrame) && !icmp && !icmpv6"
+        let ip: StaticString = a.address.isIPv6 ? "ipv6.addr==" : "ip.addr=="
+        JSONLine.appendASCII(ip, to: &bytes)
+        JSONLine.appendAddress(a.address, to: &bytes)
+        JSONLine.appendASCII(" && ", to: &bytes)
+        JSONLine.appendASCII(ip, to: &bytes)
+        JSONLine.appendAddress(b.address, to: &bytes)
+        JSONLine.appendASCII(" && tcp.port==", to: &bytes)
+        JSONLine.appendInteger(Int(a.port), to: &bytes)
+        JSONLine.appendASCII(" && tcp.port==", to: &bytes)
+        JSONLine.appendInteger(Int(b.port), to: &bytes)
+        JSONLine.appendASCII(" && frame.number>=", to: &bytes)
+        JSONLine.appendInteger(connection.firstFrame, to: &bytes)
+        JSONLine.appendASCII(" && frame.number<=", to: &bytes)
+        JSONLine.appendInteger(connection.lastFrame, to: &bytes)
+        JSONLine.appendASCII(" && !icmp && !icmpv6", to: &bytes)
     }
 }

@@ -58,7 +58,19 @@ public struct CaptureSummary: Sendable {
     public mutating func countMatched(_ record: CaptureRecord, segment: TCPSegment?) {
         packetsMatched += 1
         if record.isCaplenShort { caplenShort += 1 }
-        guard let segment, segment.isTCPFrame else { return }
+        guard let segment else { return }
+        countMatched(segment: segment)
+    }
+
+    /// The TCP part of `countMatched` (after counting the record with `segment: nil`).
+    public mutating func countMatched(_ record: CaptureRecord, segment: borrowing TCPSegment) {
+        packetsMatched += 1
+        if record.isCaplenShort { caplenShort += 1 }
+        countMatched(segment: segment)
+    }
+
+    private mutating func countMatched(segment: borrowing TCPSegment) {
+        guard segment.isTCPFrame else { return }
         tcpSegments += 1
         if segment.isReset { rstSegments += 1 }
         if segment.headerTruncated { headerTruncated += 1 }

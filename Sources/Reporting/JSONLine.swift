@@ -1,3 +1,5 @@
+import TCPAnalysis
+
 /// Builds one JSON object on one line, field by field, as UTF-8 bytes (no Foundation, no
 /// intermediate strings for numbers).
 public struct JSONLine {
@@ -91,16 +93,60 @@ public struct JSONLine {
         appendASCII("null")
     }
 
-    /// The finished line's bytes, with its newline.
-    public var lineBytes: [UInt8] {
-        var result = bytes
-        result.append(UInt8(ascii: "}"))
-        result.append(UInt8(ascii: "\n"))
-        return result
+    /// The finished line's bytes, with its newline (no copy: the builder is used up).
+    public consuming func finish() -> [UInt8] {
+        bytes.append(UInt8(ascii: "}"))
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
     }
 
-    /// The finished line, with its newline.
-    public var line: String { String(decoding: lineBytes, as: UTF8.self) }
+    /// A time as RFC 3339 in UTC with nine fractional digits, written straight into the line.
+    public mutating func field(_ name: StaticString, timestamp nanoseconds: Int64) {
+        key(name)
+        bytes.append(UInt8(ascii: "\""))
+        Timestamp.appendRFC3339(nanoseconds, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// "address:port" ("[v6]:port"), written straight into the line for IPv4.
+    public mutating func field(_ name: StaticString, address: IPAddress, port: UInt16) {
+        key(name)
+        bytes.append(UInt8(ascii: "\""))
+        JSONLine.appendEndpoint(address, port, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// A string built by `write` from ASCII that needs no escaping (addresses, numbers, operators).
+    public mutating func field(_ name: StaticString, plain write: (inout [UInt8]) -> Void) {
+        key(name)
+        bytes.append(UInt8(ascii: "\""))
+        write(&bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public static func appendAddress(_ address: IPAddress, to bytes: inout [UInt8]) {
+        guard !address.isIPv6 else {
+            var text = address.description
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+            return
+        }
+        for shift in stride(from: 24, through: 0, by: -8) {
+            appendInteger(Int(address.low >> UInt64(shift) & 0xFF), to: &bytes)
+            if shift > 0 { bytes.append(UInt8(ascii: ".")) }
+        }
+    }
+
+    public static func appendEndpoint(_ address: IPAddress, _ port: UInt16, to bytes: inout [UInt8]) {
+        if address.isIPv6 { bytes.append(UInt8(ascii: "[")) }
+        appendAddress(address, to: &bytes)
+        if address.isIPv6 { bytes.append(UInt8(ascii: "]")) }
+        bytes.append(UInt8(ascii: ":"))
+        appendInteger(Int(port), to: &bytes)
+    }
+
+    public static func appendASCII(_ text: StaticString, to bytes: inout [UInt8]) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
 
     static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
         if value < 0 {
@@ -125,6 +171,16 @@ public struct JSONLine {
     /// JSON string quoting (RFC 8259): quote, backslash and control characters escaped.
     static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
+        // Most strings need no escape: one bulk copy.
+        let plain = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if plain == true {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)

@@ -9,7 +9,7 @@ public enum ResetReport {
         var json = JSONLine(type: "reset")
         json.field("frame", r.frame)
         json.field("stream", r.stream)
-        json.field("ts", Timestamp.rfc3339(r.timestamp))
+        json.field("ts", timestamp: r.timestamp)
         let sender = facts.connection.key.endpoint(r.senderSide), receiver = facts.connection.key.endpoint(1 - r.senderSide)
         json.field("src", sender.address.endpoint(sender.port))
         json.field("dst", receiver.address.endpoint(receiver.port))
@@ -28,7 +28,7 @@ public enum ResetReport {
         json.field("wireshark_filter", "frame.number==\(r.frame)")
         json.field("wireshark_connection_filter", ConnectionView(facts.connection, side0: facts.side0, side1: facts.side1).wiresharkFilter)
         json.field("wireshark_stream_filter", "tcp.stream eq \(r.stream)")
-        return json.lineBytes
+        return json.finish()
     }
 
     public static func sessionLine(_ s: SessionVerdict, index: Int, connections: [ConnectionFacts]) -> [UInt8] {
@@ -49,7 +49,7 @@ public enum ResetReport {
                                                                           side1: connections[$0].side1).wiresharkFilter + ")" }
             .joined(separator: " || "))
         json.field("wireshark_stream_filter", legs.map { "tcp.stream eq \(connections[$0].connection.stream)" }.joined(separator: " || "))
-        return json.lineBytes
+        return json.finish()
     }
 
     static func format2(_ value: Double) -> String {

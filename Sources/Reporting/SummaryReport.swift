@@ -37,11 +37,11 @@ public enum SummaryReport {
             json.field("kernel_dropped", stats.droppedByKernel)
             json.field("interface_dropped", stats.droppedByInterface)
         }
-        return json.lineBytes
+        return json.finish()
     }
 
     private static func timestampField(_ json: inout JSONLine, _ name: StaticString, _ value: Int64?) {
-        if let value { json.field(name, Timestamp.rfc3339(value)) } else { json.fieldNull(name) }
+        if let value { json.field(name, timestamp: value) } else { json.fieldNull(name) }
     }
 
     /// A short human summary, aligned like capinfos.

@@ -27,6 +27,33 @@ public enum Timestamp {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(fraction, 9))Z"
     }
 
+    /// `rfc3339` written into a byte buffer (JSON output: no string per timestamp).
+    public static func appendRFC3339(_ nanoseconds: Int64, to bytes: inout [UInt8]) {
+        let (seconds, fraction) = floorDivide(nanoseconds, 1_000_000_000)
+        let (days, secondOfDay) = floorDivide(seconds, 86_400)
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        func digits(_ value: Int64, _ width: Int) {
+            if value < 0 || width > 9 || value >= powerOfTen[width] {  // outside the fixed width: as `pad` does
+                var text = pad(value, width)
+                text.withUTF8 { bytes.append(contentsOf: $0) }
+                return
+            }
+            var divisor = powerOfTen[width - 1]
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(year, 4); bytes.append(UInt8(ascii: "-")); digits(month, 2); bytes.append(UInt8(ascii: "-")); digits(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2); bytes.append(UInt8(ascii: ":")); digits(secondOfDay / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":")); digits(secondOfDay % 60, 2); bytes.append(UInt8(ascii: "."))
+        digits(fraction, 9)
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
+    private static let powerOfTen: [Int64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000]
+
     private static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
         let q = a / b, r = a % b
         return r < 0 ? (q - 1, r + b) : (q, r)

@@ -12,7 +12,7 @@ public enum VantageReport {
         json.field("matched_packets", pair.matchedPackets)
         if let offset = pair.clockOffset { json.field("clock_offset_ms", raw: AnalysisReport.milliseconds(offset)) }
         if let delay = pair.pathDelay { json.field("path_delay_ms", raw: AnalysisReport.milliseconds(delay)) }
-        return json.lineBytes
+        return json.finish()
     }
 
     public static func text(_ correlation: VantageCorrelation, names: [String]) -> String {

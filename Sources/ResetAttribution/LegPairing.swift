@@ -26,7 +26,8 @@ public enum LegPairing {
                     backs.append(i)
                 }
             }
-            requests.sort { $0.time < $1.time }
+            // Ties broken by index everywhere: the pairing must not depend on hash order.
+            requests.sort { ($0.time, $0.front) < ($1.time, $1.front) }
             let times = requests.map(\.time)
             var candidates: [(cost: Int64, back: Int, request: Int)] = []
             for back in backs {
@@ -58,19 +59,19 @@ public enum LegPairing {
             }
             var histogram: [Int: Int] = [:]
             for c in candidates { if let d = delta(c) { histogram[d, default: 0] += 1 } }
-            if let (usual, count) = histogram.max(by: { $0.value < $1.value }), count >= 2 {
+            if let (usual, count) = histogram.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }), count >= 2 {
                 for i in candidates.indices {
                     if let d = delta(candidates[i]), d != usual { candidates[i].cost += window }
                 }
             }
-            candidates.sort { ($0.cost, $0.back) < ($1.cost, $1.back) }
+            candidates.sort { ($0.cost, $0.back, $0.request) < ($1.cost, $1.back, $1.request) }
             var requestUsed = Set<Int>()
             for candidate in candidates where pairs[candidate.back] == nil && !requestUsed.contains(candidate.request) {
                 pairs[candidate.back] = requests[candidate.request].front
                 requestUsed.insert(candidate.request)
             }
             // Retries: a back leg left over, opened soon after a refused one to the same backend.
-            for back in backs.sorted(by: { connections[$0].openTime < connections[$1].openTime }) where pairs[back] == nil {
+            for back in backs.sorted(by: { (connections[$0].openTime, $0) < (connections[$1].openTime, $1) }) where pairs[back] == nil {
                 let b = connections[back]
                 let previous = backs.filter { other in
                     guard let front = pairs[other] else { return false }
@@ -78,7 +79,7 @@ public enum LegPairing {
                     return o.wasRefused && o.serverEndpoint.address == b.serverEndpoint.address && o.serverEndpoint.port == b.serverEndpoint.port
                         && o.openTime < b.openTime && b.openTime - o.openTime <= 3_000_000_000
                         && connections[front].connection.lastTime >= b.openTime - 1_000_000
-                }.max { connections[$0].openTime < connections[$1].openTime }
+                }.max { (connections[$0].openTime, $0) < (connections[$1].openTime, $1) }
                 if let previous { pairs[back] = pairs[previous] }
             }
         }

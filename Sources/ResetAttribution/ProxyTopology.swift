@@ -47,31 +47,51 @@ public struct ProxyTopology: Sendable {
         openings.sort { $0.time < $1.time }
         let times = openings.map(\.time)
         var candidates: [(spec: ProxySpec, median: Int64, backends: Set<IPAddress>)] = []
+        // Reused for every front: what followed its sessions, sorted by source (no hashing: this
+        // runs for every opening of a busy capture).
+        var followers: [(source: IPAddress, delay: Int64, server: IPAddress)] = []
+        var seen: [IPAddress] = []
         for (front, sessions) in inbound where sessions.count >= 2 {
             // For each session, the first few openings that follow it (each source once).
-            var delays: [IPAddress: [Int64]] = [:]
-            var backends: [IPAddress: Set<IPAddress>] = [:]
+            followers.removeAll(keepingCapacity: true)
             for (client, trigger) in sessions {
                 guard var k = firstIndex(times, atLeast: trigger) else { continue }
-                var seen = Set<IPAddress>()
+                seen.removeAll(keepingCapacity: true)  // at most 8: a scan beats hashing
                 let limit = k + 64  // a proxy's connection comes among the next few openings
                 while k < openings.count && k < limit && openings[k].time - trigger <= window && seen.count < 8 {
                     let o = openings[k]
                     k += 1
-                    if o.server == front || (o.source == client && o.source != front) || !seen.insert(o.source).inserted { continue }
-                    delays[o.source, default: []].append(o.time - trigger)
-                    backends[o.source, default: []].insert(o.server)
+                    if o.server == front || (o.source == client && o.source != front) || seen.contains(o.source) { continue }
+                    seen.append(o.source)
+                    followers.append((o.source, o.time - trigger, o.server))
                 }
             }
-            guard let best = delays.max(by: { ($0.value.count, $0.key == front ? 1 : 0) < ($1.value.count, $1.key == front ? 1 : 0) }),
-                  best.value.count >= 2, best.value.count * 2 >= sessions.count else { continue }
-            let median = best.value.sorted()[best.value.count / 2]
-            let port = listeningPorts[front]?.max { $0.value < $1.value }?.key
-            candidates.append((ProxySpec(front: front, frontPort: port, backSources: best.key == front ? [] : [best.key]),
-                               median, backends[best.key] ?? []))
+            followers.sort { $0.source < $1.source }
+            // The source that followed the most sessions (the front itself on a tie, then the
+            // lowest address: the result must not depend on input order).
+            var best: Range<Int>?
+            var start = 0
+            while start < followers.count {
+                var end = start + 1
+                while end < followers.count && followers[end].source == followers[start].source { end += 1 }
+                if let b = best {
+                    let better = (end - start, followers[start].source == front ? 1 : 0) > (b.count, followers[b.lowerBound].source == front ? 1 : 0)
+                    if better { best = start..<end }
+                } else {
+                    best = start..<end
+                }
+                start = end
+            }
+            guard let best, best.count >= 2, best.count * 2 >= sessions.count else { continue }
+            let source = followers[best.lowerBound].source
+            let median = followers[best].map(\.delay).sorted()[best.count / 2]
+            let port = listeningPorts[front]?.max { ($0.value, -Int($0.key)) < ($1.value, -Int($1.key)) }?.key
+            candidates.append((ProxySpec(front: front, frontPort: port, backSources: source == front ? [] : [source]),
+                               median, Set(followers[best].map(\.server))))
         }
         var accepted: [(spec: ProxySpec, backends: Set<IPAddress>)] = []
-        for candidate in candidates.sorted(by: { $0.median < $1.median }) where candidate.median <= 20_000_000 {
+        for candidate in candidates.sorted(by: { $0.median < $1.median || ($0.median == $1.median && $0.spec.front < $1.spec.front) })
+        where candidate.median <= 20_000_000 {
             let reflection = accepted.contains { proxy in
                 proxy.backends.contains(candidate.spec.front) || candidate.backends.contains(proxy.spec.front)
             }

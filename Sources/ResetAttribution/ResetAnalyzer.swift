@@ -22,9 +22,13 @@ public enum ResetAnalyzer {
 
         // 1. Each reset on its own.
         var verdicts: [ResetVerdict] = []
+        verdicts.reserveCapacity(resets.count)
+        var resetsOf: [Int: [ResetObservation]] = [:]
+        for r in resets { resetsOf[r.connection, default: []].append(r) }
         for r in resets {
             guard let p = position[r.connection] else { continue }
-            verdicts.append(judge(r, facts: connections[p], leg: legs[p].leg, all: resets, crossView: crossView[r.frame]))
+            verdicts.append(judge(r, facts: connections[p], leg: legs[p].leg, sameConnection: resetsOf[r.connection] ?? [],
+                                  crossView: crossView[r.frame]))
         }
         // 2. Timeouts: resets sent after the same idle time.
         let clusters = TimeoutClustering.clusters(verdicts)
@@ -43,7 +47,7 @@ public enum ResetAnalyzer {
         for (i, v) in verdicts.enumerated() { verdictsOfConnection[position[v.observation.connection]!, default: []].append(i) }
         for (front, leg) in legs.enumerated() where leg.leg == .front {
             let backs = (backsOfFront[front] ?? []).sorted { connections[$0].openTime < connections[$1].openTime }
-            var session = SessionChains.verdict(front: front, backs: backs, connections: connections,
+            var session = SessionChains.verdict(front: front, backs: backs, connections: connections, position: position,
                                                 verdicts: &verdicts, verdictsOf: verdictsOfConnection)
             session.resets.sort()
             for v in session.resets { verdicts[v].session = sessions.count }
@@ -55,10 +59,10 @@ public enum ResetAnalyzer {
     }
 
     /// One reset judged on its own connection.
-    static func judge(_ r: ResetObservation, facts: ConnectionFacts, leg: Leg, all: [ResetObservation],
+    static func judge(_ r: ResetObservation, facts: ConnectionFacts, leg: Leg, sameConnection: [ResetObservation],
                       crossView: CrossViewFinding? = nil) -> ResetVerdict {
         let senderIsClient = r.senderSide == facts.clientSide
-        var evidence = ResetEvidence.examine(r, facts: facts, all: all)
+        var evidence = ResetEvidence.examine(r, facts: facts, sameConnection: sameConnection)
         let phase = ResetPhases.phase(r, facts: facts)
         var notes: [String] = []
         let sender = facts.connection.key.endpoint(r.senderSide)

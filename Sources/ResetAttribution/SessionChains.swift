@@ -5,7 +5,8 @@ import TCPAnalysis
 /// peer, a forged reset) decides, and the proxy's own resets that followed take the same blame.
 /// The termination code follows HAProxy's section 8.5 so it can be held against its logs.
 enum SessionChains {
-    static func verdict(front: Int, backs: [Int], connections: [ConnectionFacts],
+    /// `position`: a connection's tracker index -> its place in `connections`.
+    static func verdict(front: Int, backs: [Int], connections: [ConnectionFacts], position: [Int: Int],
                         verdicts: inout [ResetVerdict], verdictsOf: [Int: [Int]]) -> SessionVerdict {
         let f = connections[front]
         let all = ([front] + backs).flatMap { verdictsOf[$0] ?? [] }.filter { !verdicts[$0].observation.isDuplicate }
@@ -17,7 +18,7 @@ enum SessionChains {
         let refusedAll = !backs.isEmpty && established.isEmpty
 
         // The trigger: the first reset that is not the proxy's own reaction.
-        func isOnBack(_ v: Int) -> Bool { backs.contains(position(of: verdicts[v], in: connections)) }
+        func isOnBack(_ v: Int) -> Bool { backs.contains(position[verdicts[v].observation.connection] ?? -1) }
         var trigger: Int?
         for v in live {
             let verdict = verdicts[v]
@@ -129,10 +130,6 @@ enum SessionChains {
         return v.observation.timestamp - lastRequest < 50_000_000
             && backs.allSatisfy { connections[$0].openTime < lastRequest }
             && front.server.payloadBytes > 0
-    }
-
-    static func position(of verdict: ResetVerdict, in connections: [ConnectionFacts]) -> Int {
-        connections.firstIndex { $0.index == verdict.observation.connection } ?? -1
     }
 
     /// The proxy had already delivered a complete response (the back leg was done and the client

@@ -31,7 +31,8 @@ enum TimeoutClustering {
         }
         var result: [TimeoutCluster] = []
         var taken = Set<String>()
-        for (key, entry) in histogram.sorted(by: { $0.value.count > $1.value.count }) where !taken.contains(key) {
+        // Ties broken by key: the clusters must not depend on hash order.
+        for (key, entry) in histogram.sorted(by: { ($1.value.count, $0.key) < ($0.value.count, $1.key) }) where !taken.contains(key) {
             var count = entry.count, sum = entry.sum, squares = entry.squares
             for neighbour in [entry.bin - 1, entry.bin + 1] {
                 let k = "\(entry.attribution.rawValue)|\(neighbour)"

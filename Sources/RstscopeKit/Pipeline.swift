@@ -19,6 +19,9 @@ public struct PipelineOptions: Sendable {
     public var collectAnnotations = false
     /// Keep packet fingerprints, to correlate this input with others of the same traffic.
     public var recordFingerprints = false
+    /// This pipeline is shard `index` of `count` in a multi-threaded run: it reads every record but
+    /// tracks only the connections of its shard, and keeps its event lines for the merge.
+    public var shard: (index: Int, count: Int)?
 
     public init(filter: String? = nil, events: EventLevel = .problems, format: OutputFormat = .text, idleTimeout: Int64? = nil,
                 proxies: [ProxySpec]? = nil) {
@@ -36,6 +39,8 @@ public struct Pipeline {
     public private(set) var summary = CaptureSummary()
     public private(set) var tracker = TCPTracker()
     private var decoder = PacketDecoder()
+    /// The segment being analyzed, decoded in place (no copy per packet).
+    private var segment = TCPSegment.blank
     private var filter: FileFilter?
     private let options: PipelineOptions
     private let emitFlags: AnalysisFlags
@@ -61,6 +66,8 @@ public struct Pipeline {
     /// Packets kept for correlation with other inputs (`recordFingerprints`).
     public private(set) var fingerprints = FingerprintLog()
     private var inputComplete = false
+    /// A shard's event lines, waiting for the merge.
+    private var deferredEvents: [EventRecord] = []
     /// Connections a reset broke (not benign), for the text report; live eviction reports before
     /// any attribution, so there every reset counts.
     private var brokenConnections = Set<Int>()
@@ -82,9 +89,12 @@ public struct Pipeline {
     public mutating func process(_ record: CaptureRecord) throws(CaptureError) {
         summary.countRecord(record)
         if filter != nil, try !filter!.matches(record) { return }
-        let segment = decoder.decode(record)
+        guard decoder.decode(record, into: &segment) else {
+            summary.countMatched(record, segment: nil)
+            return
+        }
         summary.countMatched(record, segment: segment)
-        guard let segment else { return }
+        if let shard = options.shard, TCPTracker.shard(of: segment, count: shard.count) != shard.index { return }
         let analysis = tracker.process(segment)
         if let timeout = options.idleTimeout, segment.timestamp - lastSweep >= 1_000_000_000 {
             lastSweep = segment.timestamp
@@ -102,27 +112,28 @@ public struct Pipeline {
                     "rstscope: " + flags.names.map { "tcp.analysis.\($0)" }.joined(separator: ", ") + " (tcp.stream \(analysis.stream), input frame \(segment.frame))")
             }
         }
-        if options.events == .all, let output, analysis.ackedFrame != 0, !analysis.ackRTTAmbiguous {
-            output.append(AnalysisReport.eventLine(frame: segment.frame, stream: analysis.stream, timestamp: segment.timestamp,
-                                                   kind: "ack_rtt") { json in
-                json.field("acks_frame", analysis.ackedFrame)
-                json.field("rtt_ms", raw: AnalysisReport.milliseconds(analysis.ackRTT))
-            })
+        if options.events == .all, output != nil || options.shard != nil, analysis.ackedFrame != 0, !analysis.ackRTTAmbiguous {
+            emit(EventRecord(frame: segment.frame, time: segment.timestamp, connection: analysis.connection, kind: -1,
+                             isDuplicate: false, number: analysis.ackedFrame, detail: analysis.ackRTT), stream: analysis.stream)
         }
     }
 
     private mutating func count(_ flags: AnalysisFlags, frame: Int, stream: Int, time: Int64, analysis: FrameAnalysis) {
         for bit in 0..<AnalysisFlags.names.count where flags.rawValue & (1 << bit) != 0 {
             eventCounts[bit] += 1
-            guard emitFlags.rawValue & (1 << bit) != 0, let output else { continue }
-            let kind = AnalysisFlags.names[bit]
-            output.append(AnalysisReport.eventLine(frame: frame, stream: stream, timestamp: time, kind: kind) { json in
-                if bit == 6 {  // duplicate_ack
-                    json.field("dup_ack_num", Int(analysis.duplicateAckNumber))
-                    json.field("dup_ack_of", analysis.duplicateAckFrame)
-                }
-                if analysis.isDuplicate { json.field("duplicate_packet", true) }
-            })
+            guard emitFlags.rawValue & (1 << bit) != 0, output != nil || options.shard != nil else { continue }
+            emit(EventRecord(frame: frame, time: time, connection: analysis.connection, kind: Int8(bit), isDuplicate: analysis.isDuplicate,
+                             number: Int(analysis.duplicateAckNumber), detail: Int64(analysis.duplicateAckFrame)), stream: stream)
+        }
+    }
+
+    /// An event line: printed now, or (a shard) kept until the merge gives it its stream number.
+    @inline(__always)
+    private mutating func emit(_ event: EventRecord, stream: Int) {
+        if options.shard != nil {
+            deferredEvents.append(event)
+        } else {
+            output?.append(event.line(stream: stream))
         }
     }
 
@@ -236,6 +247,38 @@ public struct Pipeline {
             result.resetsByCause = counts.byCause
             result.benignResets = counts.benign
             result.sessions = attribution.sessions.count
+        }
+        return result
+    }
+}
+
+extension Pipeline {
+    /// Joins the shards of a multi-threaded run (every one fed every record of the same input) into
+    /// the pipeline a single pass would have left, and prints their event lines in frame order.
+    /// What follows (`finish`, the summary) is then the single pass's, byte for byte.
+    public static func merged(_ shards: [Pipeline], output: OutputBuffer?) -> Pipeline {
+        var options = shards[0].options
+        options.shard = nil
+        var result = Pipeline(options: options, output: output)
+        result.summary = shards[0].summary  // every shard counted every record
+        result.decoder = shards[0].decoder
+        let (tracker, index) = TCPTracker.merged(shards.map(\.tracker))
+        result.tracker = tracker
+        for shard in shards {
+            for (bit, count) in shard.eventCounts.enumerated() { result.eventCounts[bit] += count }
+            result.duplicatePackets += shard.duplicatePackets
+        }
+        // A frame belongs to one shard: merging by frame keeps each frame's lines in their order.
+        var events: [(event: EventRecord, stream: Int)] = []
+        events.reserveCapacity(shards.reduce(0) { $0 + $1.deferredEvents.count })
+        for (s, shard) in shards.enumerated() {
+            for event in shard.deferredEvents { events.append((event, index[s][event.connection])) }
+        }
+        // (frame, kind) is unique: flags in bit order, then the ACK RTT sample, as a single pass prints them.
+        func order(_ e: EventRecord) -> (Int, Int8) { (e.frame, e.kind < 0 ? .max : e.kind) }
+        events.sort { order($0.event) < order($1.event) }
+        if let output = result.output {
+            for (event, stream) in events { output.append(event.line(stream: stream)) }
         }
         return result
     }

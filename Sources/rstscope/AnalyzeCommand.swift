@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import PacketCapture
 import PacketCore
@@ -69,6 +72,12 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Verify TCP checksums and count bad ones (off by default: checksum offload makes them wrong on capture hosts).")
     var checkChecksums = false
 
+    @Option(name: .customLong("threads"), help: ArgumentHelp("Analysis threads (default: every core). Connections are split between them by a hash of their addresses and ports; the output is the same as with one. Used for one plain (not gzip) capture file, without --write-annotated and --extract.", valueName: "n"))
+    var threadCount: Int?
+
+    /// `--threads`, or every online core.
+    var threads: Int { threadCount ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
     @Option(help: ArgumentHelp("Which reader to use: native (ours) or libpcap (a cross-check; pcap files).", valueName: "reader"))
     var reader: ReaderKind = .native
 
@@ -87,6 +96,7 @@ struct AnalyzeCommand: ParsableCommand {
             guard !words.isEmpty else { throw ValidationError("no capture file: give one with -r FILE or as the first argument") }
             files = [words.removeFirst()]
         }
+        if let threadCount, threadCount < 1 { throw ValidationError("--threads must be at least 1") }
         if files.count > 1 {
             if annotatedPath != nil || extractPath != nil {
                 throw ValidationError("--write-annotated and --extract take a single input (give one -r)")
@@ -129,20 +139,8 @@ struct AnalyzeCommand: ParsableCommand {
         var inputs: [(pipeline: Pipeline, formatName: String?, failure: CaptureError?)] = []
         for path in files {
             if format == .jsonl && files.count > 1 { output.lead(with: "input", Self.name(path)) }
-            var reader: any PacketReader
-            do {
-                reader = try CaptureFile.open(path, reader: self.reader)
-            } catch {
-                throw fail(error)
-            }
-            var pipeline = Pipeline(options: options, output: output)
-            let progress = ProgressLine(totalBytes: nil)
-            let failure = analyzeCapture(&reader, pipeline: &pipeline, progress: progress.map { meter in { meter.update(frames: $0) } })
-            progress?.finish()
-            if case .badFilter = failure { throw fail(failure!) }
-            pipeline.completeInput()
+            inputs.append(try read(path, options: options, output: output, shardable: files.count == 1))
             output.flush()
-            inputs.append((pipeline, reader.formatName, failure))
         }
         let names = files.map(Self.name)
         var correlation: VantageCorrelation?
@@ -181,6 +179,34 @@ struct AnalyzeCommand: ParsableCommand {
             printError("rstscope: \(mostBroken) reset\(mostBroken == 1 ? "" : "s") broke connections (--fail-on-reset \(threshold))")
             throw ExitCode(ExitStatus.resetsFound.rawValue)
         }
+    }
+
+    /// Reads one input through a pipeline, on `--threads` threads when it can be read in parallel.
+    func read(_ path: String, options: PipelineOptions, output: OutputBuffer,
+              shardable: Bool) throws -> (pipeline: Pipeline, formatName: String?, failure: CaptureError?) {
+        var reader: any PacketReader
+        do {
+            reader = try CaptureFile.open(path, reader: self.reader)
+        } catch {
+            throw fail(error)
+        }
+        let progress = ProgressLine(totalBytes: nil)
+        defer { progress?.finish() }
+        let report = progress.map { meter in { (frames: Int) in meter.update(frames: frames) } }
+        let parallel = shardable && threads > 1 && reader.readsMappedFile && annotatedPath == nil && extractPath == nil
+        var pipeline: Pipeline
+        var failure: CaptureError?
+        if parallel {
+            (pipeline, failure) = analyzeShardedCapture(reader, path: path, threads: threads, options: options, output: output,
+                                                        progress: report)
+            if case .badFilter = failure { throw fail(failure!) }
+        } else {
+            pipeline = Pipeline(options: options, output: output)
+            failure = analyzeCapture(&reader, pipeline: &pipeline, progress: report)
+            if case .badFilter = failure { throw fail(failure!) }
+        }
+        pipeline.completeInput()
+        return (pipeline, reader.formatName, failure)
     }
 
     /// How outputs name an input.

@@ -37,6 +37,6 @@ struct IntervalMeter {
         json.field("rst_segments", rst)
         json.field("events", counts: named)
         if let drops { json.field("kernel_dropped_total", Int(drops)) }
-        return json.lineBytes
+        return json.finish()
     }
 }

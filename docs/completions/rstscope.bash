@@ -188,7 +188,7 @@ _rstscope_analyze() {
     repeating_flags=()
     non_repeating_flags=(--utc --only-flagged --check-checksums --version -h --help)
     repeating_options=(-r --read --proxy)
-    non_repeating_options=(-f --filter --format --table --fail-on-reset --events --write-annotated --extract --reader)
+    non_repeating_options=(-f --filter --format --table --fail-on-reset --events --write-annotated --extract --threads --reader)
     __rstscope_offer_flags_options -1
 
     # Offer option value completions
@@ -221,6 +221,9 @@ _rstscope_analyze() {
         return
         ;;
     '--extract')
+        return
+        ;;
+    '--threads')
         return
         ;;
     '--reader')

@@ -23,7 +23,7 @@ function __rstscope_parse_tokens -S
         __rstscope_parse_subcommand 0 'D/list-interfaces' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'analyze'
-            __rstscope_parse_subcommand -r 1 'r/read=+' 'f/filter=' 'format=' 'table=' 'utc' 'fail-on-reset=' 'events=' 'proxy=+' 'write-annotated=' 'only-flagged' 'extract=' 'check-checksums' 'reader=' 'version' 'h/help'
+            __rstscope_parse_subcommand -r 1 'r/read=+' 'f/filter=' 'format=' 'table=' 'utc' 'fail-on-reset=' 'events=' 'proxy=+' 'write-annotated=' 'only-flagged' 'extract=' 'check-checksums' 'threads=' 'reader=' 'version' 'h/help'
         case 'live'
             __rstscope_parse_subcommand -r 1 'i/interface=' 'c/count=' 's/snapshot-length=' 'duration=' 'f/filter=' 'p/no-promiscuous-mode' 'B/buffer-size=' 'idle-timeout=' 'D/list-interfaces' 'format=' 'events=' 'interval=' 'w/write=' 'write-annotated=' 'only-flagged' 'Z/relinquish-privileges=' 'metrics=' 'table=' 'utc' 'version' 'h/help'
         case 'help'
@@ -99,6 +99,7 @@ complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_opti
 complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_options "rstscope analyze" only-flagged' -l 'only-flagged' -d 'With --write-annotated: only the packets of connections with findings.'
 complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_options "rstscope analyze" extract' -l 'extract' -d 'Write every packet of the connections a reset broke (and the ICMP errors quoting them); pcapng when the input has several interfaces, else pcap.' -rfka ''
 complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_options "rstscope analyze" check-checksums' -l 'check-checksums' -d 'Verify TCP checksums and count bad ones (off by default: checksum offload makes them wrong on capture hosts).'
+complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_options "rstscope analyze" threads' -l 'threads' -d 'Analysis threads (default: every core). Connections are split between them by a hash of their addresses and ports; the output is the same as with one. Used for one plain (not gzip) capture file, without --write-annotated and --extract.' -rfka ''
 complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_options "rstscope analyze" reader' -l 'reader' -d 'Which reader to use: native (ours) or libpcap (a cross-check; pcap files).' -rfka 'native libpcap'
 complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_options "rstscope analyze" version' -l 'version' -d 'Show the version.'
 complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_options "rstscope analyze" h help' -s 'h' -l 'help' -d 'Show help information.'

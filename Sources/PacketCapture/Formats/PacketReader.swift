@@ -9,6 +9,12 @@ public protocol PacketReader {
     var formatName: String { get }
     /// The interfaces described so far, indexed as records' `interface`.
     var interfaceDescriptions: [InterfaceDescription] { get }
+    /// Reads a memory-mapped file: cheap to open again and read in parallel (not a stream, not gzip).
+    var readsMappedFile: Bool { get }
+}
+
+extension PacketReader {
+    public var readsMappedFile: Bool { false }
 }
 
 /// Wireshark's limit for one packet of the usual link types (WTAP_MAX_PACKET_SIZE_STANDARD): a record

@@ -65,6 +65,7 @@ public struct PcapReader<Source: ByteSource>: PacketReader {
     }
 
     public var formatName: String { header.nanosecond ? "pcap-ns" : "pcap" }
+    public var readsMappedFile: Bool { Source.self == MappedSource.self }
 
     public var interfaceDescriptions: [InterfaceDescription] {
         [InterfaceDescription(linkType: header.linkType, snaplen: header.snaplen, timestampResolution: header.nanosecond ? 9 : 6)]

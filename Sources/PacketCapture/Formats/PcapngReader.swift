@@ -48,6 +48,7 @@ public struct PcapngReader<Source: ByteSource>: PacketReader {
     }
 
     public var formatName: String { "pcapng" }
+    public var readsMappedFile: Bool { Source.self == MappedSource.self }
 
     public var interfaceDescriptions: [InterfaceDescription] {
         interfaces.map {

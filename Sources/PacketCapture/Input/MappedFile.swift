@@ -22,6 +22,32 @@ public final class MappedFile {
         self.count = count
     }
 
+    /// Bytes mapped ahead of the reader in one call, and kept behind it.
+    static let window = 4 << 20
+    /// Everything below this offset has been released from this process's memory.
+    private var released = 0
+
+    /// Sequential reading has reached `offset`: the next window is mapped in one call
+    /// (`MADV_POPULATE_READ`, instead of a page fault every 64 KiB), and the pages more than a
+    /// window behind are dropped from this process (`MADV_DONTNEED`: they stay in the page cache
+    /// and would fault back in if touched), so a multi-gigabyte file costs a few MiB of memory.
+    func advance(to offset: Int) {
+        #if canImport(Glibc)
+        guard let address else { return }
+        let page = 4096
+        let start = offset / page * page
+        let length = min(2 * Self.window, count - start)
+        if length > 0 && madvise(address + start, length, 22 /* MADV_POPULATE_READ, Linux 5.14 */) != 0 {
+            _ = madvise(address + start, length, MADV_WILLNEED)
+        }
+        let behind = max(0, offset - Self.window) / page * page
+        if behind > released {
+            _ = madvise(address + released, behind - released, MADV_DONTNEED)
+            released = behind
+        }
+        #endif
+    }
+
     /// The whole file; valid while this object lives.
     public var bytes: ByteView { ByteView(unsafeStart: UnsafeRawPointer(address), count: count) }
 
@@ -35,6 +61,8 @@ public struct MappedSource: ByteSource {
     private let file: MappedFile
     private let all: ByteView
     private var offset = 0
+    /// Where the file is next told how far the reading got.
+    private var nextAdvance = 0
 
     public init(_ file: MappedFile) {
         self.file = file
@@ -45,7 +73,14 @@ public struct MappedSource: ByteSource {
         all.has(count, at: offset) ? all.slice(offset, count) : nil
     }
 
-    public mutating func consume(_ count: Int) { offset += count }
+    @inline(__always)
+    public mutating func consume(_ count: Int) {
+        offset += count
+        if offset >= nextAdvance {
+            file.advance(to: offset)
+            nextAdvance = offset + MappedFile.window
+        }
+    }
     public var position: Int64 { Int64(offset) }
     public mutating func isAtEnd() throws(CaptureError) -> Bool { offset >= all.count }
     /// Bytes left in the file (for progress reports).

@@ -105,7 +105,7 @@ struct PacketMatching {
         matches.sort { $0.0 < $1.0 }
         var votes: [Int32: [Int32: Int]] = [:]
         for (x, y) in matches { votes[a.fingerprints[x].connection, default: [:]][b.fingerprints[y].connection, default: 0] += 1 }
-        for (ca, candidates) in votes {
+        for (ca, candidates) in votes.sorted(by: { $0.key < $1.key }) {  // not in hash order: b's partner must not vary
             let cb = candidates.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!.key
             connectionPairs[ca] = cb
             reversePairs[cb] = ca

@@ -36,29 +36,32 @@ public struct PacketDecoder {
 
     /// The TCP segment the record carries, if any. The segment's `payload` points into the record.
     public mutating func decode(_ record: CaptureRecord) -> TCPSegment? {
+        var segment = TCPSegment.blank
+        return decode(record, into: &segment) ? segment : nil
+    }
+
+    /// Decodes into a segment the caller keeps (the per-packet path: no copy of the segment).
+    public mutating func decode(_ record: CaptureRecord, into segment: inout TCPSegment) -> Bool {
         let bytes = record.bytes
         let reported = max(record.wireLength, bytes.count)
         guard let link = LinkLayer.parse(bytes, reported: reported, record.linkType) else {
             unsupportedLinkType += 1
-            return nil
+            return false
         }
         switch link {
         case .notIP:
-            return nil
+            return false
         case .truncated:
             weirds.count(.truncatedLinkHeader)
-            return nil
+            return false
         case .network(let kind, let offset, let end):
-            var segment = TCPSegment(
-                frame: record.frame, timestamp: record.timestamp, interface: record.interface,
-                source: IPAddress(ipv4: 0), destination: IPAddress(ipv4: 0), sourcePort: 0, destinationPort: 0,
-                sequence: 0, acknowledgment: 0, flags: [], window: 0, headerLength: 0, payloadLength: 0,
-                tcpLength: 0, capturedTCPLength: 0, context: .normal,
-                ttl: 0, ipID: 0, options: TCPOptions(), headerTruncated: false, headerBogus: false, payload: .empty)
-            guard end > offset else { return nil }
+            segment = .blank
+            segment.frame = record.frame
+            segment.timestamp = record.timestamp
+            segment.interface = record.interface
+            guard end > offset else { return false }
             var depth = 0
             return decodeIP(kind, bytes.prefix(end).dropFirst(offset), wireLength: end - offset, into: &segment, depth: &depth)
-                ? segment : nil
         }
     }
 

@@ -119,6 +119,15 @@ public struct TCPSegment {
 
     @inlinable public var isIPv6: Bool { source.isIPv6 }
 
+    /// Every field zero or empty: what the decoder fills in.
+    public static var blank: TCPSegment {
+        TCPSegment(frame: 0, timestamp: 0, interface: 0,
+                   source: IPAddress(ipv4: 0), destination: IPAddress(ipv4: 0), sourcePort: 0, destinationPort: 0,
+                   sequence: 0, acknowledgment: 0, flags: [], window: 0, headerLength: 0, payloadLength: 0,
+                   tcpLength: 0, capturedTCPLength: 0, context: .normal,
+                   ttl: 0, ipID: 0, options: TCPOptions(), headerTruncated: false, headerBogus: false, payload: .empty)
+    }
+
 
     /// Counts as a TCP frame in Wireshark's terms (not a header quoted in an ICMP error).
     @inlinable public var isTCPFrame: Bool { context != .quotedInICMPError }

@@ -14,7 +14,7 @@ public enum RoleBasis: String, Sendable {
 /// analysis and what the report needs. Plain struct in a flat array: no class per connection.
 public struct Connection: Sendable {
     public let key: FlowKey
-    public let stream: Int
+    public internal(set) var stream: Int
     public internal(set) var firstFrame: Int
     public internal(set) var lastFrame: Int
     public internal(set) var firstTime: Int64

@@ -22,6 +22,8 @@ public struct TCPTracker {
     public private(set) var evictions = 0
     /// Every RST frame, with what was known when it arrived (for the attribution stage).
     public private(set) var resets: [ResetObservation] = []
+    /// The frame that created each connection slot (stream numbers follow it; see `merged`).
+    private var creationFrames: [Int] = []
 
     public init() {}
 
@@ -174,6 +176,7 @@ public struct TCPTracker {
             connections.append(connection)
             directions.append(DirectionState())
             directions.append(DirectionState())
+            creationFrames.append(frame)
         }
         table.set(key, Int32(index))
         return index
@@ -508,5 +511,59 @@ public struct TCPTracker {
             base[slot] = current
         }
         return flagged
+    }
+}
+
+extension TCPTracker {
+    /// Which of `count` shards a segment's connection belongs to: by a hash of its direction-
+    /// independent key, so every packet of a connection (and every ICMP error quoting it) meets the
+    /// same tracker. Fixed seed: the split is the same on every run.
+    public static func shard(of segment: TCPSegment, count: Int) -> Int {
+        Int(FlowKey.of(segment).key.hash(seed: 0x5EED_0F_5A4D) % UInt64(count))
+    }
+
+    /// Joins shard trackers (each fed every frame of the connections of its shard, in frame order,
+    /// none evicted) into the tracker one pass over every frame builds. Stream numbers follow the
+    /// frame that created each connection, as a single pass numbers them; connections, resets and
+    /// SYN-ACKs are put in that pass's order. `index[shard][local]` is a connection's new index.
+    /// The result is for reports (its flow table is empty: it takes no more packets).
+    public static func merged(_ shards: [TCPTracker]) -> (tracker: TCPTracker, index: [[Int]]) {
+        var order: [(frame: Int, shard: Int, local: Int)] = []
+        for (s, shard) in shards.enumerated() {
+            precondition(shard.freeSlots.isEmpty && shard.evictions == 0, "merging trackers that evicted connections")
+            for local in shard.connections.indices { order.append((shard.creationFrames[local], s, local)) }
+        }
+        order.sort { ($0.frame, $0.shard, $0.local) < ($1.frame, $1.shard, $1.local) }
+        var index = shards.map { Array(repeating: 0, count: $0.connections.count) }
+        var result = TCPTracker()
+        result.connections.reserveCapacity(order.count)
+        result.directions.reserveCapacity(2 * order.count)
+        for (global, entry) in order.enumerated() {
+            index[entry.shard][entry.local] = global
+            var connection = shards[entry.shard].connections[entry.local]
+            connection.stream = global
+            result.connections.append(connection)
+            for side in 0..<2 {
+                var direction = shards[entry.shard].directions[2 * entry.local + side]
+                direction.unackedHead = -1  // the pool stays with the shard
+                result.directions.append(direction)
+            }
+            result.creationFrames.append(entry.frame)
+        }
+        result.nextStream = order.count
+        for (s, shard) in shards.enumerated() {
+            for var r in shard.resets {
+                r.connection = index[s][r.connection]
+                r.stream = r.connection
+                result.resets.append(r)
+            }
+            for var synAck in shard.synAcks {
+                synAck.connection = Int32(index[s][Int(synAck.connection)])
+                result.synAcks.append(synAck)
+            }
+        }
+        result.resets.sort { $0.frame < $1.frame }
+        result.synAcks.sort { $0.frame < $1.frame }
+        return (result, index)
     }
 }

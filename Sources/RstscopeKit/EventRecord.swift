@@ -1,0 +1,36 @@
+import Reporting
+import TCPAnalysis
+
+/// One analysis event line (`{"type":"event",...}`): a single pass prints it at once; a shard of a
+/// multi-threaded run keeps it until the shards are merged, when its stream number is known.
+struct EventRecord: Sendable {
+    var frame: Int
+    var time: Int64
+    /// The connection's index in the tracker that saw it (a shard's, until merged).
+    var connection: Int
+    /// The analysis flag's bit, or -1 for an ACK RTT sample.
+    var kind: Int8
+    var isDuplicate: Bool
+    /// `dup_ack_num` (duplicate ACK) or `acks_frame` (ACK RTT).
+    var number: Int
+    /// `dup_ack_of` (duplicate ACK) or the RTT in nanoseconds (ACK RTT).
+    var detail: Int64
+
+    static let duplicateAckBit: Int8 = 6
+
+    func line(stream: Int) -> [UInt8] {
+        if kind < 0 {
+            return AnalysisReport.eventLine(frame: frame, stream: stream, timestamp: time, kind: "ack_rtt") { json in
+                json.field("acks_frame", number)
+                json.field("rtt_ms", raw: AnalysisReport.milliseconds(detail))
+            }
+        }
+        return AnalysisReport.eventLine(frame: frame, stream: stream, timestamp: time, kind: AnalysisFlags.names[Int(kind)]) { json in
+            if kind == Self.duplicateAckBit {
+                json.field("dup_ack_num", number)
+                json.field("dup_ack_of", Int(detail))
+            }
+            if isDuplicate { json.field("duplicate_packet", true) }
+        }
+    }
+}
