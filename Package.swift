@@ -16,9 +16,11 @@ let package = Package(
         // C shims: prefixed functions over the system libraries, no logic.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // A prefetch hint for the mapped-file reader (Swift has no prefetch intrinsic).
+        .target(name: "CSupport"),
 
         // Byte views, link types, timestamps: the vocabulary every stage shares.
-        .target(name: "PacketCore"),
+        .target(name: "PacketCore", dependencies: ["CSupport"]),
         // Capture sources: our pcap/pcapng readers (mapped file, stream, gzip) and libpcap (live, BPF).
         .target(name: "PacketCapture", dependencies: ["PacketCore", "CPcap", "CZlib"]),
         // Pure Swift: decode -> flows -> Wireshark-exact analysis. No libpcap, no Foundation.

@@ -1,3 +1,5 @@
+import CSupport
+
 /// A read-only, bounds-checked view of bytes owned by someone else (a mapped file, a stream buffer,
 /// libpcap's packet buffer). It is the one place where packet bytes are loaded through a pointer:
 /// every load checks its offset and traps rather than read out of bounds, so decoders guard lengths
@@ -64,6 +66,14 @@ public struct ByteView {
     }
     @inlinable public func u64(_ offset: Int, bigEndian: Bool) -> UInt64 {
         bigEndian ? u64be(offset) : u64le(offset)
+    }
+
+    /// Hints the CPU to load the cache line at `offset` (nothing when it is outside the view): the
+    /// mapped-file reader asks for the next record's header while this one is analyzed.
+    @inlinable
+    public func prefetch(_ offset: Int) {
+        guard has(1, at: offset) else { return }
+        csupport_prefetch(base.unsafelyUnwrapped + offset)
     }
 
     /// The sub-view `[offset, offset + length)`; traps when it is not inside this view.

@@ -76,6 +76,9 @@ public struct MappedSource: ByteSource {
     @inline(__always)
     public mutating func consume(_ count: Int) {
         offset += count
+        // The next record's header, and the first line of its packet.
+        all.prefetch(offset)
+        all.prefetch(offset + 64)
         if offset >= nextAdvance {
             file.advance(to: offset)
             nextAdvance = offset + MappedFile.window

@@ -31,7 +31,7 @@ public struct Connection: Sendable {
     public internal(set) var synAckTime: Int64?
     public internal(set) var handshakeAckTime: Int64?
     /// Zeek-style history letters, in order of first appearance.
-    public internal(set) var history = ""
+    public internal(set) var history = HistoryLog()
     /// The side that sent the first pure SYN, and the first SYN-ACK.
     public internal(set) var synSender: Int?
     public internal(set) var synAckSender: Int?

@@ -24,15 +24,38 @@ enum ConnectionHistory {
     }
 
     /// Letters are stored for the sending side; the report turns them to the originator's case.
-    private static let letters: [Character] = ["S", "H", "A", "D", "F", "R", "T", "W", "I", "Q", "C"]
+    static let letters: [Character] = ["S", "H", "A", "D", "F", "R", "T", "W", "I", "Q", "C"]
 
     private static func add(_ letter: Character, _ side: Int, _ connection: inout Connection, _ state: inout DirectionState) {
         guard let bit = letters.firstIndex(of: letter) else { return }
         let mask: UInt32 = 1 << UInt32(bit)
         guard state.historySeen & mask == 0 else { return }
         state.historySeen |= mask
-        // Side markers: "0" / "1" before the letter; resolved to upper/lower case once roles are known.
-        connection.history.append(side == 0 ? "0" : "1")
-        connection.history.append(letter)
+        // The sending side is kept with the letter; resolved to upper/lower case once roles are known.
+        connection.history.append(side: side, letter: bit)
+    }
+}
+
+/// The history letters of one connection in order, with the side that sent each: at most 22 (each
+/// letter once per side), five bits each, in two words. Plain data: a connection record copies
+/// without reference counting.
+public struct HistoryLog: Sendable {
+    private var words: (UInt64, UInt64) = (0, 0)
+    public private(set) var count: UInt8 = 0
+
+    mutating func append(side: Int, letter: Int) {
+        guard count < 24 else { return }
+        let code = UInt64(side << 4 | (letter + 1))
+        let slot = Int(count)
+        if slot < 12 { words.0 |= code << UInt64(5 * slot) } else { words.1 |= code << UInt64(5 * (slot - 12)) }
+        count += 1
+    }
+
+    /// The entries in order: (sending side, letter).
+    public var entries: [(side: Int, letter: Character)] {
+        (0..<Int(count)).map { slot in
+            let code = slot < 12 ? words.0 >> UInt64(5 * slot) & 31 : words.1 >> UInt64(5 * (slot - 12)) & 31
+            return (Int(code >> 4), ConnectionHistory.letters[Int(code & 15) - 1])
+        }
     }
 }

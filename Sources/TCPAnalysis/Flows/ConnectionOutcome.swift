@@ -53,10 +53,8 @@ public struct ConnectionOutcome: Sendable {
         }
         _ = established
         var letters = ""
-        var iterator = connection.history.makeIterator()
-        while let marker = iterator.next(), let letter = iterator.next() {
-            let fromClient = (marker == "0" ? 0 : 1) == clientSide
-            letters.append(fromClient ? letter : Character(letter.lowercased()))
+        for (side, letter) in connection.history.entries {
+            letters.append(side == clientSide ? letter : Character(letter.lowercased()))
         }
         history = letters
         if let rstSide = connection.firstRSTSide {
