@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "rstscope", targets: ["rstscope"]),
+        // For Benchmarks/ (micro-benchmarks of the hot path).
+        .library(name: "RstscopeLibrary", targets: ["PacketCore", "PacketCapture", "TCPAnalysis", "Reporting", "RstscopeKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

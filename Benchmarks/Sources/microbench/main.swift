@@ -1,0 +1,100 @@
+// Micro-benchmarks of the hot path on one capture (kept in memory, mapped): decode, flow lookup,
+// per-packet analysis, the whole pipeline, and heap allocations per packet in steady state.
+// Figures are nanoseconds per packet, best of ROUNDS; compare them within one run.
+//
+//   microbench CAPTURE [ROUNDS]
+import MallocCounter
+import PacketCapture
+import PacketCore
+import Reporting
+import RstscopeKit
+import TCPAnalysis
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func now() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else { print("usage: microbench CAPTURE [ROUNDS]"); exit(64) }
+let rounds = arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5
+var reader = try CaptureFile.open(arguments[1])
+var records: [CaptureRecord] = []
+while let record = try reader.next() { records.append(record) }  // views into the mapping, which stays
+let packets = Double(records.count)
+
+func best(_ body: () -> Void) -> Double {
+    var fastest = UInt64.max
+    for _ in 0..<rounds {
+        let start = now()
+        body()
+        fastest = min(fastest, now() - start)
+    }
+    return Double(fastest) / packets
+}
+
+// Decode only.
+var segment = TCPSegment.blank
+var sink = 0
+let decodeNs = best {
+    var decoder = PacketDecoder()
+    for record in records where decoder.decode(record, into: &segment) { sink &+= segment.payloadLength }
+}
+// Flow lookup: every segment's key looked up in a table that holds them all.
+var keys: [FlowKey] = []
+var decoder = PacketDecoder()
+for record in records where decoder.decode(record, into: &segment) { keys.append(FlowKey.of(segment).key) }
+var table = FlowTable()
+for (i, key) in keys.enumerated() where table.find(key) == nil { table.set(key, Int32(i)) }
+let lookupNs = best {
+    for key in keys { if let v = table.find(key) { sink &+= Int(v) } }
+} * packets / Double(max(keys.count, 1))
+// Decode and analysis (the tracker: flow table, sequence analysis, latency, reset observations).
+let analysisNs = best {
+    var decoder = PacketDecoder()
+    var tracker = TCPTracker()
+    for record in records where decoder.decode(record, into: &segment) { sink &+= tracker.process(segment).stream }
+}
+// The pipeline with JSON Lines events into memory (what `analyze --format jsonl` does per packet).
+let pipelineNs = best {
+    let output = OutputBuffer(fd: nil, flushThreshold: 1 << 30)
+    var pipeline = Pipeline(options: PipelineOptions(events: .problems, format: .jsonl), output: output)
+    for record in records { try? pipeline.process(record) }
+    sink &+= output.bytes.count
+}
+// Allocations per packet in steady state: the second half of the capture, after the first half
+// warmed the tables up (new connections still grow them, amortized).
+func allocationsPerPacket(_ body: (ArraySlice<CaptureRecord>) -> Void) -> Double {
+    let half = records.count / 2
+    body(records[..<half])
+    let before = malloc_counter_allocations()
+    body(records[half...])
+    return Double(malloc_counter_allocations() - before) / Double(records.count - half)
+}
+var hotDecoder = PacketDecoder()
+var hotTracker = TCPTracker()
+let hotAllocations = allocationsPerPacket { slice in
+    for record in slice where hotDecoder.decode(record, into: &segment) { sink &+= hotTracker.process(segment).stream }
+}
+let eventsOutput = OutputBuffer(fd: nil, flushThreshold: 1 << 30)
+var fullPipeline = Pipeline(options: PipelineOptions(events: .problems, format: .jsonl), output: eventsOutput)
+let pipelineAllocations = allocationsPerPacket { slice in
+    for record in slice { try? fullPipeline.process(record) }
+}
+
+func show(_ name: String, _ value: Double, _ unit: String) {
+    let number = value < 10 ? String((value * 1000).rounded() / 1000) : String(Int(value.rounded()))
+    print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(repeating: " ", count: max(0, 10 - number.count)) + number + " " + unit)
+}
+print("\(records.count) packets, best of \(rounds) rounds (sink \(sink & 1))")
+show("decode", decodeNs, "ns/packet")
+show("flow lookup (hit)", lookupNs, "ns/lookup")
+show("decode + analysis (TCPTracker)", analysisNs, "ns/packet")
+show("  analysis alone (difference)", analysisNs - decodeNs, "ns/packet")
+show("pipeline with JSON Lines events", pipelineNs, "ns/packet")
+show("allocations, decode + analysis, steady state", hotAllocations, "per packet")
+show("allocations, pipeline with events", pipelineAllocations, "per packet")
