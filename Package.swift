@@ -7,7 +7,7 @@ let package = Package(
     products: [
         .executable(name: "rstscope", targets: ["rstscope"]),
         // For Benchmarks/ (micro-benchmarks of the hot path).
-        .library(name: "RstscopeLibrary", targets: ["PacketCore", "PacketCapture", "TCPAnalysis", "Reporting", "RstscopeKit"]),
+        .library(name: "RstscopeLibrary", targets: ["PacketCore", "PacketCapture", "TCPAnalysis", "ResetAttribution", "Reporting", "RstscopeKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -43,7 +43,7 @@ public enum AnalysisReport {
 
     /// The connection record (one per connection, after the events).
     public static func connectionLine(_ c: ConnectionView) -> [UInt8] {
-        var json = JSONLine(type: "connection")
+        var json = JSONLine(type: "connection", capacity: 1024)
         json.field("stream", c.stream)
         let client = c.connection.key.endpoint(c.outcome.clientSide), server = c.connection.key.endpoint(1 - c.outcome.clientSide)
         json.field("client", address: client.address, port: client.port)

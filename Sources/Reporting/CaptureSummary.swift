@@ -62,6 +62,24 @@ public struct CaptureSummary: Sendable {
         countMatched(segment: segment)
     }
 
+    /// The record part of `countMatched` alone (a shard: every shard counts every record).
+    public mutating func countMatchedRecord(_ record: CaptureRecord) {
+        packetsMatched += 1
+        if record.isCaplenShort { caplenShort += 1 }
+    }
+
+    /// The segment part of `countMatched` alone (a shard: only the shard that owns the segment).
+    public mutating func countSegment(_ segment: borrowing TCPSegment) {
+        countMatched(segment: segment)
+    }
+
+    /// Adds a shard's segment counts (its records were counted by every shard alike).
+    public mutating func addSegmentCounts(of shard: CaptureSummary) {
+        tcpSegments += shard.tcpSegments
+        rstSegments += shard.rstSegments
+        headerTruncated += shard.headerTruncated
+    }
+
     /// The TCP part of `countMatched` (after counting the record with `segment: nil`).
     public mutating func countMatched(_ record: CaptureRecord, segment: borrowing TCPSegment) {
         packetsMatched += 1

@@ -6,9 +6,10 @@ public struct JSONLine {
     public private(set) var bytes: [UInt8]
     private var first = true
 
-    public init(type: String) {
+    /// `capacity`: about the line's length (a connection line is near a kilobyte): no regrowth.
+    public init(type: String, capacity: Int = 384) {
         bytes = []
-        bytes.reserveCapacity(384)
+        bytes.reserveCapacity(capacity)
         bytes.append(UInt8(ascii: "{"))
         field("type", type)
     }

@@ -6,7 +6,7 @@ import Foundation
 public enum ResetReport {
     public static func resetLine(_ v: ResetVerdict, facts: ConnectionFacts) -> [UInt8] {
         let r = v.observation
-        var json = JSONLine(type: "reset")
+        var json = JSONLine(type: "reset", capacity: 2048)
         json.field("frame", r.frame)
         json.field("stream", r.stream)
         json.field("ts", timestamp: r.timestamp)

@@ -19,6 +19,8 @@ public struct PipelineOptions: Sendable {
     public var collectAnnotations = false
     /// Keep packet fingerprints, to correlate this input with others of the same traffic.
     public var recordFingerprints = false
+    /// Threads that format the connection lines at the end (JSON Lines; a multi-threaded run).
+    public var outputThreads = 1
     /// This pipeline is shard `index` of `count` in a multi-threaded run: it reads every record but
     /// tracks only the connections of its shard, and keeps its event lines for the merge.
     public var shard: (index: Int, count: Int)?
@@ -89,12 +91,15 @@ public struct Pipeline {
     public mutating func process(_ record: CaptureRecord) throws(CaptureError) {
         summary.countRecord(record)
         if filter != nil, try !filter!.matches(record) { return }
-        guard decoder.decode(record, into: &segment) else {
-            summary.countMatched(record, segment: nil)
-            return
+        if let shard = options.shard {
+            guard try decodeOwned(record, shard: shard) else { return }
+        } else {
+            guard decoder.decode(record, into: &segment) else {
+                summary.countMatched(record, segment: nil)
+                return
+            }
+            summary.countMatched(record, segment: segment)
         }
-        summary.countMatched(record, segment: segment)
-        if let shard = options.shard, TCPTracker.shard(of: segment, count: shard.count) != shard.index { return }
         let analysis = tracker.process(segment)
         if let timeout = options.idleTimeout, segment.timestamp - lastSweep >= 1_000_000_000 {
             lastSweep = segment.timestamp
@@ -116,6 +121,29 @@ public struct Pipeline {
             emit(EventRecord(frame: segment.frame, time: segment.timestamp, connection: analysis.connection, kind: -1,
                              isDuplicate: false, number: analysis.ackedFrame, detail: analysis.ackRTT), stream: analysis.stream)
         }
+    }
+
+    /// A shard's part of a record: decodes it when this shard owns its connection (a plain TCP packet's
+    /// owner is read from its headers; anything else is decoded to find out, and the decoder's
+    /// counts put back when another shard owns it). Every shard counts every record; segments and
+    /// anomalies are counted by their owner only, so the merged counts are one pass's.
+    @inline(__always)
+    private mutating func decodeOwned(_ record: CaptureRecord, shard: (index: Int, count: Int)) throws(CaptureError) -> Bool {
+        summary.countMatchedRecord(record)
+        if let owner = FastShard.owner(record, count: shard.count) {
+            guard owner == shard.index, decoder.decode(record, into: &segment) else { return false }
+        } else {
+            let saved = decoder.counters
+            let decoded = decoder.decode(record, into: &segment)
+            let owner = decoded ? TCPTracker.shard(of: segment, count: shard.count) : 0
+            guard owner == shard.index else {
+                decoder.counters = saved
+                return false
+            }
+            guard decoded else { return false }
+        }
+        summary.countSegment(segment)
+        return true
     }
 
     private mutating func count(_ flags: AnalysisFlags, frame: Int, stream: Int, time: Int64, analysis: FrameAnalysis) {
@@ -192,10 +220,45 @@ public struct Pipeline {
             }
         }
         // Connection lines stream out one by one; only problem connections are kept (text report).
+        if options.outputThreads > 1, options.format == .jsonl, let output, output.leadingFields.isEmpty {
+            writeConnectionLinesInParallel(to: output)
+            return problems
+        }
         for (index, connection) in tracker.connections.enumerated() where connection.hasTCPFrames {
             report(index)
         }
         return problems
+    }
+
+    /// The connection lines of a multi-threaded run: formatted in contiguous chunks on several
+    /// threads, written in order (the same bytes as `report` one by one).
+    private mutating func writeConnectionLinesInParallel(to output: OutputBuffer) {
+        let connections = tracker.connections, directions = tracker.directions, broken = brokenConnections
+        let judged = attribution != nil
+        let chunks = options.outputThreads
+        let parts = (0..<chunks).map { _ in LineChunk() }
+        let size = (connections.count + chunks - 1) / chunks
+        // The first chunk goes straight to the output; the others are kept until their turn.
+        func format(_ chunk: Int, into sink: (([UInt8]) -> Void)?) {
+            var bytes: [UInt8] = []
+            let start = min(connections.count, chunk * size), end = min(connections.count, start + size)
+            for index in start..<end where connections[index].hasTCPFrames {
+                var view = ConnectionView(connections[index], side0: directions[2 * index], side1: directions[2 * index + 1])
+                if judged { view.brokenByReset = broken.contains(index) }
+                let line = AnalysisReport.connectionLine(view)
+                if let sink { sink(line) } else { bytes.append(contentsOf: line) }
+                parts[chunk].count += 1
+            }
+            parts[chunk].bytes = bytes
+        }
+        let helpers = (1..<chunks).map { chunk in CaptureThread { format(chunk, into: nil) } }
+        for helper in helpers { helper.start() }
+        format(0, into: output.append)
+        for helper in helpers { helper.join() }
+        for part in parts {
+            output.append(part.bytes)
+            connectionsReported += part.count
+        }
     }
 
     private mutating func report(_ index: Int) {
@@ -259,9 +322,18 @@ extension Pipeline {
     public static func merged(_ shards: [Pipeline], output: OutputBuffer?) -> Pipeline {
         var options = shards[0].options
         options.shard = nil
+        options.outputThreads = shards.count
         var result = Pipeline(options: options, output: output)
-        result.summary = shards[0].summary  // every shard counted every record
+        // Every shard counted every record; segments and anomalies were counted by their owner.
+        result.summary = shards[0].summary
         result.decoder = shards[0].decoder
+        var counters = shards[0].decoder.counters
+        for shard in shards.dropFirst() {
+            result.summary.addSegmentCounts(of: shard.summary)
+            counters.weirds.add(shard.decoder.counters.weirds)
+            counters.unsupportedLinkType += shard.decoder.counters.unsupportedLinkType
+        }
+        result.decoder.counters = counters
         let (tracker, index) = TCPTracker.merged(shards.map(\.tracker))
         result.tracker = tracker
         for shard in shards {
@@ -282,6 +354,12 @@ extension Pipeline {
         }
         return result
     }
+}
+
+/// One thread's share of the connection lines.
+private final class LineChunk: @unchecked Sendable {
+    var bytes: [UInt8] = []
+    var count = 0
 }
 
 /// Reads a whole capture through the pipeline. A read that fails part-way keeps what was read:

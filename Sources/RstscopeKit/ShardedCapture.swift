@@ -3,8 +3,8 @@ import PacketCore
 import Reporting
 
 /// Multi-threaded reading of one memory-mapped capture file (`--threads N`): N shards each read
-/// the whole file (the mapping is shared through the page cache, and decoding is cheap next to
-/// the analysis) and each tracks the connections of its flow-hash shard. Nothing is exchanged while
+/// the whole file through one shared mapping, each decodes and tracks the connections of its
+/// flow-hash shard (a plain TCP packet's shard is read from its headers, see `FastShard`). Nothing is exchanged while
 /// reading; at the end the shards are merged into the pipeline one pass would have built, so the
 /// output is the same byte for byte.
 ///
@@ -18,11 +18,22 @@ public func analyzeShardedCapture(_ first: any PacketReader, path: String, threa
         return ShardRun(pipeline: Pipeline(options: shardOptions, output: output))
     }
     shards[0].reader = first
+    // The same mapping when the input has one (its page tables are shared), made here before any
+    // thread reads `first`; else every shard opens the file again.
+    for shard in shards.dropFirst() {
+        do throws(CaptureError) {
+            shard.reader = try first.reopened()
+        } catch {
+            shard.failure = error
+        }
+    }
     let helpers = shards.dropFirst().map { shard in
         CaptureThread {
             do throws(CaptureError) {
-                shard.reader = try CaptureFile.open(path, reader: .native)
+                if shard.failure != nil { return }
+                if shard.reader == nil { shard.reader = try CaptureFile.open(path, reader: .native) }
                 shard.failure = analyzeCapture(&shard.reader!, pipeline: &shard.pipeline)
+                shard.reader!.finish()
             } catch {
                 shard.failure = error
             }
@@ -30,6 +41,7 @@ public func analyzeShardedCapture(_ first: any PacketReader, path: String, threa
     }
     for helper in helpers { helper.start() }
     shards[0].failure = analyzeCapture(&shards[0].reader!, pipeline: &shards[0].pipeline, progress: progress)
+    shards[0].reader!.finish()
     for helper in helpers { helper.join() }
     // Every shard read the same records: the first failure is every shard's.
     let failure = shards[0].failure ?? shards.lazy.compactMap(\.failure).first

@@ -7,6 +7,7 @@ import MallocCounter
 import PacketCapture
 import PacketCore
 import Reporting
+import ResetAttribution
 import RstscopeKit
 import TCPAnalysis
 #if canImport(Glibc)
@@ -86,6 +87,30 @@ let pipelineAllocations = allocationsPerPacket { slice in
     for record in slice { try? fullPipeline.process(record) }
 }
 
+// The end of the run, per connection: the attribution, then every line (resets, sessions,
+// connections) into memory.
+var endPipeline = Pipeline(options: PipelineOptions(events: .none, format: .jsonl), output: OutputBuffer(fd: nil, flushThreshold: 1 << 30))
+for record in records { try? endPipeline.process(record) }
+endPipeline.completeInput()
+let connectionCount = Double(max(endPipeline.tracker.connections.count, 1))
+var start = now()
+let connectionTable = ConnectionTable(connections: endPipeline.tracker.connections, directions: endPipeline.tracker.directions)
+let facts = connectionTable.facts()
+let judged = ResetAnalyzer.analyze(connections: facts, resets: endPipeline.tracker.resets, proxies: nil)
+let attributionNs = Double(now() - start) / connectionCount
+sink &+= judged.verdicts.count
+start = now()
+var lineBytes = 0
+for (index, connection) in endPipeline.tracker.connections.enumerated() {
+    lineBytes += AnalysisReport.connectionLine(ConnectionView(connection, side0: endPipeline.tracker.direction(index, 0),
+                                                              side1: endPipeline.tracker.direction(index, 1))).count
+}
+let connectionLineNs = Double(now() - start) / connectionCount
+start = now()
+_ = endPipeline.finish()
+let finishNs = Double(now() - start) / connectionCount
+sink &+= lineBytes
+
 func show(_ name: String, _ value: Double, _ unit: String) {
     let number = value < 10 ? String((value * 1000).rounded() / 1000) : String(Int(value.rounded()))
     print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(repeating: " ", count: max(0, 10 - number.count)) + number + " " + unit)
@@ -96,5 +121,8 @@ show("flow lookup (hit)", lookupNs, "ns/lookup")
 show("decode + analysis (TCPTracker)", analysisNs, "ns/packet")
 show("  analysis alone (difference)", analysisNs - decodeNs, "ns/packet")
 show("pipeline with JSON Lines events", pipelineNs, "ns/packet")
+show("end of run: attribution", attributionNs, "ns/connection")
+show("end of run: connection line", connectionLineNs, "ns/connection")
+show("end of run: all of it (\(Int(connectionCount)) connections)", finishNs, "ns/connection")
 show("allocations, decode + analysis, steady state", hotAllocations, "per packet")
 show("allocations, pipeline with events", pipelineAllocations, "per packet")

@@ -11,10 +11,16 @@ public protocol PacketReader {
     var interfaceDescriptions: [InterfaceDescription] { get }
     /// Reads a memory-mapped file: cheap to open again and read in parallel (not a stream, not gzip).
     var readsMappedFile: Bool { get }
+    /// A second reader of the same input from its start, sharing its mapping (nil for a stream).
+    func reopened() throws(CaptureError) -> (any PacketReader)?
+    /// Reading is over, at the end or given up: a reader sharing a mapping stops holding the others.
+    func finish()
 }
 
 extension PacketReader {
     public var readsMappedFile: Bool { false }
+    public func reopened() throws(CaptureError) -> (any PacketReader)? { nil }
+    public func finish() {}
 }
 
 /// Wireshark's limit for one packet of the usual link types (WTAP_MAX_PACKET_SIZE_STANDARD): a record

@@ -66,6 +66,11 @@ public struct PcapReader<Source: ByteSource>: PacketReader {
 
     public var formatName: String { header.nanosecond ? "pcap-ns" : "pcap" }
     public var readsMappedFile: Bool { Source.self == MappedSource.self }
+    public func reopened() throws(CaptureError) -> (any PacketReader)? {
+        guard let fresh = source.rewound() else { return nil }
+        return try Self(source: fresh)
+    }
+    public func finish() { source.finish() }
 
     public var interfaceDescriptions: [InterfaceDescription] {
         [InterfaceDescription(linkType: header.linkType, snaplen: header.snaplen, timestampResolution: header.nanosecond ? 9 : 6)]

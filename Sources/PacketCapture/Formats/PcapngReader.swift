@@ -49,6 +49,11 @@ public struct PcapngReader<Source: ByteSource>: PacketReader {
 
     public var formatName: String { "pcapng" }
     public var readsMappedFile: Bool { Source.self == MappedSource.self }
+    public func reopened() throws(CaptureError) -> (any PacketReader)? {
+        guard let fresh = source.rewound() else { return nil }
+        return try Self(source: fresh)
+    }
+    public func finish() { source.finish() }
 
     public var interfaceDescriptions: [InterfaceDescription] {
         interfaces.map {

@@ -20,6 +20,13 @@ public struct PacketDecoder {
     public private(set) var weirds = WeirdCounts()
     /// Frames whose link type we do not decode.
     public private(set) var unsupportedLinkType = 0
+
+    /// The anomaly counters, saved and put back by a shard around a packet another shard owns (so
+    /// merged shards count every anomaly once).
+    public var counters: (weirds: WeirdCounts, unsupportedLinkType: Int) {
+        get { (weirds, unsupportedLinkType) }
+        set { (weirds, unsupportedLinkType) = newValue }
+    }
     /// IP fragments seen.
     public private(set) var ipFragments = 0
     /// Fragments waiting for the rest of their datagram.

@@ -25,6 +25,7 @@ enum ConnectionHistory {
 
     /// Letters are stored for the sending side; the report turns them to the originator's case.
     static let letters: [Character] = ["S", "H", "A", "D", "F", "R", "T", "W", "I", "Q", "C"]
+    static let letterBytes: [UInt8] = Array("SHADFRTWIQC".utf8)
 
     private static func add(_ letter: Character, _ side: Int, _ connection: inout Connection, _ state: inout DirectionState) {
         guard let bit = letters.firstIndex(of: letter) else { return }
@@ -49,6 +50,18 @@ public struct HistoryLog: Sendable {
         let slot = Int(count)
         if slot < 12 { words.0 |= code << UInt64(5 * slot) } else { words.1 |= code << UInt64(5 * (slot - 12)) }
         count += 1
+    }
+
+    /// Zeek's history text: the client's letters upper case, the server's lower case.
+    public func text(clientSide: Int) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(count))
+        for slot in 0..<Int(count) {
+            let code = slot < 12 ? words.0 >> UInt64(5 * slot) & 31 : words.1 >> UInt64(5 * (slot - 12)) & 31
+            let letter = ConnectionHistory.letterBytes[Int(code & 15) - 1]
+            bytes.append(Int(code >> 4) == clientSide ? letter : letter | 0x20)  // ASCII lower case
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The entries in order: (sending side, letter).

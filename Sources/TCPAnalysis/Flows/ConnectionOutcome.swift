@@ -27,9 +27,8 @@ public struct ConnectionOutcome: Sendable {
     }
 
     public init(_ connection: Connection, _ side0: DirectionState, _ side1: DirectionState) {
-        let sides = [side0, side1]
         (clientSide, roleBasis) = Self.roles(connection)
-        let client = sides[clientSide], server = sides[1 - clientSide]
+        let client = clientSide == 0 ? side0 : side1, server = clientSide == 0 ? side1 : side0
         let established = client.sawSYN && server.sawSYNACK
         switch (client.sawSYN, server.sawSYNACK) {
         case (false, false):
@@ -52,11 +51,7 @@ public struct ConnectionOutcome: Sendable {
             }
         }
         _ = established
-        var letters = ""
-        for (side, letter) in connection.history.entries {
-            letters.append(side == clientSide ? letter : Character(letter.lowercased()))
-        }
-        history = letters
+        history = connection.history.text(clientSide: clientSide)
         if let rstSide = connection.firstRSTSide {
             end = "rst"
             closedBy = Int(rstSide) == clientSide ? "client" : "server"

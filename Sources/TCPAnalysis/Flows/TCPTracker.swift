@@ -519,7 +519,11 @@ extension TCPTracker {
     /// independent key, so every packet of a connection (and every ICMP error quoting it) meets the
     /// same tracker. Fixed seed: the split is the same on every run.
     public static func shard(of segment: TCPSegment, count: Int) -> Int {
-        Int(FlowKey.of(segment).key.hash(seed: 0x5EED_0F_5A4D) % UInt64(count))
+        shard(of: FlowKey.of(segment).key, count: count)
+    }
+
+    static func shard(of key: FlowKey, count: Int) -> Int {
+        Int(key.hash(seed: 0x5EED_0F_5A4D) % UInt64(count))
     }
 
     /// Joins shard trackers (each fed every frame of the connections of its shard, in frame order,
