@@ -106,6 +106,22 @@ for (index, connection) in endPipeline.tracker.connections.enumerated() {
                                                               side1: endPipeline.tracker.direction(index, 1))).count
 }
 let connectionLineNs = Double(now() - start) / connectionCount
+// The same, on a few connections over and over (warm caches): what formatting itself costs.
+let warm = min(endPipeline.tracker.connections.count, 1000)
+start = now()
+for _ in 0..<(CommandLine.arguments.count > 3 ? 400 : 20) {
+    for index in 0..<warm {
+        let view = ConnectionView(endPipeline.tracker.connections[index], side0: endPipeline.tracker.direction(index, 0),
+                                  side1: endPipeline.tracker.direction(index, 1))
+        lineBytes += AnalysisReport.connectionLine(view).count
+    }
+}
+let warmLineNs = Double(now() - start) / Double(20 * max(warm, 1))
+start = now()
+for _ in 0..<(CommandLine.arguments.count > 3 ? 400 : 20) {
+    for index in 0..<warm { lineBytes += endPipeline.tracker.connections[index].communityID().utf8.count }
+}
+let communityNs = Double(now() - start) / Double(20 * max(warm, 1))
 start = now()
 _ = endPipeline.finish()
 let finishNs = Double(now() - start) / connectionCount
@@ -123,6 +139,8 @@ show("  analysis alone (difference)", analysisNs - decodeNs, "ns/packet")
 show("pipeline with JSON Lines events", pipelineNs, "ns/packet")
 show("end of run: attribution", attributionNs, "ns/connection")
 show("end of run: connection line", connectionLineNs, "ns/connection")
+show("end of run: connection line, warm caches", warmLineNs, "ns/connection")
+show("  of which the Community ID", communityNs, "ns/connection")
 show("end of run: all of it (\(Int(connectionCount)) connections)", finishNs, "ns/connection")
 show("allocations, decode + analysis, steady state", hotAllocations, "per packet")
 show("allocations, pipeline with events", pipelineAllocations, "per packet")
