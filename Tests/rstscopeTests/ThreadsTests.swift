@@ -52,6 +52,10 @@ struct ThreadsTests {
             let many = try Rstscope.run(["analyze", path, "--format", "jsonl", "--events", "all", "--threads", threads])
             #expect(many.status == 0 && many.stdout == one.stdout, "--threads \(threads)")
         }
+        // With a BPF filter (every shard compiles and applies it).
+        let filtered = try Rstscope.run(["analyze", path, "--format", "jsonl", "--threads", "1", "tcp port 80 or ip6"])
+        #expect(filtered.status == 0 && filtered.stdout != one.stdout)
+        #expect(try Rstscope.run(["analyze", path, "--format", "jsonl", "--threads", "3", "tcp port 80 or ip6"]).stdout == filtered.stdout)
         // The text report too (the verdict, the problem connections, the summary).
         let text = try Rstscope.run(["analyze", path, "--utc", "--threads", "1"]).stdout
         #expect(try Rstscope.run(["analyze", path, "--utc", "--threads", "2"]).stdout == text)

@@ -1,5 +1,10 @@
 import CPcap
 import PacketCore
+import Synchronization
+
+/// pcap_compile's parser kept global state before libpcap 1.8: the shards of `--threads` compile
+/// their filters one at a time.
+private let compileLock = Mutex(())
 
 /// A compiled BPF program (tcpdump's filter language) for one link type.
 public final class BPFProgram {
@@ -11,7 +16,8 @@ public final class BPFProgram {
             throw .libpcap(reason: "pcap_open_dead failed for link type \(linkType.rawValue)")
         }
         let handle = PcapHandle(dead)
-        guard cpcap_compile(handle.pointer, &program, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
+        let compiled = compileLock.withLock { _ in cpcap_compile(handle.pointer, &program, expression, 1, PCAP_NETMASK_UNKNOWN) }
+        guard compiled == 0 else {
             throw .badFilter(expression: expression, reason: handle.lastError)
         }
     }
