@@ -6,6 +6,11 @@
 #   Scripts/lab/lab.sh SCENARIO OUTDIR     run one scenario (root); leaves OUTDIR/capture.pcap (proxy
 #                                          host), OUTDIR/client.pcap, OUTDIR/haproxy.log, OUTDIR/scenario
 #   Scripts/lab/lab.sh list                the scenarios
+#   LAB_LIVE=path/to/rstscope lab.sh ...   also runs `rstscope live -i any` on the proxy host (as
+#                                          nobody, intervals, metrics on 127.0.0.1:9464 there):
+#                                          OUTDIR/live.jsonl, live.err, metrics.txt (scraped after the
+#                                          traffic), live.uid (its Uid line while capturing),
+#                                          live.status (its exit status after SIGINT)
 #
 #   client 10.77.1.2 --- 10.77.1.1 router 10.77.2.1 --- 10.77.2.2:8080 proxy 10.77.3.1 --- 10.77.3.2:9000 backend
 #
@@ -120,6 +125,13 @@ fi
 ip netns exec $p tcpdump -i any -n -s 0 -U -w "$out/capture.pcap" tcp 2>"$out/tcpdump.log" & pids+=($!)
 ip netns exec $c tcpdump -i c0 -n -s 0 -U -w "$out/client.pcap" tcp 2>"$out/tcpdump-client.log" & pids+=($!)
 ip netns exec $p haproxy -db -f "$out/haproxy.cfg" >"$out/haproxy.log" 2>&1 & pids+=($!)
+live_pid=""
+if [ -n "${LAB_LIVE:-}" ]; then
+  ip netns exec $p "$LAB_LIVE" live -i any --format jsonl --interval 0.2 --metrics 127.0.0.1:9464 -Z nobody \
+    'tcp port 8080 or tcp port 9000' \
+    >"$out/live.jsonl" 2>"$out/live.err" & live_pid=$!; pids+=($live_pid)
+  for _ in $(seq 300); do grep -q "listening on" "$out/live.err" 2>/dev/null && break; sleep 0.1; done
+fi
 for log in tcpdump.log tcpdump-client.log; do
   for _ in $(seq 50); do grep -q "listening on" "$out/$log" 2>/dev/null && break; sleep 0.1; done
 done
@@ -133,3 +145,11 @@ fi
 [ -n "$after_warmup" ] && eval "$after_warmup"
 timeout 60 ip netns exec $c python3 "$here/client.py" "${client_args[@]}" >"$out/client.log" 2>&1 || true
 sleep 1.5
+if [ -n "$live_pid" ]; then
+  grep '^Uid:' "/proc/$live_pid/status" >"$out/live.uid" 2>/dev/null || true
+  sleep 1.2  # metrics are published every second
+  ip netns exec $p curl -s http://127.0.0.1:9464/metrics >"$out/metrics.txt" || true
+  kill -INT "$live_pid" 2>/dev/null || true
+  status=0; wait "$live_pid" || status=$?
+  echo "$status" >"$out/live.status"
+fi

@@ -44,8 +44,8 @@ struct LiveCommand: ParsableCommand {
     @Flag(name: [.customShort("p"), .customLong("no-promiscuous-mode")], help: "Do not put the interface into promiscuous mode.")
     var noPromiscuous = false
 
-    @Option(name: [.customShort("B"), .customLong("buffer-size")], help: ArgumentHelp("Kernel capture buffer in KiB.", valueName: "KiB"))
-    var bufferKiB: Int32 = 2048
+    @Option(name: [.customShort("B"), .customLong("buffer-size")], help: ArgumentHelp("Kernel capture buffer in KiB (larger than tcpdump's 2 MiB: bursts are what resets come in).", valueName: "KiB"))
+    var bufferKiB: Int32 = 16384
 
     @Option(help: ArgumentHelp("Report and forget connections idle this long, so memory follows the connections alive.", valueName: "seconds"))
     var idleTimeout: Double = 300

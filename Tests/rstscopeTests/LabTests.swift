@@ -199,3 +199,52 @@ extension LabTests {
         #expect((vantage["clock_offset_ms"] as? Double).map { abs($0) < 1 } == true)
     }
 }
+
+extension LabTests {
+    /// `rstscope live` on the proxy host while real traffic goes through HAProxy: interval records
+    /// while capturing, root given up (-Z nobody), the metrics scraped with curl after the traffic
+    /// equal to the final report, and the final report (after SIGINT) equal to the offline analysis
+    /// of what tcpdump captured beside it.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "needs curl"))
+    func liveCaptureOnTheProxyHost() throws {
+        setenv("LAB_LIVE", Rstscope.binary, 1)
+        defer { unsetenv("LAB_LIVE") }
+        let (directory, _) = try Self.run("backend_abort")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func read(_ name: String) -> String { (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)) ?? "" }
+        #expect(read("live.status").trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(read("live.err"))")
+        let uid = read("live.uid").split(separator: "\t").dropFirst().first
+        #expect(uid != nil && uid != "0", "live.uid: \(read("live.uid"))")
+        let lines = read("live.jsonl").split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(!lines.filter { $0["type"] as? String == "interval" }.isEmpty)
+        let live = try #require(lines.last)
+        #expect(live["type"] as? String == "summary")
+        let byAttribution = live["resets_by_attribution"] as? [String: Int] ?? [:]
+        let byCause = live["resets_by_cause"] as? [String: Int] ?? [:]
+        #expect(byAttribution["backend"] ?? 0 >= 1, "\(byAttribution) \(byCause)")
+        // Kernel drops are reported, and account for every packet the filter passed.
+        let dropped = try #require(live["kernel_dropped"] as? Int), received = try #require(live["kernel_received"] as? Int)
+        #expect(received == (live["packets"] as? Int ?? -1) + dropped)
+        // The same traffic, captured by tcpdump and analyzed offline: the same verdicts (when the
+        // kernel dropped nothing: drops are exactly what distorts resets).
+        let offline = try Rstscope.run(["analyze", directory + "/capture.pcap", "--format", "jsonl", "--events", "none",
+                                        "tcp port 8080 or tcp port 9000"])
+        let summary = try #require(offline.summary)
+        if dropped == 0 {
+            #expect(byCause["app_abort"] == byAttribution["backend"], "\(byAttribution) \(byCause)")
+            #expect(summary["resets_by_attribution"] as? [String: Int] == byAttribution)
+            #expect(summary["tcp_segments"] as? Int == live["tcp_segments"] as? Int)
+        }
+        // The metrics scraped after the traffic stopped say what the final report says.
+        let metrics = read("metrics.txt")
+        for (key, count) in byAttribution {
+            let cause = key == "backend" ? "app_abort" : ""
+            if !cause.isEmpty {
+                #expect(metrics.contains("rstscope_resets{attribution=\"\(key)\",cause=\"\(cause)\",interface=\"any\"} \(count).0"), "\(metrics)")
+            }
+        }
+        #expect(!metrics.contains("10.77."))  // no addresses in labels
+    }
+}

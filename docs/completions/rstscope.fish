@@ -109,7 +109,7 @@ complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_opti
 complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_options "rstscope live" duration' -l 'duration' -d 'Stop after this many seconds.' -rfka ''
 complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_options "rstscope live" f filter' -s 'f' -l 'filter' -d 'BPF filter expression (tcpdump syntax).' -rfka ''
 complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_options "rstscope live" no-promiscuous-mode p' -s 'p' -l 'no-promiscuous-mode' -d 'Do not put the interface into promiscuous mode.'
-complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_options "rstscope live" B buffer-size' -s 'B' -l 'buffer-size' -d 'Kernel capture buffer in KiB.' -rfka ''
+complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_options "rstscope live" B buffer-size' -s 'B' -l 'buffer-size' -d 'Kernel capture buffer in KiB (larger than tcpdump\'s 2 MiB: bursts are what resets come in).' -rfka ''
 complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_options "rstscope live" idle-timeout' -l 'idle-timeout' -d 'Report and forget connections idle this long, so memory follows the connections alive.' -rfka ''
 complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_options "rstscope live" D list-interfaces' -s 'D' -l 'list-interfaces' -d 'List the interfaces and exit.'
 complete -c 'rstscope' -n '__rstscope_should_offer_completions_for_flags_or_options "rstscope live" format' -l 'format' -d 'Output format: text, jsonl, csv or zeek (the final report; intervals are text or JSON lines).' -rfka 'text jsonl csv zeek'

@@ -111,7 +111,7 @@ _rstscope_live() {
         '--duration[Stop after this many seconds.]:seconds:'
         '(-f --filter)'{-f,--filter}'[BPF filter expression (tcpdump syntax).]:expression:'
         '(-p --no-promiscuous-mode)'{-p,--no-promiscuous-mode}'[Do not put the interface into promiscuous mode.]'
-        '(-B --buffer-size)'{-B,--buffer-size}'[Kernel capture buffer in KiB.]:KiB:'
+        '(-B --buffer-size)'{-B,--buffer-size}'[Kernel capture buffer in KiB (larger than tcpdump'\''s 2 MiB\: bursts are what resets come in).]:KiB:'
         '--idle-timeout[Report and forget connections idle this long, so memory follows the connections alive.]:seconds:'
         '(-D --list-interfaces)'{-D,--list-interfaces}'[List the interfaces and exit.]'
         '--format[Output format\: text, jsonl, csv or zeek (the final report; intervals are text or JSON lines).]:format:{__rstscope_complete "${___format[@]}"}'
