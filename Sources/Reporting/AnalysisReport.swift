@@ -34,11 +34,9 @@ public enum AnalysisReport {
 
     /// Milliseconds with microsecond precision, for latency fields.
     public static func milliseconds(_ nanoseconds: Int64) -> String {
-        let micro = (nanoseconds + (nanoseconds >= 0 ? 500 : -500)) / 1000
-        let sign = micro < 0 ? "-" : ""
-        let magnitude = abs(micro)
-        let fraction = String(magnitude % 1000)
-        return "\(sign)\(magnitude / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+        var bytes: [UInt8] = []
+        JSONLine.appendMilliseconds(nanoseconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The connection record (one per connection, after the events).
@@ -58,20 +56,20 @@ public enum AnalysisReport {
         json.field("last_ts", timestamp: c.connection.lastTime)
         json.field("packets", numbers: [c.clientState.packets, c.serverState.packets])
         json.field("bytes", numbers: [c.clientState.payloadBytes, c.serverState.payloadBytes])
-        if c.connection.initialRTT != 0 { json.field("initial_rtt_ms", raw: milliseconds(c.connection.initialRTT)) }
+        if c.connection.initialRTT != 0 { json.field("initial_rtt_ms", milliseconds: (c.connection.initialRTT)) }
         if let syn = c.connection.synTime, let synAck = c.connection.synAckTime {
-            json.field("syn_synack_ms", raw: milliseconds(synAck - syn))
-            if let ack = c.connection.handshakeAckTime { json.field("synack_ack_ms", raw: milliseconds(ack - synAck)) }
+            json.field("syn_synack_ms", milliseconds: (synAck - syn))
+            if let ack = c.connection.handshakeAckTime { json.field("synack_ack_ms", milliseconds: (ack - synAck)) }
         }
         json.field("retransmissions", numbers: [c.clientState.retransmissions, c.serverState.retransmissions])
         if c.connection.responses > 0 {
             json.field("responses", c.connection.responses)
-            json.field("response_max_ms", raw: milliseconds(c.connection.responseTimeMax))
-            json.field("response_mean_ms", raw: milliseconds(c.connection.responseTimeTotal / Int64(c.connection.responses)))
+            json.field("response_max_ms", milliseconds: (c.connection.responseTimeMax))
+            json.field("response_mean_ms", milliseconds: (c.connection.responseTimeTotal / Int64(c.connection.responses)))
         }
         json.field("end", c.outcome.end)
         if let closedBy = c.outcome.closedBy { json.field("closed_by", closedBy) }
-        if let idle = c.connection.idleBeforeEnd { json.field("idle_before_end_ms", raw: milliseconds(idle)) }
+        if let idle = c.connection.idleBeforeEnd { json.field("idle_before_end_ms", milliseconds: (idle)) }
         if c.connection.duplicates > 0 { json.field("duplicates", c.connection.duplicates) }
         json.field("wireshark_filter", plain: c.appendWiresharkFilter)
         json.field("wireshark_stream_filter") { bytes in

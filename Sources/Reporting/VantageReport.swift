@@ -10,8 +10,8 @@ public enum VantageReport {
         json.field("reference", names[pair.first])
         json.field("matched_connections", pair.matchedConnections)
         json.field("matched_packets", pair.matchedPackets)
-        if let offset = pair.clockOffset { json.field("clock_offset_ms", raw: AnalysisReport.milliseconds(offset)) }
-        if let delay = pair.pathDelay { json.field("path_delay_ms", raw: AnalysisReport.milliseconds(delay)) }
+        if let offset = pair.clockOffset { json.field("clock_offset_ms", milliseconds: offset) }
+        if let delay = pair.pathDelay { json.field("path_delay_ms", milliseconds: delay) }
         return json.finish()
     }
 

@@ -22,7 +22,7 @@ struct EventRecord: Sendable {
         if kind < 0 {
             return AnalysisReport.eventLine(frame: frame, stream: stream, timestamp: time, kind: "ack_rtt") { json in
                 json.field("acks_frame", number)
-                json.field("rtt_ms", raw: AnalysisReport.milliseconds(detail))
+                json.field("rtt_ms", milliseconds: detail)
             }
         }
         return AnalysisReport.eventLine(frame: frame, stream: stream, timestamp: time, kind: AnalysisFlags.names[Int(kind)]) { json in

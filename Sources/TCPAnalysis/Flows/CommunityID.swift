@@ -26,7 +26,7 @@ public enum CommunityID {
     /// The 20-byte SHA-1 digest before base64 (what the spec's `--no-base64` prints in hex).
     public static func digest(_ a: IPAddress, _ aPort: UInt16?, _ b: IPAddress, _ bPort: UInt16?,
                               ipProtocol: UInt8, seed: UInt16 = 0) -> [UInt8] {
-        SHA1.hash(hashInput(a, aPort, b, bPort, ipProtocol: ipProtocol, seed: seed))
+        SHA1.hashShort(hashInput(a, aPort, b, bPort, ipProtocol: ipProtocol, seed: seed))
     }
 
     /// The bytes that are hashed, with the endpoints already ordered.

@@ -26,6 +26,27 @@ public struct SHA1: Sendable {
         return sha.finalize()
     }
 
+    /// The digest of a message of at most 55 bytes (one padded block: a Community ID's input),
+    /// computed on the stack.
+    public static func hashShort(_ message: [UInt8]) -> [UInt8] {
+        precondition(message.count <= 55, "SHA1.hashShort: more than one block")
+        var state = (UInt32(0x6745_2301), UInt32(0xEFCD_AB89), UInt32(0x98BA_DCFE), UInt32(0x1032_5476), UInt32(0xC3D2_E1F0))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { block in
+            block.initialize(repeating: 0)
+            for (i, byte) in message.enumerated() { block[i] = byte }
+            block[message.count] = 0x80
+            let bitLength = UInt64(message.count) * 8
+            for i in 0..<8 { block[56 + i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(56 - 8 * i)) }
+            compress(UnsafeBufferPointer(block), &state)
+        }
+        var digest: [UInt8] = []
+        digest.reserveCapacity(digestLength)
+        for word in [state.0, state.1, state.2, state.3, state.4] {
+            for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+        }
+        return digest
+    }
+
     public mutating func update(_ bytes: some Sequence<UInt8>) {
         for byte in bytes {
             pending.append(byte)
@@ -58,16 +79,23 @@ public struct SHA1: Sendable {
 
     /// The compression function (6.1.2) over the 64 pending bytes.
     private mutating func compressPending() {
+        var state = (h0, h1, h2, h3, h4)
+        pending.withUnsafeBufferPointer { Self.compress($0, &state) }
+        (h0, h1, h2, h3, h4) = state
+        compressedLength &+= 64
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// The compression function (6.1.2) over one 64-byte block.
+    private static func compress(_ block: UnsafeBufferPointer<UInt8>, _ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32)) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
-            pending.withUnsafeBufferPointer { block in
-                for t in 0..<16 {
-                    w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16
-                        | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
-                }
+            for t in 0..<16 {
+                w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16
+                    | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
             }
             for t in 16..<80 { w[t] = SHA1.rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1) }
 
-            var a = h0, b = h1, c = h2, d = h3, e = h4
+            var a = h.0, b = h.1, c = h.2, d = h.3, e = h.4
             for t in 0..<80 {
                 let f: UInt32, k: UInt32
                 switch t {
@@ -83,9 +111,7 @@ public struct SHA1: Sendable {
                 b = a
                 a = temp
             }
-            h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d; h4 &+= e
+            h.0 &+= a; h.1 &+= b; h.2 &+= c; h.3 &+= d; h.4 &+= e
         }
-        compressedLength &+= 64
-        pending.removeAll(keepingCapacity: true)
     }
 }

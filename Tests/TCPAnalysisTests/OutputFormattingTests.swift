@@ -1,0 +1,53 @@
+import Reporting
+import TCPAnalysis
+import TestSupport
+import Testing
+
+/// The JSON writer formats numbers, times and addresses straight into bytes; these must be exactly
+/// the strings the readable formatters (`IPAddress.description`, `Timestamp.rfc3339`, `String`)
+/// give, on seeded random values with the awkward cases forced in.
+struct OutputFormattingTests {
+    static func text(_ write: (inout [UInt8]) -> Void) -> String {
+        var bytes: [UInt8] = []
+        write(&bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test func addressesAsDescriptionWritesThem() {
+        var random = SplitMix64(seed: 0xADD2)
+        for _ in 0..<20_000 {
+            // Groups zeroed at random, so every zero-run shape shows up.
+            var words = (random.next(), random.next())
+            let zeroMask = random.next() & 0xFF
+            for group in 0..<8 where zeroMask & (1 << group) != 0 {
+                let shift = UInt64(48 - 16 * (group % 4))
+                if group < 4 { words.0 &= ~(0xFFFF << shift) } else { words.1 &= ~(0xFFFF << shift) }
+            }
+            let v6 = IPAddress(ipv6High: words.0, low: words.1)
+            #expect(Self.text { JSONLine.appendAddress(v6, to: &$0) } == v6.description)
+            let v4 = IPAddress(ipv4: UInt32(truncatingIfNeeded: random.next()))
+            #expect(Self.text { JSONLine.appendEndpoint(v4, 8080, to: &$0) } == v4.endpoint(8080))
+        }
+        for v6 in [IPAddress(ipv6High: 0, low: 0), IPAddress(ipv6High: 0, low: 1), IPAddress(ipv6High: 0x2001_0db8_0000_0000, low: 0)] {
+            #expect(Self.text { JSONLine.appendEndpoint(v6, 443, to: &$0) } == v6.endpoint(443))
+        }
+    }
+
+    @Test func timesAndNumbersAsTheReadableFormattersWriteThem() {
+        var random = SplitMix64(seed: 0x7153)
+        let edges: [Int64] = [0, 1, -1, 999_999_999, 1_000_000_000, -1_000_000_001, 951_782_400_000_000_000, 4_102_444_800_123_456_789]
+        for value in edges + (0..<20_000).map({ _ in Int64(bitPattern: random.next()) >> 2 }) {
+            var json = JSONLine(type: "t")
+            json.field("ts", timestamp: value)
+            #expect(String(decoding: json.finish(), as: UTF8.self) == "{\"type\":\"t\",\"ts\":\"\(Timestamp.rfc3339(value))\"}\n")
+            var integer = JSONLine(type: "t")
+            integer.field("n", Int(value))
+            #expect(String(decoding: integer.finish(), as: UTF8.self) == "{\"type\":\"t\",\"n\":\(value)}\n")
+        }
+        // Milliseconds with microsecond precision, rounded half away from zero.
+        for (ns, text) in [(0, "0.000"), (499, "0.000"), (500, "0.001"), (-500, "-0.001"), (1_234_567, "1.235"),
+                           (-1_234_567, "-1.235"), (10_000_000_000, "10000.000")] as [(Int64, String)] {
+            #expect(AnalysisReport.milliseconds(ns) == text)
+        }
+    }
+}
