@@ -35,8 +35,8 @@ public enum ResetAnalyzer {
         for i in verdicts.indices where verdicts[i].cause == .unknown || verdicts[i].cause == .timeout {
             if let cluster = clusters.first(where: { TimeoutClustering.belongs(verdicts[i], to: $0) }) {
                 verdicts[i].cause = .timeout
-                verdicts[i].evidence.append(String(format: "one of %d resets after %.1f ± %.1f ms idle: looks like a timeout",
-                                                   cluster.count, cluster.meanMilliseconds, cluster.spreadMilliseconds))
+                verdicts[i].evidence.append("one of \(cluster.count) resets after \(EvidenceNumbers.milliseconds(cluster.meanMilliseconds))"
+                                            + " ± \(EvidenceNumbers.milliseconds(cluster.spreadMilliseconds)) ms idle: looks like a timeout")
             }
         }
         // 3. Proxied sessions: chains across the legs.
@@ -67,9 +67,9 @@ public enum ResetAnalyzer {
         var notes: [String] = []
         let sender = facts.connection.key.endpoint(r.senderSide)
         notes.append("RST from \(sender.address.endpoint(sender.port)), the \(senderIsClient ? "client" : "server") of this connection (\(facts.roleBasis.rawValue == "syn" ? "it sent the SYN" : "role inferred by \(facts.roleBasis.rawValue)"))")
-        if r.idleBefore >= 1_000_000 { notes.append(String(format: "the connection was idle %.1f ms before the reset", Double(r.idleBefore) / 1e6)) }
+        if r.idleBefore >= 1_000_000 { notes.append("the connection was idle \(EvidenceNumbers.milliseconds(nanoseconds: r.idleBefore)) ms before the reset") }
         if r.peerSilence >= 100_000_000 && r.peerSilence > r.idleBefore + 1_000_000 {
-            notes.append(String(format: "the peer had been silent %.1f ms", Double(r.peerSilence) / 1e6))
+            notes.append("the peer had been silent \(EvidenceNumbers.milliseconds(nanoseconds: r.peerSilence)) ms")
         }
         if r.isDuplicate { notes.append("a duplicated copy of the previous packet: not evidence") }
         let benign = BenignResets.reason(r, facts: facts, leg: leg, phase: phase)
@@ -100,7 +100,7 @@ public enum ResetAnalyzer {
             confidence = 0.7
         }
         if r.lossEvents > 0 && r.timestamp - r.lastLossTime <= 2_000_000_000 {
-            notes.append("\(r.lossEvents) loss signals (retransmissions, lost segments, duplicate ACKs) on this connection, the last \(String(format: "%.1f", Double(r.timestamp - r.lastLossTime) / 1e6)) ms before")
+            notes.append("\(r.lossEvents) loss signals (retransmissions, lost segments, duplicate ACKs) on this connection, the last \(EvidenceNumbers.milliseconds(nanoseconds: r.timestamp - r.lastLossTime)) ms before")
         }
         evidence.notes = notes + evidence.notes + (crossView?.notes ?? [])
         return ResetVerdict(observation: r, senderRole: senderIsClient ? "client" : "server", roleBasis: facts.roleBasis,

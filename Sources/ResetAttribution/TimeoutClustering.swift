@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Finds resets sent after the same idle time ("214 connections reset by the proxy after 60.0 ±
 /// 0.1 s idle: looks like a 60 s timeout"). Idle times go into a bounded histogram of
