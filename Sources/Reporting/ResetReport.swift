@@ -11,8 +11,8 @@ public enum ResetReport {
         json.field("stream", r.stream)
         json.field("ts", timestamp: r.timestamp)
         let sender = facts.connection.key.endpoint(r.senderSide), receiver = facts.connection.key.endpoint(1 - r.senderSide)
-        json.field("src", sender.address.endpoint(sender.port))
-        json.field("dst", receiver.address.endpoint(receiver.port))
+        json.field("src", address: sender.address, port: sender.port)
+        json.field("dst", address: receiver.address, port: receiver.port)
         json.field("sender_role", v.senderRole)
         json.field("role_inferred", v.roleBasis.rawValue)
         json.field("leg", v.leg.rawValue)
@@ -25,9 +25,15 @@ public enum ResetReport {
         if let session = v.session { json.field("session", session) }
         if r.isDuplicate { json.field("duplicate_packet", true) }
         json.field("ttl", Int(r.ttl))
-        json.field("wireshark_filter", "frame.number==\(r.frame)")
-        json.field("wireshark_connection_filter", ConnectionView(facts.connection, side0: facts.side0, side1: facts.side1).wiresharkFilter)
-        json.field("wireshark_stream_filter", "tcp.stream eq \(r.stream)")
+        json.field("wireshark_filter") { bytes in
+            JSONLine.appendASCII("frame.number==", to: &bytes)
+            JSONLine.appendInteger(r.frame, to: &bytes)
+        }
+        json.field("wireshark_connection_filter", plain: ConnectionView(facts.connection, side0: facts.side0, side1: facts.side1).appendWiresharkFilter)
+        json.field("wireshark_stream_filter") { bytes in
+            JSONLine.appendASCII("tcp.stream eq ", to: &bytes)
+            JSONLine.appendInteger(r.stream, to: &bytes)
+        }
         return json.finish()
     }
 
