@@ -41,8 +41,6 @@ public struct Pipeline {
     public private(set) var summary = CaptureSummary()
     public private(set) var tracker = TCPTracker()
     private var decoder = PacketDecoder()
-    /// The segment being analyzed, decoded in place (no copy per packet).
-    private var segment = TCPSegment.blank
     private var filter: FileFilter?
     private let options: PipelineOptions
     private let emitFlags: AnalysisFlags
@@ -91,15 +89,23 @@ public struct Pipeline {
     public mutating func process(_ record: CaptureRecord) throws(CaptureError) {
         summary.countRecord(record)
         if filter != nil, try !filter!.matches(record) { return }
+        // Decoded in place into a local, then bound once as a constant: every later use borrows
+        // it (a `var` is copied for each call that takes it, 201 bytes a time).
+        var decoding = TCPSegment.blank
         if let shard = options.shard {
-            guard try decodeOwned(record, shard: shard) else { return }
+            guard try decodeOwned(record, shard: shard, into: &decoding) else { return }
         } else {
-            guard decoder.decode(record, into: &segment) else {
+            guard decoder.decode(record, into: &decoding) else {
                 summary.countMatched(record, segment: nil)
                 return
             }
-            summary.countMatched(record, segment: segment)
         }
+        analyze(record, decoding, counted: options.shard != nil)
+    }
+
+    @inline(__always)
+    private mutating func analyze(_ record: CaptureRecord, _ segment: TCPSegment, counted: Bool) {
+        if !counted { summary.countMatched(record, segment: segment) }
         let analysis = tracker.process(segment)
         if let timeout = options.idleTimeout, segment.timestamp - lastSweep >= 1_000_000_000 {
             lastSweep = segment.timestamp
@@ -128,7 +134,8 @@ public struct Pipeline {
     /// counts put back when another shard owns it). Every shard counts every record; segments and
     /// anomalies are counted by their owner only, so the merged counts are one pass's.
     @inline(__always)
-    private mutating func decodeOwned(_ record: CaptureRecord, shard: (index: Int, count: Int)) throws(CaptureError) -> Bool {
+    private mutating func decodeOwned(_ record: CaptureRecord, shard: (index: Int, count: Int),
+                                      into segment: inout TCPSegment) throws(CaptureError) -> Bool {
         summary.countMatchedRecord(record)
         if let owner = FastShard.owner(record, count: shard.count) {
             guard owner == shard.index, decoder.decode(record, into: &segment) else { return false }
@@ -366,6 +373,12 @@ private final class LineChunk: @unchecked Sendable {
 /// the summary covers every complete record, and the error says where the input broke.
 public func analyzeCapture(_ reader: inout any PacketReader, pipeline: inout Pipeline,
                            progress: ((Int) -> Void)? = nil) -> CaptureError? {
+    // Opened once: the loop calls the concrete reader, not the existential box every record.
+    analyzeRecords(&reader, pipeline: &pipeline, progress: progress)
+}
+
+private func analyzeRecords<Reader: PacketReader>(_ reader: inout Reader, pipeline: inout Pipeline,
+                                                  progress: ((Int) -> Void)?) -> CaptureError? {
     do {
         while let record = try reader.next() {
             try pipeline.process(record)
