@@ -65,10 +65,22 @@ public enum ResetReport {
 
     /// Counts by attribution and by cause, over the resets that are not benign.
     public static func counts(_ report: AttributionReport) -> (byAttribution: [(String, Int)], byCause: [(String, Int)], benign: Int) {
-        let live = report.verdicts.filter { !$0.benign && !$0.observation.isDuplicate }
-        let byAttribution = Attribution.allCases.map { a in (a.rawValue, live.filter { $0.attribution == a }.count) }.filter { $0.1 > 0 }
-        let byCause = ResetCause.allCases.map { c in (c.rawValue, live.filter { $0.cause == c }.count) }.filter { $0.1 > 0 }
-        let benign = report.verdicts.filter { $0.benign && !$0.observation.isDuplicate }.count
+        // One pass, no copies of the verdicts.
+        var attributions = [Int](repeating: 0, count: Attribution.allCases.count)
+        var causes = [Int](repeating: 0, count: ResetCause.allCases.count)
+        var benign = 0
+        let attributionIndex = Dictionary(uniqueKeysWithValues: Attribution.allCases.enumerated().map { ($1, $0) })
+        let causeIndex = Dictionary(uniqueKeysWithValues: ResetCause.allCases.enumerated().map { ($1, $0) })
+        for v in report.verdicts where !v.observation.isDuplicate {
+            if v.benign {
+                benign += 1
+            } else {
+                attributions[attributionIndex[v.attribution]!] += 1
+                causes[causeIndex[v.cause]!] += 1
+            }
+        }
+        let byAttribution = Attribution.allCases.enumerated().map { ($1.rawValue, attributions[$0]) }.filter { $0.1 > 0 }
+        let byCause = ResetCause.allCases.enumerated().map { ($1.rawValue, causes[$0]) }.filter { $0.1 > 0 }
         return (byAttribution, byCause, benign)
     }
 

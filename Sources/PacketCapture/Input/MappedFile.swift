@@ -71,7 +71,7 @@ public final class MappedFile: @unchecked Sendable {
                 if madvise(address + start, end - start, 22 /* MADV_POPULATE_READ, Linux 5.14 */) != 0 {
                     _ = madvise(address + start, end - start, MADV_WILLNEED)
                 }
-                p.populated = end
+                p.populated = end / page * page  // madvise takes page-aligned addresses
             }
             let behind = max(0, min(p.slowest, count) - Self.window) / page * page
             if behind > p.released {
