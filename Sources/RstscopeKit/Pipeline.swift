@@ -198,6 +198,10 @@ public struct Pipeline {
     /// sessions and the connections. Returns the connections with problems, for the text report.
     public mutating func finish(crossView: [Int: CrossViewFinding] = [:]) -> [ConnectionView] {
         completeInput()
+        // A multi-threaded run formats most connection lines on other threads meanwhile (JSON
+        // connection lines do not depend on the attribution).
+        let parallelLines = options.outputThreads > 1 && options.format == .jsonl && output != nil
+            && output!.leadingFields.isEmpty ? ConnectionLineChunks(tracker: tracker, chunks: options.outputThreads) : nil
         // Resets are judged with the whole capture in view: roles, proxy legs, clusters.
         connectionFacts = ConnectionTable(connections: tracker.connections, directions: tracker.directions).facts()
         let judged = ResetAnalyzer.analyze(connections: connectionFacts, resets: tracker.resets, proxies: options.proxies,
@@ -227,45 +231,14 @@ public struct Pipeline {
             }
         }
         // Connection lines stream out one by one; only problem connections are kept (text report).
-        if options.outputThreads > 1, options.format == .jsonl, let output, output.leadingFields.isEmpty {
-            writeConnectionLinesInParallel(to: output)
+        if let parallelLines, let output {
+            connectionsReported += parallelLines.write(to: output)
             return problems
         }
         for (index, connection) in tracker.connections.enumerated() where connection.hasTCPFrames {
             report(index)
         }
         return problems
-    }
-
-    /// The connection lines of a multi-threaded run: formatted in contiguous chunks on several
-    /// threads, written in order (the same bytes as `report` one by one).
-    private mutating func writeConnectionLinesInParallel(to output: OutputBuffer) {
-        let connections = tracker.connections, directions = tracker.directions, broken = brokenConnections
-        let judged = attribution != nil
-        let chunks = options.outputThreads
-        let parts = (0..<chunks).map { _ in LineChunk() }
-        let size = (connections.count + chunks - 1) / chunks
-        // The first chunk goes straight to the output; the others are kept until their turn.
-        func format(_ chunk: Int, into sink: (([UInt8]) -> Void)?) {
-            var bytes: [UInt8] = []
-            let start = min(connections.count, chunk * size), end = min(connections.count, start + size)
-            for index in start..<end where connections[index].hasTCPFrames {
-                var view = ConnectionView(connections[index], side0: directions[2 * index], side1: directions[2 * index + 1])
-                if judged { view.brokenByReset = broken.contains(index) }
-                let line = AnalysisReport.connectionLine(view)
-                if let sink { sink(line) } else { bytes.append(contentsOf: line) }
-                parts[chunk].count += 1
-            }
-            parts[chunk].bytes = bytes
-        }
-        let helpers = (1..<chunks).map { chunk in CaptureThread { format(chunk, into: nil) } }
-        for helper in helpers { helper.start() }
-        format(0, into: output.append)
-        for helper in helpers { helper.join() }
-        for part in parts {
-            output.append(part.bytes)
-            connectionsReported += part.count
-        }
     }
 
     private mutating func report(_ index: Int) {
@@ -363,10 +336,53 @@ extension Pipeline {
     }
 }
 
-/// One thread's share of the connection lines.
-private final class LineChunk: @unchecked Sendable {
-    var bytes: [UInt8] = []
-    var count = 0
+/// The connection lines of a multi-threaded run, in contiguous chunks: all but the first are
+/// formatted on threads of their own from the start; `write` streams the first and then appends
+/// the others in order (the same bytes as one by one).
+private final class ConnectionLineChunks: @unchecked Sendable {
+    private let connections: [Connection]
+    private let directions: [DirectionState]
+    private let size: Int
+    /// One object per chunk: each thread writes only its own.
+    private let parts: [Part]
+    private var helpers: [CaptureThread] = []
+
+    private final class Part: @unchecked Sendable {
+        var bytes: [UInt8] = []
+        var count = 0
+    }
+
+    init(tracker: TCPTracker, chunks: Int) {
+        connections = tracker.connections
+        directions = tracker.directions
+        size = (connections.count + chunks - 1) / chunks
+        parts = (0..<chunks).map { _ in Part() }
+        helpers = (1..<chunks).map { chunk in CaptureThread { self.format(chunk, into: nil) } }
+        for helper in helpers { helper.start() }
+    }
+
+    private func format(_ chunk: Int, into sink: (([UInt8]) -> Void)?) {
+        var bytes: [UInt8] = []
+        var count = 0
+        let start = min(connections.count, chunk * size), end = min(connections.count, start + size)
+        for index in start..<end where connections[index].hasTCPFrames {
+            let line = AnalysisReport.connectionLine(ConnectionView(connections[index], side0: directions[2 * index],
+                                                                    side1: directions[2 * index + 1]))
+            if let sink { sink(line) } else { bytes.append(contentsOf: line) }
+            count += 1
+        }
+        parts[chunk].bytes = bytes
+        parts[chunk].count = count
+    }
+
+    /// Writes every line in order; returns how many.
+    func write(to output: OutputBuffer) -> Int {
+        format(0, into: output.append)
+        for helper in helpers { helper.join() }
+        helpers = []  // they held this object: the cycle ends here
+        for part in parts.dropFirst() { output.append(part.bytes) }
+        return parts.reduce(0) { $0 + $1.count }
+    }
 }
 
 /// Reads a whole capture through the pipeline. A read that fails part-way keeps what was read:
