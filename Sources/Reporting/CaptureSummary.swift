@@ -53,24 +53,21 @@ public struct CaptureSummary: Sendable {
         }
     }
 
-    /// Counts a record that passed the filter, and the segment decoded from it.
+    /// Counts a record that passed the filter.
     @inline(__always)
-    public mutating func countMatched(_ record: CaptureRecord, segment: TCPSegment?) {
-        packetsMatched += 1
-        if record.isCaplenShort { caplenShort += 1 }
-        guard let segment else { return }
-        countMatched(segment: segment)
-    }
-
-    /// The record part of `countMatched` alone (a shard: every shard counts every record).
-    public mutating func countMatchedRecord(_ record: CaptureRecord) {
+    public mutating func countMatched(_ record: CaptureRecord) {
         packetsMatched += 1
         if record.isCaplenShort { caplenShort += 1 }
     }
 
-    /// The segment part of `countMatched` alone (a shard: only the shard that owns the segment).
+    /// Counts the segment decoded from a matched record (in a multi-threaded run, only the shard
+    /// that owns it does).
+    @inline(__always)
     public mutating func countSegment(_ segment: borrowing TCPSegment) {
-        countMatched(segment: segment)
+        guard segment.isTCPFrame else { return }
+        tcpSegments += 1
+        if segment.isReset { rstSegments += 1 }
+        if segment.headerTruncated { headerTruncated += 1 }
     }
 
     /// Adds a shard's segment counts (its records were counted by every shard alike).
@@ -78,20 +75,6 @@ public struct CaptureSummary: Sendable {
         tcpSegments += shard.tcpSegments
         rstSegments += shard.rstSegments
         headerTruncated += shard.headerTruncated
-    }
-
-    /// The TCP part of `countMatched` (after counting the record with `segment: nil`).
-    public mutating func countMatched(_ record: CaptureRecord, segment: borrowing TCPSegment) {
-        packetsMatched += 1
-        if record.isCaplenShort { caplenShort += 1 }
-        countMatched(segment: segment)
-    }
-
-    private mutating func countMatched(segment: borrowing TCPSegment) {
-        guard segment.isTCPFrame else { return }
-        tcpSegments += 1
-        if segment.isReset { rstSegments += 1 }
-        if segment.headerTruncated { headerTruncated += 1 }
     }
 }
 

@@ -126,54 +126,7 @@ public struct JSONLine {
     }
 
     public static func appendAddress(_ address: IPAddress, to bytes: inout [UInt8]) {
-        guard !address.isIPv6 else {
-            appendIPv6(address, to: &bytes)
-            return
-        }
-        for shift in stride(from: 24, through: 0, by: -8) {
-            appendInteger(Int(address.low >> UInt64(shift) & 0xFF), to: &bytes)
-            if shift > 0 { bytes.append(UInt8(ascii: ".")) }
-        }
-    }
-
-    /// RFC 5952 text, as `IPAddress.description` writes it: lower-case hex groups without leading
-    /// zeros, the longest run of two or more zero groups (the first on a tie) as `::`.
-    static func appendIPv6(_ address: IPAddress, to bytes: inout [UInt8]) {
-        func group(_ i: Int) -> UInt16 {
-            UInt16(truncatingIfNeeded: (i < 4 ? address.high : address.low) >> (48 - 16 * UInt64(i % 4)))
-        }
-        var bestStart = -1, bestLength = 1, runStart = -1
-        for i in 0...8 {
-            if i < 8 && group(i) == 0 {
-                if runStart < 0 { runStart = i }
-            } else if runStart >= 0 {
-                if i - runStart > bestLength { bestStart = runStart; bestLength = i - runStart }
-                runStart = -1
-            }
-        }
-        let hex: StaticString = "0123456789abcdef"
-        func appendGroup(_ value: UInt16) {
-            var started = false
-            for shift in stride(from: 12, through: 0, by: -4) {
-                let digit = Int(value >> UInt16(shift) & 0xF)
-                if digit != 0 || started || shift == 0 {
-                    started = true
-                    bytes.append(hex.utf8Start[digit])
-                }
-            }
-        }
-        var i = 0
-        while i < 8 {
-            if i == bestStart {
-                bytes.append(UInt8(ascii: ":"))
-                bytes.append(UInt8(ascii: ":"))
-                i += bestLength
-                continue
-            }
-            if i > 0 && i != bestStart + bestLength { bytes.append(UInt8(ascii: ":")) }
-            appendGroup(group(i))
-            i += 1
-        }
+        address.appendText(to: &bytes)
     }
 
     /// Milliseconds with microsecond precision (`AnalysisReport.milliseconds`), as a JSON number.

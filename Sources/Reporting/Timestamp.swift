@@ -20,11 +20,9 @@ public enum Timestamp {
 
     /// RFC 3339 in UTC with nine fractional digits: `2024-05-01T12:34:56.123456789Z`.
     public static func rfc3339(_ nanoseconds: Int64) -> String {
-        let (seconds, fraction) = floorDivide(nanoseconds, 1_000_000_000)
-        let (days, secondOfDay) = floorDivide(seconds, 86_400)
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
-        let hour = secondOfDay / 3600, minute = secondOfDay / 60 % 60, second = secondOfDay % 60
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(fraction, 9))Z"
+        var bytes: [UInt8] = []
+        appendRFC3339(nanoseconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `rfc3339` written into a byte buffer (JSON output: no string per timestamp).

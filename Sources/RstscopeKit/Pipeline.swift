@@ -89,23 +89,21 @@ public struct Pipeline {
     public mutating func process(_ record: CaptureRecord) throws(CaptureError) {
         summary.countRecord(record)
         if filter != nil, try !filter!.matches(record) { return }
+        summary.countMatched(record)
         // Decoded in place into a local, then bound once as a constant: every later use borrows
         // it (a `var` is copied for each call that takes it, 201 bytes a time).
         var decoding = TCPSegment.blank
         if let shard = options.shard {
-            guard try decodeOwned(record, shard: shard, into: &decoding) else { return }
+            guard decodeOwned(record, shard: shard, into: &decoding) else { return }
         } else {
-            guard decoder.decode(record, into: &decoding) else {
-                summary.countMatched(record, segment: nil)
-                return
-            }
+            guard decoder.decode(record, into: &decoding) else { return }
         }
-        analyze(record, decoding, counted: options.shard != nil)
+        analyze(decoding)
     }
 
     @inline(__always)
-    private mutating func analyze(_ record: CaptureRecord, _ segment: TCPSegment, counted: Bool) {
-        if !counted { summary.countMatched(record, segment: segment) }
+    private mutating func analyze(_ segment: TCPSegment) {
+        summary.countSegment(segment)
         let analysis = tracker.process(segment)
         if let timeout = options.idleTimeout, segment.timestamp - lastSweep >= 1_000_000_000 {
             lastSweep = segment.timestamp
@@ -135,8 +133,7 @@ public struct Pipeline {
     /// anomalies are counted by their owner only, so the merged counts are one pass's.
     @inline(__always)
     private mutating func decodeOwned(_ record: CaptureRecord, shard: (index: Int, count: Int),
-                                      into segment: inout TCPSegment) throws(CaptureError) -> Bool {
-        summary.countMatchedRecord(record)
+                                      into segment: inout TCPSegment) -> Bool {
         if let owner = FastShard.owner(record, count: shard.count) {
             guard owner == shard.index, decoder.decode(record, into: &segment) else { return false }
         } else {
@@ -149,7 +146,6 @@ public struct Pipeline {
             }
             guard decoded else { return false }
         }
-        summary.countSegment(segment)
         return true
     }
 
@@ -333,55 +329,6 @@ extension Pipeline {
             for (event, stream) in events { output.append(event.line(stream: stream)) }
         }
         return result
-    }
-}
-
-/// The connection lines of a multi-threaded run, in contiguous chunks: all but the first are
-/// formatted on threads of their own from the start; `write` streams the first and then appends
-/// the others in order (the same bytes as one by one).
-private final class ConnectionLineChunks: @unchecked Sendable {
-    private let connections: [Connection]
-    private let directions: [DirectionState]
-    private let size: Int
-    /// One object per chunk: each thread writes only its own.
-    private let parts: [Part]
-    private var helpers: [CaptureThread] = []
-
-    private final class Part: @unchecked Sendable {
-        var bytes: [UInt8] = []
-        var count = 0
-    }
-
-    init(tracker: TCPTracker, chunks: Int) {
-        connections = tracker.connections
-        directions = tracker.directions
-        size = (connections.count + chunks - 1) / chunks
-        parts = (0..<chunks).map { _ in Part() }
-        helpers = (1..<chunks).map { chunk in CaptureThread { self.format(chunk, into: nil) } }
-        for helper in helpers { helper.start() }
-    }
-
-    private func format(_ chunk: Int, into sink: (([UInt8]) -> Void)?) {
-        var bytes: [UInt8] = []
-        var count = 0
-        let start = min(connections.count, chunk * size), end = min(connections.count, start + size)
-        for index in start..<end where connections[index].hasTCPFrames {
-            let line = AnalysisReport.connectionLine(ConnectionView(connections[index], side0: directions[2 * index],
-                                                                    side1: directions[2 * index + 1]))
-            if let sink { sink(line) } else { bytes.append(contentsOf: line) }
-            count += 1
-        }
-        parts[chunk].bytes = bytes
-        parts[chunk].count = count
-    }
-
-    /// Writes every line in order; returns how many.
-    func write(to output: OutputBuffer) -> Int {
-        format(0, into: output.append)
-        for helper in helpers { helper.join() }
-        helpers = []  // they held this object: the cycle ends here
-        for part in parts.dropFirst() { output.append(part.bytes) }
-        return parts.reduce(0) { $0 + $1.count }
     }
 }
 

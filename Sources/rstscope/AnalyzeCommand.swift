@@ -199,12 +199,11 @@ struct AnalyzeCommand: ParsableCommand {
         if parallel {
             (pipeline, failure) = analyzeShardedCapture(reader, path: path, threads: threads, options: options, output: output,
                                                         progress: report)
-            if case .badFilter = failure { throw fail(failure!) }
         } else {
             pipeline = Pipeline(options: options, output: output)
             failure = analyzeCapture(&reader, pipeline: &pipeline, progress: report)
-            if case .badFilter = failure { throw fail(failure!) }
         }
+        if case .badFilter = failure { throw fail(failure!) }
         pipeline.completeInput()
         return (pipeline, reader.formatName, failure)
     }

@@ -23,6 +23,24 @@ extension PacketReader {
     public func finish() {}
 }
 
+/// Our own readers: a format over a byte source, which is what reopening and sharing depend on.
+public protocol SourceReader: PacketReader {
+    associatedtype Source: ByteSource
+    var source: Source { get }
+    init(source: Source) throws(CaptureError)
+}
+
+extension SourceReader {
+    public var readsMappedFile: Bool { Source.self == MappedSource.self }
+
+    public func reopened() throws(CaptureError) -> (any PacketReader)? {
+        guard let fresh = source.rewound() else { return nil }
+        return try Self(source: fresh)
+    }
+
+    public func finish() { source.finish() }
+}
+
 /// Wireshark's limit for one packet of the usual link types (WTAP_MAX_PACKET_SIZE_STANDARD): a record
 /// claiming more is corrupt.
 let maximumRecordLength = 262_144

@@ -13,7 +13,7 @@ import PacketCore
 ///     +---------------------------+
 ///
 /// Lengths are validated, never trusted: a captured length above Wireshark's limit is corrupt.
-public struct PcapReader<Source: ByteSource>: PacketReader {
+public struct PcapReader<Source: ByteSource>: SourceReader {
     public struct FileHeader: Sendable, Equatable {
         public var bigEndian: Bool
         public var nanosecond: Bool
@@ -37,7 +37,7 @@ public struct PcapReader<Source: ByteSource>: PacketReader {
         }
     }
 
-    private var source: Source
+    public private(set) var source: Source
     public let header: FileHeader
     private var frame = 0
     private let fractionToNanoseconds: Int64
@@ -65,12 +65,6 @@ public struct PcapReader<Source: ByteSource>: PacketReader {
     }
 
     public var formatName: String { header.nanosecond ? "pcap-ns" : "pcap" }
-    public var readsMappedFile: Bool { Source.self == MappedSource.self }
-    public func reopened() throws(CaptureError) -> (any PacketReader)? {
-        guard let fresh = source.rewound() else { return nil }
-        return try Self(source: fresh)
-    }
-    public func finish() { source.finish() }
 
     public var interfaceDescriptions: [InterfaceDescription] {
         [InterfaceDescription(linkType: header.linkType, snaplen: header.snaplen, timestampResolution: header.nanosecond ? 9 : 6)]

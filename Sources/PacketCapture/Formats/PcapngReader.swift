@@ -13,7 +13,7 @@ import PacketCore
 ///     | block total length      |      | packet data (padded to 32 bit) |
 ///     +-------------------------+      | options                        |
 ///                                      +--------------------------------+
-public struct PcapngReader<Source: ByteSource>: PacketReader {
+public struct PcapngReader<Source: ByteSource>: SourceReader {
     /// What an interface description block says, as the packets of that interface need it.
     public struct Interface: Sendable, Equatable {
         public var linkType: LinkType
@@ -32,7 +32,7 @@ public struct PcapngReader<Source: ByteSource>: PacketReader {
         magic.has(4) && magic.u32be(0) == sectionHeaderType
     }
 
-    private var source: Source
+    public private(set) var source: Source
     private var bigEndian = false
     /// Every interface of every section so far; a section's ids start at `sectionBase`.
     public private(set) var interfaces: [Interface] = []
@@ -48,12 +48,6 @@ public struct PcapngReader<Source: ByteSource>: PacketReader {
     }
 
     public var formatName: String { "pcapng" }
-    public var readsMappedFile: Bool { Source.self == MappedSource.self }
-    public func reopened() throws(CaptureError) -> (any PacketReader)? {
-        guard let fresh = source.rewound() else { return nil }
-        return try Self(source: fresh)
-    }
-    public func finish() { source.finish() }
 
     public var interfaceDescriptions: [InterfaceDescription] {
         interfaces.map {

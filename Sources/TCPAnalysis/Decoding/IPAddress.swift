@@ -26,35 +26,76 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// The address's bytes in network order (4 or 16).
     public var bytes: [UInt8] {
-        if !isIPv6 { return (0..<4).map { UInt8(truncatingIfNeeded: low >> (24 - 8 * $0)) } }
-        return (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * $0)) }
-            + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * $0)) }
+        var result: [UInt8] = []
+        appendBytes(to: &result)
+        return result
+    }
+
+    /// Appends the address's bytes in network order (no array of its own: hashing inputs).
+    public func appendBytes(to bytes: inout [UInt8]) {
+        if !isIPv6 {
+            for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: low >> UInt64(shift))) }
+            return
+        }
+        for word in [high, low] {
+            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
     }
 
     /// Dotted quad, or RFC 5952 text for IPv6 (lower case, longest zero run compressed).
     public var description: String {
-        if !isIPv6 {
-            return "\(low >> 24 & 0xFF).\(low >> 16 & 0xFF).\(low >> 8 & 0xFF).\(low & 0xFF)"
+        var text: [UInt8] = []
+        appendText(to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends `description`'s text as ASCII (the JSON writer's path: no String per address).
+    public func appendText(to bytes: inout [UInt8]) {
+        func decimal(_ value: UInt64) {
+            if value >= 100 { bytes.append(UInt8(ascii: "0") &+ UInt8(value / 100)) }
+            if value >= 10 { bytes.append(UInt8(ascii: "0") &+ UInt8(value / 10 % 10)) }
+            bytes.append(UInt8(ascii: "0") &+ UInt8(value % 10))
         }
-        let groups = (0..<8).map { i -> UInt16 in
-            let word = i < 4 ? high : low
-            return UInt16(truncatingIfNeeded: word >> (48 - 16 * UInt64(i % 4)))
+        guard isIPv6 else {
+            for shift in stride(from: 24, through: 0, by: -8) {
+                decimal(low >> UInt64(shift) & 0xFF)
+                if shift > 0 { bytes.append(UInt8(ascii: ".")) }
+            }
+            return
         }
+        func group(_ i: Int) -> UInt16 { UInt16(truncatingIfNeeded: (i < 4 ? high : low) >> (48 - 16 * UInt64(i % 4))) }
         // Longest run of at least two zero groups (first one wins a tie), per RFC 5952 section 4.2.
         var bestStart = -1, bestLength = 1, runStart = -1
         for i in 0...8 {
-            if i < 8 && groups[i] == 0 {
+            if i < 8 && group(i) == 0 {
                 if runStart < 0 { runStart = i }
             } else if runStart >= 0 {
                 if i - runStart > bestLength { bestStart = runStart; bestLength = i - runStart }
                 runStart = -1
             }
         }
-        func hex(_ range: Range<Int>) -> String {
-            range.map { String(groups[$0], radix: 16) }.joined(separator: ":")
+        let hex: StaticString = "0123456789abcdef"
+        var i = 0
+        while i < 8 {
+            if i == bestStart {
+                bytes.append(UInt8(ascii: ":"))
+                bytes.append(UInt8(ascii: ":"))
+                i += bestLength
+                continue
+            }
+            if i > 0 && i != bestStart + bestLength { bytes.append(UInt8(ascii: ":")) }
+            // Lower-case hex without leading zeros.
+            let value = group(i)
+            var started = false
+            for shift in stride(from: 12, through: 0, by: -4) {
+                let digit = Int(value >> UInt16(shift) & 0xF)
+                if digit != 0 || started || shift == 0 {
+                    started = true
+                    bytes.append(hex.utf8Start[digit])
+                }
+            }
+            i += 1
         }
-        if bestStart < 0 { return hex(0..<8) }
-        return hex(0..<bestStart) + "::" + hex((bestStart + bestLength)..<8)
     }
 
     /// "ip:port", with IPv6 in brackets.

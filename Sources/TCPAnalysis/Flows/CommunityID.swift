@@ -41,8 +41,8 @@ public enum CommunityID {
         var input: [UInt8] = []
         input.reserveCapacity(2 + 16 + 16 + 2 + 4)
         append16(seed, to: &input)
-        appendAddress(first, to: &input)
-        appendAddress(second, to: &input)
+        first.appendBytes(to: &input)
+        second.appendBytes(to: &input)
         input.append(ipProtocol)
         input.append(0)
         if let firstPort, let secondPort {
@@ -63,17 +63,6 @@ public enum CommunityID {
         let x = a.bytes, y = b.bytes
         for (p, q) in zip(x, y) where p != q { return p < q ? -1 : 1 }
         return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
-    }
-
-    /// The address's 4 or 16 bytes in network order (as `IPAddress.bytes`, without an array each).
-    private static func appendAddress(_ address: IPAddress, to bytes: inout [UInt8]) {
-        if !address.isIPv6 {
-            for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: address.low >> UInt64(shift))) }
-            return
-        }
-        for word in [address.high, address.low] {
-            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
-        }
     }
 
     private static func append16(_ value: UInt16, to bytes: inout [UInt8]) {

@@ -8,27 +8,28 @@ enum ConnectionHistory {
     static func record(_ segment: TCPSegment, flags ta: AnalysisFlags, side: Int, connection: inout Connection,
                        state: inout DirectionState) {
         let f = segment.flags
-        if f.contains(.syn) && f.contains(.rst) { add("I", side, &connection, &state) }
-        if f.contains(.syn) && f.contains(.fin) { add("Q", side, &connection, &state) }
-        if f.contains(.syn) && !f.contains(.ack) { add("S", side, &connection, &state) }
-        if f.contains(.syn) && f.contains(.ack) { add("H", side, &connection, &state) }
+        if f.contains(.syn) && f.contains(.rst) { add(.I, side, &connection, &state) }
+        if f.contains(.syn) && f.contains(.fin) { add(.Q, side, &connection, &state) }
+        if f.contains(.syn) && !f.contains(.ack) { add(.S, side, &connection, &state) }
+        if f.contains(.syn) && f.contains(.ack) { add(.H, side, &connection, &state) }
         if f.contains(.ack) && !f.contains(.syn) && segment.payloadLength == 0 && f.intersection([.fin, .rst]).isEmpty {
-            add("A", side, &connection, &state)
+            add(.A, side, &connection, &state)
         }
-        if segment.payloadLength > 0 { add("D", side, &connection, &state) }
-        if f.contains(.fin) { add("F", side, &connection, &state) }
-        if segment.isReset { add("R", side, &connection, &state) }
-        if ta.contains(.retransmission) && segment.payloadLength > 0 { add("T", side, &connection, &state) }
-        if segment.window == 0 && f.intersection([.syn, .fin, .rst]).isEmpty { add("W", side, &connection, &state) }
-        if segment.checksumBad { add("C", side, &connection, &state) }
+        if segment.payloadLength > 0 { add(.D, side, &connection, &state) }
+        if f.contains(.fin) { add(.F, side, &connection, &state) }
+        if segment.isReset { add(.R, side, &connection, &state) }
+        if ta.contains(.retransmission) && segment.payloadLength > 0 { add(.T, side, &connection, &state) }
+        if segment.window == 0 && f.intersection([.syn, .fin, .rst]).isEmpty { add(.W, side, &connection, &state) }
+        if segment.checksumBad { add(.C, side, &connection, &state) }
     }
 
+    /// The letters, by their bit in `DirectionState.historySeen` (and index in `letterBytes`).
+    enum Letter: Int { case S, H, A, D, F, R, T, W, I, Q, C }
     /// Letters are stored for the sending side; the report turns them to the originator's case.
-    static let letters: [Character] = ["S", "H", "A", "D", "F", "R", "T", "W", "I", "Q", "C"]
     static let letterBytes: [UInt8] = Array("SHADFRTWIQC".utf8)
 
-    private static func add(_ letter: Character, _ side: Int, _ connection: inout Connection, _ state: inout DirectionState) {
-        guard let bit = letters.firstIndex(of: letter) else { return }
+    private static func add(_ letter: Letter, _ side: Int, _ connection: inout Connection, _ state: inout DirectionState) {
+        let bit = letter.rawValue
         let mask: UInt32 = 1 << UInt32(bit)
         guard state.historySeen & mask == 0 else { return }
         state.historySeen |= mask
@@ -57,18 +58,15 @@ public struct HistoryLog: Sendable {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(count))
         for slot in 0..<Int(count) {
-            let code = slot < 12 ? words.0 >> UInt64(5 * slot) & 31 : words.1 >> UInt64(5 * (slot - 12)) & 31
+            let code = self.code(slot)
             let letter = ConnectionHistory.letterBytes[Int(code & 15) - 1]
             bytes.append(Int(code >> 4) == clientSide ? letter : letter | 0x20)  // ASCII lower case
         }
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The entries in order: (sending side, letter).
-    public var entries: [(side: Int, letter: Character)] {
-        (0..<Int(count)).map { slot in
-            let code = slot < 12 ? words.0 >> UInt64(5 * slot) & 31 : words.1 >> UInt64(5 * (slot - 12)) & 31
-            return (Int(code >> 4), ConnectionHistory.letters[Int(code & 15) - 1])
-        }
+    /// The five-bit code in a slot: the side in bit 4, the letter's index + 1 below.
+    private func code(_ slot: Int) -> UInt64 {
+        slot < 12 ? words.0 >> UInt64(5 * slot) & 31 : words.1 >> UInt64(5 * (slot - 12)) & 31
     }
 }

@@ -39,12 +39,17 @@ public struct SHA1: Sendable {
             for i in 0..<8 { block[56 + i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(56 - 8 * i)) }
             compress(UnsafeBufferPointer(block), &state)
         }
-        var digest: [UInt8] = []
-        digest.reserveCapacity(digestLength)
-        for word in [state.0, state.1, state.2, state.3, state.4] {
-            for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+        return digest(state)
+    }
+
+    /// The five state words as the 20-byte digest, big-endian.
+    private static func digest(_ h: (UInt32, UInt32, UInt32, UInt32, UInt32)) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digestLength)
+        for word in [h.0, h.1, h.2, h.3, h.4] {
+            for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
         }
-        return digest
+        return bytes
     }
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {
@@ -66,12 +71,7 @@ public struct SHA1: Sendable {
         while pending.count < 56 { pending.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { pending.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
         compressPending()
-        var digest: [UInt8] = []
-        digest.reserveCapacity(SHA1.digestLength)
-        for word in [h0, h1, h2, h3, h4] {
-            for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
-        }
-        return digest
+        return Self.digest((h0, h1, h2, h3, h4))
     }
 
     @inline(__always)
