@@ -62,108 +62,199 @@ class Rng:
 
 SYN, ACK, PSH, FIN, RST = 0x02, 0x10, 0x08, 0x01, 0x04
 
-
-def frame(c, from_client, flags, seq, ack, payload=0, window=502):
-    src, dst = (c["client"], c["server"]) if from_client else (c["server"], c["client"])
-    sport, dport = (c["cport"], c["sport"]) if from_client else (c["sport"], c["cport"])
-    options = b""
-    if flags & SYN:
-        options = bytes([2, 4, 0x05, 0xB4, 4, 2, 1, 3, 3, 7])
-        options += b"\x00" * ((4 - len(options) % 4) % 4)
-    tcp = struct.pack(">HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
-                      (5 + len(options) // 4) << 4, flags, window, 0, 0) + options + bytes(payload)
-    c["ipid"] = (c["ipid"] + 1) & 0xFFFF
-    if c["v6"]:
-        ip = struct.pack(">IHBB", 0x60000000, len(tcp), 6, 64) + src + dst
-        ethertype = b"\x86\xdd"
-    else:
-        ip = struct.pack(">BBHHHBBH", 0x45, 0, 20 + len(tcp), c["ipid"], 0x4000, 64, 6, 0) + src + dst
-        ethertype = b"\x08\x00"
-    eth = bytes.fromhex("020000000002020000000001")
-    if c["vlan"]:
-        eth += b"\x81\x00" + struct.pack(">H", c["vlan"])
-    return eth + ethertype + ip + tcp
+# Where the proxied sessions go: clients reach the proxy's front address, which connects out from its
+# back address to one of the backends (HAProxy's usual shape, one back leg per front leg).
+PROXY_FRONT = struct.pack(">I", 0xC0A86401)     # 192.168.100.1:80
+PROXY_BACK = struct.pack(">I", 0xC0A86402)      # 192.168.100.2
+BACKENDS = [struct.pack(">I", 0x0A140001 + i) for i in range(4)]  # 10.20.0.1-4:8080
 
 
-def connection_script(c, rng):
-    """The packets of one connection, as (delay in microseconds, bytes)."""
-    out = []
-    cs, ss = rng.below(1 << 32), rng.below(1 << 32)
+class Conn:
+    """One TCP connection's endpoints and sequence state; `send` appends a frame at an absolute time
+    (microseconds) and advances the sender's sequence number by what the segment occupies."""
 
-    def send(delay, from_client, flags, seq, ack, payload=0, window=502):
-        out.append((delay, frame(c, from_client, flags, seq, ack, payload, window)))
+    def __init__(self, client, server, cport, sport, v6, vlan, rng, out):
+        self.client, self.server, self.cport, self.sport = client, server, cport, sport
+        self.v6, self.vlan, self.out = v6, vlan, out
+        self.ipid = [rng.below(65536), rng.below(65536)]
+        self.seq = [rng.below(1 << 32), rng.below(1 << 32)]  # client, server
 
+    def frame(self, from_client, flags, seq, ack, payload, window):
+        src, dst = (self.client, self.server) if from_client else (self.server, self.client)
+        sport, dport = (self.cport, self.sport) if from_client else (self.sport, self.cport)
+        options = b""
+        if flags & SYN:
+            options = bytes([2, 4, 0x05, 0xB4, 4, 2, 1, 3, 3, 7]) + b"\x00\x00"
+        tcp = struct.pack(">HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
+                          (5 + len(options) // 4) << 4, flags, window, 0, 0) + options + bytes(payload)
+        side = 0 if from_client else 1
+        self.ipid[side] = (self.ipid[side] + 1) & 0xFFFF
+        if self.v6:
+            ip = struct.pack(">IHBB", 0x60000000, len(tcp), 6, 64) + src + dst
+            ethertype = b"\x86\xdd"
+        else:
+            ip = struct.pack(">BBHHHBBH", 0x45, 0, 20 + len(tcp), self.ipid[side], 0x4000, 64, 6, 0) + src + dst
+            ethertype = b"\x08\x00"
+        eth = bytes.fromhex("020000000002020000000001")
+        if self.vlan:
+            eth += b"\x81\x00" + struct.pack(">H", self.vlan)
+        return eth + ethertype + ip + tcp
+
+    def send(self, t, from_client, flags, payload=0, window=502, seq=None, advance=True):
+        side = 0 if from_client else 1
+        s = self.seq[side] if seq is None else seq
+        ack = self.seq[1 - side] if flags & ACK else 0
+        self.out.append((t, self.frame(from_client, flags, s, ack, payload, window)))
+        if advance and seq is None:
+            self.seq[side] = (s + payload + (1 if flags & (SYN | FIN) else 0)) & 0xFFFFFFFF
+        return s
+
+
+def response(c, t, rng, sizes_from=None):
+    """The server's response segments (full-size, then a last partial one), ACKed every second one,
+    with the occasional retransmission, out-of-order pair and duplicate ACKs. Returns the time after."""
+    segments = [1448] * rng.below(11) + [1 + rng.below(1400)]
+    i = 0
+    while i < len(segments):
+        size = segments[i]
+        last = i == len(segments) - 1
+        t += 30
+        if not last and rng.below(150) == 0:  # out of order: the next segment overtakes this one
+            first = c.seq[1]
+            c.seq[1] = first + size
+            c.send(t, False, ACK, segments[i + 1])
+            c.send(t + 20, False, ACK, size, seq=first)
+            c.seq[1] = first + size + segments[i + 1]
+            t += 20
+            i += 2
+            c.send(t + 40, True, ACK)
+            continue
+        start = c.send(t, False, ACK | (PSH if last else 0), size)
+        if rng.below(60) == 0:  # a retransmission after a retransmission timeout
+            t += 200_000
+            c.send(t, False, ACK, size, seq=start)
+        if i % 2 == 1 or last:
+            t += 40
+            c.send(t, True, ACK)
+        if rng.below(250) == 0:  # duplicate ACKs
+            for _ in range(2):
+                t += 100
+                c.send(t, True, ACK)
+        i += 1
+    if rng.below(100) == 0:  # zero window, then an update
+        t += 20
+        c.send(t, True, ACK, window=0)
+        t += 50_000
+        c.send(t, True, ACK)
+    return t
+
+
+def direct(c, t, rng):
+    """A client-server connection: refused, unanswered, or 1-2 exchanges, then FIN or RST."""
     kind = rng.below(100)
-    send(0, True, SYN, cs, 0)
+    c.send(t, True, SYN)
     if kind < 4:  # refused
-        send(80, False, RST | ACK, 0, cs + 1)
-        return out
-    if kind < 6:  # unanswered SYN, retried
-        send(1_000_000, True, SYN, cs, 0)
-        return out
-    send(300, False, SYN | ACK, ss, cs + 1)
-    send(200, True, ACK, cs + 1, ss + 1)
-    cseq, sseq = cs + 1, ss + 1
-    for _ in range(1 + rng.below(4)):
-        request = 80 + rng.below(600)
-        send(500, True, PSH | ACK, cseq, sseq, request)
-        cseq += request
-        send(200, False, ACK, sseq, cseq)
-        remaining = [1448] * rng.below(12) + [1 + rng.below(1400)]
-        for i, size in enumerate(remaining):
-            send(30, False, ACK | (PSH if i == len(remaining) - 1 else 0), sseq, cseq, size)
-            sseq += size
-            if i % 2 == 1:
-                send(40, True, ACK, cseq, sseq)
-            if rng.below(60) == 0:  # a retransmission
-                send(200_000, False, ACK, sseq - size, cseq, size)
-            if rng.below(200) == 0:  # duplicate ACKs
-                for _ in range(3):
-                    send(10, True, ACK, cseq, sseq - size)
-        if rng.below(80) == 0:  # zero window, then an update
-            send(20, True, ACK, cseq, sseq, 0, 0)
-            send(50_000, True, ACK, cseq, sseq, 0, 502)
-        send(40, True, ACK, cseq, sseq)
+        c.send(t + 80, False, RST | ACK)
+        return
+    if kind < 6:  # unanswered SYN, retried a second later
+        c.send(t + 1_000_000, True, SYN, seq=(c.seq[0] - 1) & 0xFFFFFFFF)
+        return
+    t += 300
+    c.send(t, False, SYN | ACK)
+    t += 200
+    c.send(t, True, ACK)
+    for _ in range(1 + rng.below(2)):
+        t += 500
+        c.send(t, True, PSH | ACK, 80 + rng.below(600))
+        t = response(c, t + 200, rng)
     end = rng.below(10)
     if end < 6:
-        send(1000, True, FIN | ACK, cseq, sseq)
-        send(200, False, FIN | ACK, sseq, cseq + 1)
-        send(100, True, ACK, cseq + 1, sseq + 1)
+        c.send(t + 1000, True, FIN | ACK)
+        c.send(t + 1200, False, FIN | ACK)
+        c.send(t + 1300, True, ACK)
     elif end < 8:
-        send(5_000_000, False, RST | ACK, sseq, cseq)  # server resets an idle connection
+        c.send(t + 5_000_000, False, RST | ACK)  # the server resets an idle connection
     else:
-        send(100, True, RST | ACK, cseq, sseq)  # client aborts
-    return out
+        c.send(t + 100, True, RST | ACK)  # the client aborts
+
+
+def proxied(front, back, t, rng):
+    """A session through the proxy: the front leg (client -> proxy), and the back leg the proxy opens
+    a few hundred microseconds after the request arrived (proxy -> backend). The response is relayed
+    segment by segment. Ends cleanly, or the backend aborts mid-response (the proxy then resets the
+    client), or the client aborts (the proxy then resets the backend)."""
+    front.send(t, True, SYN)
+    front.send(t + 40, False, SYN | ACK)
+    front.send(t + 240, True, ACK)
+    t += 500
+    request = 80 + rng.below(600)
+    front.send(t, True, PSH | ACK, request)
+    t += 300
+    back.send(t, True, SYN)
+    back.send(t + 100, False, SYN | ACK)
+    back.send(t + 120, True, ACK)
+    t += 150
+    front.send(t, False, ACK)
+    back.send(t + 10, True, PSH | ACK, request)
+    t += 400
+    end = rng.below(10)
+    segments = [1448] * rng.below(11) + [1 + rng.below(1400)]
+    abort_at = rng.below(len(segments)) if end >= 8 else -1
+    for i, size in enumerate(segments):
+        last = i == len(segments) - 1
+        t += 30
+        if i == abort_at:
+            back.send(t, False, RST | ACK)       # the backend aborts mid-response
+            front.send(t + 60, False, RST | ACK)  # the proxy resets its client
+            return
+        back.send(t, False, ACK | (PSH if last else 0), size)
+        front.send(t + 50, False, ACK | (PSH if last else 0), size)
+        if i % 2 == 1 or last:
+            back.send(t + 60, True, ACK)
+            front.send(t + 90, True, ACK)
+            t += 60
+    t += 200
+    if end == 7:
+        front.send(t, True, RST | ACK)            # the client aborts
+        back.send(t + 40, True, RST | ACK)        # the proxy resets the backend
+        return
+    front.send(t + 1000, True, FIN | ACK)
+    front.send(t + 1100, False, FIN | ACK)
+    front.send(t + 1200, True, ACK)
+    back.send(t + 1150, True, FIN | ACK)
+    back.send(t + 1250, False, FIN | ACK)
+    back.send(t + 1260, True, ACK)
 
 
 def mixed(target, path, seed=1):
     rng = Rng(seed)
-    events = []  # (time in microseconds, sequence, bytes)
-    count = 0
+    events = []  # (time in microseconds, bytes), sorted (stably) at the end
     start = 0
     index = 0
-    while count < target:
-        v6 = rng.below(5) == 0
-        c = {
-            "v6": v6, "vlan": 100 + rng.below(4) if rng.below(4) == 0 else 0, "ipid": rng.below(65536),
-            "client": (bytes([0x20, 0x01, 0x0d, 0xb8] + [0] * 8) + struct.pack(">I", 0x0A000000 + index)) if v6
-            else struct.pack(">I", 0x0A000000 + (index % 60000)),
-            "server": (bytes([0x20, 0x01, 0x0d, 0xb8, 0, 1] + [0] * 9 + [1 + rng.below(8)])) if v6
-            else struct.pack(">I", 0xC0A80001 + rng.below(8)),
-            "cport": 1024 + (index * 7919) % 60000, "sport": [80, 443, 8080, 5432][rng.below(4)],
-        }
-        t = start
-        for delay, data in connection_script(c, rng):
-            t += delay
-            events.append((t, len(events), data))
-            count += 1
-        start += 40 + rng.below(80)  # a new connection every ~80 microseconds: many interleave
+    while len(events) < target:
+        cport = 1024 + (index * 7919) % 60000
+        if rng.below(8) == 0:  # one session in eight goes through the proxy
+            client = struct.pack(">I", 0x0A000000 + index)
+            front = Conn(client, PROXY_FRONT, cport, 80, False, 0, rng, events)
+            back = Conn(PROXY_BACK, BACKENDS[rng.below(4)], 1024 + (index * 104729) % 60000, 8080, False, 0, rng, events)
+            proxied(front, back, start, rng)
+        else:
+            v6 = rng.below(5) == 0
+            vlan = 100 + rng.below(4) if rng.below(4) == 0 else 0
+            if v6:
+                client = bytes([0x20, 0x01, 0x0d, 0xb8] + [0] * 8) + struct.pack(">I", 0x0A000000 + index)
+                server = bytes([0x20, 0x01, 0x0d, 0xb8, 0, 1] + [0] * 9 + [1 + rng.below(8)])
+            else:
+                client = struct.pack(">I", 0x0A000000 + index)
+                server = struct.pack(">I", 0xC0A80001 + rng.below(8))
+            direct(Conn(client, server, cport, [80, 443, 8080, 5432][rng.below(4)], v6, vlan, rng, events), start, rng)
+        start += 20 + rng.below(40)  # a new session every ~40 microseconds: many interleave
         index += 1
-    events.sort()
+    events.sort(key=lambda e: e[0])
     with open(path, "wb") as out:
         out.write(pcap_header())
         base = 1_700_000_000
-        for t, _, data in events:
+        for t, data in events:
             out.write(struct.pack("<IIII", base + t // 1_000_000, t % 1_000_000, len(data), len(data)))
             out.write(data)
 

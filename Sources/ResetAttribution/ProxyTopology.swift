@@ -28,7 +28,8 @@ public struct ProxyTopology: Sendable {
     /// for at least two requests and half of A's connections that carried one. Under steady load
     /// many pairs of addresses correlate loosely; a proxy's delay is short and steady, so candidates
     /// are ranked by their median delay, and one whose front is a backend of a better-ranked proxy
-    /// (or whose back legs go to that proxy's front) is a reflection, not a proxy. A transparent
+    /// (or whose back legs go to that proxy's front) is a reflection, not a proxy; and a source that
+    /// connects out as often before the front's requests as after them only happens to be busy. A transparent
     /// proxy that connects out with the client's address is not found this way: name it with
     /// `--proxy`.
     public static func detect(_ connections: [ConnectionFacts], window: Int64 = 50_000_000) -> ProxyTopology {
@@ -85,6 +86,8 @@ public struct ProxyTopology: Sendable {
             guard let best, best.count >= 2, best.count * 2 >= sessions.count else { continue }
             let source = followers[best.lowerBound].source
             let median = followers[best].map(\.delay).sorted()[best.count / 2]
+            guard causes(sessions.map(\.trigger), followed: best.count, openingsOf: source, in: openings, within: min(window, max(4 * median, 1_000_000)))
+            else { continue }
             let port = listeningPorts[front]?.max { ($0.value, -Int($0.key)) < ($1.value, -Int($1.key)) }?.key
             candidates.append((ProxySpec(front: front, frontPort: port, backSources: source == front ? [] : [source]),
                                median, Set(followers[best].map(\.server))))
@@ -98,6 +101,28 @@ public struct ProxyTopology: Sendable {
             if !reflection { accepted.append((candidate.spec, candidate.backends)) }
         }
         return ProxyTopology(proxies: accepted.map(\.spec).sorted { $0.front < $1.front }, detected: true)
+    }
+
+    /// Whether `source` opens connections *because of* the triggers (`followed` of which it
+    /// followed): in busy traffic an address that connects out often has an opening soon after any
+    /// moment by chance. A proxy's back legs stand out of that chance: within `span` after the
+    /// triggers, `source` opens at least half as many connections more than its average rate
+    /// predicts as it followed triggers, and (when chance predicts any) clear of the Poisson noise.
+    static func causes(_ triggers: [Int64], followed: Int, openingsOf source: IPAddress,
+                       in openings: [(time: Int64, source: IPAddress, server: IPAddress)], within span: Int64) -> Bool {
+        let sorted = openings.filter { $0.source == source }.map(\.time)
+        guard let first = sorted.first, let last = sorted.last, let earliest = triggers.min(), let latest = triggers.max()
+        else { return false }
+        var after = 0
+        for t in triggers {
+            let at = firstIndex(sorted, atLeast: t + 1) ?? sorted.count
+            after += (firstIndex(sorted, atLeast: t + span + 1) ?? sorted.count) - at
+        }
+        // The rate over the time both were watched: the source's openings and the front's triggers.
+        let watched = max(last, latest + span) - min(first, earliest)
+        let chance = Double(sorted.count) / Double(max(watched, 1)) * Double(span) * Double(triggers.count)
+        let excess = Double(after) - chance
+        return excess * 2 >= Double(followed) && (chance < 1 || excess >= 3 * chance.squareRoot())
     }
 
     static func firstIndex(_ sorted: [Int64], atLeast value: Int64) -> Int? {
