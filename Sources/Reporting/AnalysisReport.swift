@@ -24,12 +24,26 @@ public enum AnalysisReport {
     public static func eventLine(frame: Int, stream: Int, timestamp: Int64, kind: String,
                                  details: (inout JSONLine) -> Void = { _ in }) -> [UInt8] {
         var json = JSONLine(type: "event")
+        eventFields(&json, frame: frame, stream: stream, timestamp: timestamp, kind: kind, details: details)
+        return json.finish()
+    }
+
+    /// `eventLine` written straight into the output.
+    public static func writeEvent(to output: OutputBuffer, frame: Int, stream: Int, timestamp: Int64, kind: String,
+                                  details: (inout JSONLine) -> Void = { _ in }) {
+        output.line(type: "event") { json in
+            eventFields(&json, frame: frame, stream: stream, timestamp: timestamp, kind: kind, details: details)
+        }
+    }
+
+    @inline(__always)
+    private static func eventFields(_ json: inout JSONLine, frame: Int, stream: Int, timestamp: Int64, kind: String,
+                                    details: (inout JSONLine) -> Void) {
         json.field("frame", frame)
         json.field("stream", stream)
         json.field("ts", timestamp: timestamp)
         json.field("kind", kind)
         details(&json)
-        return json.finish()
     }
 
     /// Milliseconds with microsecond precision, for latency fields.
@@ -42,41 +56,58 @@ public enum AnalysisReport {
     /// The connection record (one per connection, after the events).
     public static func connectionLine(_ c: ConnectionView) -> [UInt8] {
         var json = JSONLine(type: "connection", capacity: 1024)
-        json.field("stream", c.stream)
-        let client = c.connection.key.endpoint(c.outcome.clientSide), server = c.connection.key.endpoint(1 - c.outcome.clientSide)
+        connectionFields(&json, c)
+        return json.finish()
+    }
+
+    /// `connectionLine` written straight into a writer (the output's, or a formatting thread's).
+    public static func writeConnection(_ c: ConnectionView, to writer: inout ByteWriter) {
+        var json = JSONLine(type: "connection", continuing: writer)
+        connectionFields(&json, c)
+        writer = json.end()
+    }
+
+    /// `connectionLine` written straight into the output.
+    public static func writeConnection(_ c: ConnectionView, to output: OutputBuffer) {
+        output.line(type: "connection") { connectionFields(&$0, c) }
+    }
+
+    private static func connectionFields(_ json: inout JSONLine, _ c: ConnectionView) {
+        let connection = c.connection
+        json.field("stream", connection.stream)
+        let client = connection.key.endpoint(c.outcome.clientSide), server = connection.key.endpoint(1 - c.outcome.clientSide)
         json.field("client", address: client.address, port: client.port)
         json.field("server", address: server.address, port: server.port)
         json.field("role_inferred", c.outcome.roleBasis.rawValue)
         json.field("conn_state", c.outcome.state)
-        json.field("history", c.outcome.history)
-        json.field("community_id", c.communityID)
-        json.field("first_frame", c.connection.firstFrame)
-        json.field("last_frame", c.connection.lastFrame)
-        json.field("first_ts", timestamp: c.connection.firstTime)
-        json.field("last_ts", timestamp: c.connection.lastTime)
-        json.field("packets", numbers: [c.clientState.packets, c.serverState.packets])
-        json.field("bytes", numbers: [c.clientState.payloadBytes, c.serverState.payloadBytes])
-        if c.connection.initialRTT != 0 { json.field("initial_rtt_ms", milliseconds: (c.connection.initialRTT)) }
-        if let syn = c.connection.synTime, let synAck = c.connection.synAckTime {
-            json.field("syn_synack_ms", milliseconds: (synAck - syn))
-            if let ack = c.connection.handshakeAckTime { json.field("synack_ack_ms", milliseconds: (ack - synAck)) }
+        json.field("history") { connection.history.appendText(clientSide: c.outcome.clientSide, to: &$0) }
+        json.field("community_id") { connection.key.appendCommunityID(to: &$0) }
+        json.field("first_frame", connection.firstFrame)
+        json.field("last_frame", connection.lastFrame)
+        json.field("first_ts", timestamp: connection.firstTime)
+        json.field("last_ts", timestamp: connection.lastTime)
+        json.field("packets", pair: c.clientState.packets, c.serverState.packets)
+        json.field("bytes", pair: c.clientState.payloadBytes, c.serverState.payloadBytes)
+        if connection.initialRTT != 0 { json.field("initial_rtt_ms", milliseconds: connection.initialRTT) }
+        if let syn = connection.synTime, let synAck = connection.synAckTime {
+            json.field("syn_synack_ms", milliseconds: synAck - syn)
+            if let ack = connection.handshakeAckTime { json.field("synack_ack_ms", milliseconds: ack - synAck) }
         }
-        json.field("retransmissions", numbers: [c.clientState.retransmissions, c.serverState.retransmissions])
-        if c.connection.responses > 0 {
-            json.field("responses", c.connection.responses)
-            json.field("response_max_ms", milliseconds: (c.connection.responseTimeMax))
-            json.field("response_mean_ms", milliseconds: (c.connection.responseTimeTotal / Int64(c.connection.responses)))
+        json.field("retransmissions", pair: c.clientState.retransmissions, c.serverState.retransmissions)
+        if connection.responses > 0 {
+            json.field("responses", connection.responses)
+            json.field("response_max_ms", milliseconds: connection.responseTimeMax)
+            json.field("response_mean_ms", milliseconds: connection.responseTimeTotal / Int64(connection.responses))
         }
         json.field("end", c.outcome.end)
         if let closedBy = c.outcome.closedBy { json.field("closed_by", closedBy) }
-        if let idle = c.connection.idleBeforeEnd { json.field("idle_before_end_ms", milliseconds: (idle)) }
-        if c.connection.duplicates > 0 { json.field("duplicates", c.connection.duplicates) }
+        if let idle = connection.idleBeforeEnd { json.field("idle_before_end_ms", milliseconds: idle) }
+        if connection.duplicates > 0 { json.field("duplicates", connection.duplicates) }
         json.field("wireshark_filter", plain: c.appendWiresharkFilter)
         json.field("wireshark_stream_filter") { bytes in
-            JSONLine.appendASCII("tcp.stream eq ", to: &bytes)
-            JSONLine.appendInteger(c.stream, to: &bytes)
+            bytes.append("tcp.stream eq ")
+            bytes.appendDecimal(connection.stream)
         }
-        return json.finish()
     }
 }
 
@@ -98,6 +129,10 @@ public struct ConnectionView {
         serverState = outcome.clientSide == 0 ? side1 : side0
     }
 
+    public init(_ record: ConnectionRecord) {
+        self.init(record.connection, side0: record.side0, side1: record.side1)
+    }
+
     public var stream: Int { connection.stream }
     public var client: String {
         let e = connection.key.endpoint(outcome.clientSide)
@@ -117,22 +152,22 @@ public struct ConnectionView {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    public func appendWiresharkFilter(to bytes: inout [UInt8]) {
+    public func appendWiresharkFilter<Sink: ByteSink & ~Copyable>(to bytes: inout Sink) {
         let a = connection.key.endpoint(0), b = connection.key.endpoint(1)
         let ip: StaticString = a.address.isIPv6 ? "ipv6.addr==" : "ip.addr=="
-        JSONLine.appendASCII(ip, to: &bytes)
-        JSONLine.appendAddress(a.address, to: &bytes)
-        JSONLine.appendASCII(" && ", to: &bytes)
-        JSONLine.appendASCII(ip, to: &bytes)
-        JSONLine.appendAddress(b.address, to: &bytes)
-        JSONLine.appendASCII(" && tcp.port==", to: &bytes)
-        JSONLine.appendInteger(Int(a.port), to: &bytes)
-        JSONLine.appendASCII(" && tcp.port==", to: &bytes)
-        JSONLine.appendInteger(Int(b.port), to: &bytes)
-        JSONLine.appendASCII(" && frame.number>=", to: &bytes)
-        JSONLine.appendInteger(connection.firstFrame, to: &bytes)
-        JSONLine.appendASCII(" && frame.number<=", to: &bytes)
-        JSONLine.appendInteger(connection.lastFrame, to: &bytes)
-        JSONLine.appendASCII(" && !icmp && !icmpv6", to: &bytes)
+        bytes.append(ip)
+        a.address.appendText(to: &bytes)
+        bytes.append(" && ")
+        bytes.append(ip)
+        b.address.appendText(to: &bytes)
+        bytes.append(" && tcp.port==")
+        bytes.appendDecimal(Int(a.port))
+        bytes.append(" && tcp.port==")
+        bytes.appendDecimal(Int(b.port))
+        bytes.append(" && frame.number>=")
+        bytes.appendDecimal(connection.firstFrame)
+        bytes.append(" && frame.number<=")
+        bytes.appendDecimal(connection.lastFrame)
+        bytes.append(" && !icmp && !icmpv6")
     }
 }

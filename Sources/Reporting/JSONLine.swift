@@ -1,145 +1,153 @@
+import PacketCore
 import TCPAnalysis
 
-/// Builds one JSON object on one line, field by field, as UTF-8 bytes (no Foundation, no
-/// intermediate strings for numbers).
-public struct JSONLine {
-    public private(set) var bytes: [UInt8]
-    private var first = true
+/// Builds one JSON object on one line, field by field, as UTF-8 bytes in a `ByteWriter` (no
+/// Foundation, no intermediate strings for numbers, times or addresses). A line is built on its
+/// own (`init(type:)`, then `finish()`), or written straight after what a writer holds
+/// (`init(type:continuing:)`, then `end()`): the output buffer's way, with no copy of the line.
+public struct JSONLine: ~Copyable {
+    private var out: ByteWriter
 
     /// `capacity`: about the line's length (a connection line is near a kilobyte): no regrowth.
     public init(type: String, capacity: Int = 384) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
-        bytes.append(UInt8(ascii: "{"))
-        field("type", type)
+        self.init(type: type, continuing: ByteWriter(capacity: capacity))
+    }
+
+    /// A line appended to `writer`, after `leading` fields (`"input":"...",` for several inputs).
+    public init(type: String, continuing writer: consuming ByteWriter, leading: [UInt8] = []) {
+        out = writer
+        out.append(UInt8(ascii: "{"))
+        out.append(leading)
+        out.append("\"type\":")
+        JSONLine.appendQuoted(type, to: &out)
+    }
+
+    /// The finished line's bytes, with its newline.
+    public consuming func finish() -> [UInt8] {
+        end().bytes
+    }
+
+    /// Closes the line (and its newline); gives the writer back.
+    public consuming func end() -> ByteWriter {
+        out.append("}\n")
+        return out
     }
 
     @inline(__always)
-    private mutating func appendASCII(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
-    }
-
     private mutating func key(_ name: StaticString) {
-        if !first { bytes.append(UInt8(ascii: ",")) }
-        first = false
-        bytes.append(UInt8(ascii: "\""))
-        appendASCII(name)
-        appendASCII("\":")
-    }
-
-    private mutating func key(_ name: String) {
-        if !first { bytes.append(UInt8(ascii: ",")) }
-        first = false
-        JSONLine.appendQuoted(name, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
+        out.append(",\"")
+        out.append(name)
+        out.append("\":")
     }
 
     public mutating func field(_ name: StaticString, _ value: String) {
         key(name)
-        JSONLine.appendQuoted(value, to: &bytes)
+        JSONLine.appendQuoted(value, to: &out)
     }
 
     public mutating func field(_ name: StaticString, _ value: Int) {
         key(name)
-        JSONLine.appendInteger(value, to: &bytes)
+        out.appendDecimal(value)
     }
 
     public mutating func field(_ name: StaticString, _ value: Bool) {
         key(name)
-        appendASCII(value ? "true" : "false")
+        out.append(value ? "true" : "false")
     }
 
     public mutating func field(_ name: StaticString, strings: [String]) {
         key(name)
-        bytes.append(UInt8(ascii: "["))
+        out.append(UInt8(ascii: "["))
         for (i, value) in strings.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSONLine.appendQuoted(value, to: &bytes)
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            JSONLine.appendQuoted(value, to: &out)
         }
-        bytes.append(UInt8(ascii: "]"))
+        out.append(UInt8(ascii: "]"))
     }
 
     public mutating func field(_ name: StaticString, numbers: [Int]) {
         key(name)
-        bytes.append(UInt8(ascii: "["))
+        out.append(UInt8(ascii: "["))
         for (i, value) in numbers.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSONLine.appendInteger(value, to: &bytes)
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.appendDecimal(value)
         }
-        bytes.append(UInt8(ascii: "]"))
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// `[a,b]`: the per-side pairs of connection lines (packets, bytes), without an array.
+    public mutating func field(_ name: StaticString, pair a: Int, _ b: Int) {
+        key(name)
+        out.append(UInt8(ascii: "["))
+        out.appendDecimal(a)
+        out.append(UInt8(ascii: ","))
+        out.appendDecimal(b)
+        out.append(UInt8(ascii: "]"))
     }
 
     /// A nested object of counters, in the given order.
     public mutating func field(_ name: StaticString, counts: [(String, Int)]) {
         key(name)
-        bytes.append(UInt8(ascii: "{"))
+        out.append(UInt8(ascii: "{"))
         for (i, (counter, value)) in counts.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSONLine.appendQuoted(counter, to: &bytes)
-            bytes.append(UInt8(ascii: ":"))
-            JSONLine.appendInteger(value, to: &bytes)
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            JSONLine.appendQuoted(counter, to: &out)
+            out.append(UInt8(ascii: ":"))
+            out.appendDecimal(value)
         }
-        bytes.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "}"))
     }
 
     /// A value already in JSON form (a number with a chosen precision).
     public mutating func field(_ name: StaticString, raw: String) {
         key(name)
-        var raw = raw
-        raw.withUTF8 { bytes.append(contentsOf: $0) }
+        out.append(utf8: raw)
     }
 
     public mutating func fieldNull(_ name: StaticString) {
         key(name)
-        appendASCII("null")
-    }
-
-    /// The finished line's bytes, with its newline (no copy: the builder is used up).
-    public consuming func finish() -> [UInt8] {
-        bytes.append(UInt8(ascii: "}"))
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
+        out.append("null")
     }
 
     /// A time as RFC 3339 in UTC with nine fractional digits, written straight into the line.
     public mutating func field(_ name: StaticString, timestamp nanoseconds: Int64) {
         key(name)
-        bytes.append(UInt8(ascii: "\""))
-        Timestamp.appendRFC3339(nanoseconds, to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: "\""))
+        Timestamp.appendRFC3339(nanoseconds, to: &out)
+        out.append(UInt8(ascii: "\""))
     }
 
-    /// "address:port" ("[v6]:port"), written straight into the line for IPv4.
+    /// "address:port" ("[v6]:port"), written straight into the line.
     public mutating func field(_ name: StaticString, address: IPAddress, port: UInt16) {
         key(name)
-        bytes.append(UInt8(ascii: "\""))
-        JSONLine.appendEndpoint(address, port, to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: "\""))
+        JSONLine.appendEndpoint(address, port, to: &out)
+        out.append(UInt8(ascii: "\""))
     }
 
     /// A string built by `write` from ASCII that needs no escaping (addresses, numbers, operators).
-    public mutating func field(_ name: StaticString, plain write: (inout [UInt8]) -> Void) {
+    public mutating func field(_ name: StaticString, plain write: (inout ByteWriter) -> Void) {
         key(name)
-        bytes.append(UInt8(ascii: "\""))
-        write(&bytes)
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    public static func appendAddress(_ address: IPAddress, to bytes: inout [UInt8]) {
-        address.appendText(to: &bytes)
+        out.append(UInt8(ascii: "\""))
+        write(&out)
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Milliseconds with microsecond precision (`AnalysisReport.milliseconds`), as a JSON number.
     public mutating func field(_ name: StaticString, milliseconds nanoseconds: Int64) {
         key(name)
-        JSONLine.appendMilliseconds(nanoseconds, to: &bytes)
+        JSONLine.appendMilliseconds(nanoseconds, to: &out)
     }
 
-    static func appendMilliseconds(_ nanoseconds: Int64, to bytes: inout [UInt8]) {
+    public static func appendAddress<Sink: ByteSink & ~Copyable>(_ address: IPAddress, to bytes: inout Sink) {
+        address.appendText(to: &bytes)
+    }
+
+    static func appendMilliseconds<Sink: ByteSink & ~Copyable>(_ nanoseconds: Int64, to bytes: inout Sink) {
         let micro = (nanoseconds + (nanoseconds >= 0 ? 500 : -500)) / 1000
         if micro < 0 { bytes.append(UInt8(ascii: "-")) }
         let magnitude = Int(micro.magnitude)
-        appendInteger(magnitude / 1000, to: &bytes)
+        bytes.appendDecimal(magnitude / 1000)
         bytes.append(UInt8(ascii: "."))
         let fraction = magnitude % 1000
         bytes.append(UInt8(ascii: "0") &+ UInt8(fraction / 100))
@@ -147,54 +155,37 @@ public struct JSONLine {
         bytes.append(UInt8(ascii: "0") &+ UInt8(fraction % 10))
     }
 
-    public static func appendEndpoint(_ address: IPAddress, _ port: UInt16, to bytes: inout [UInt8]) {
+    public static func appendEndpoint<Sink: ByteSink & ~Copyable>(_ address: IPAddress, _ port: UInt16, to bytes: inout Sink) {
         if address.isIPv6 { bytes.append(UInt8(ascii: "[")) }
         appendAddress(address, to: &bytes)
         if address.isIPv6 { bytes.append(UInt8(ascii: "]")) }
         bytes.append(UInt8(ascii: ":"))
-        appendInteger(Int(port), to: &bytes)
+        bytes.appendDecimal(Int(port))
     }
 
-    public static func appendASCII(_ text: StaticString, to bytes: inout [UInt8]) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    public static func appendASCII<Sink: ByteSink & ~Copyable>(_ text: StaticString, to bytes: inout Sink) {
+        bytes.append(text)
     }
 
-    static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
-        if value >= 0 && value < 10 {
-            bytes.append(UInt8(ascii: "0") &+ UInt8(value))
-            return
-        }
-        if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            if value == .min { bytes.append(contentsOf: Array("9223372036854775808".utf8)); return }
-        }
-        // Digits from the right into a stack buffer, then one append.
-        var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var start = buffer.count
-            repeat {
-                start -= 1
-                buffer[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start...]))
-        }
+    static func appendInteger<Sink: ByteSink & ~Copyable>(_ value: Int, to bytes: inout Sink) {
+        bytes.appendDecimal(value)
     }
 
     /// JSON string quoting (RFC 8259): quote, backslash and control characters escaped.
-    static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
+    static func appendQuoted<Sink: ByteSink & ~Copyable>(_ value: String, to bytes: inout Sink) {
         bytes.append(UInt8(ascii: "\""))
         // Most strings need no escape: one bulk copy.
-        let plain = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+        var value = value
+        let plain = value.withUTF8 { utf8 -> Bool in
             for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
-            bytes.append(contentsOf: utf8)
+            bytes.append(UnsafeRawBufferPointer(utf8))
             return true
         }
-        if plain == true {
+        if plain {
             bytes.append(UInt8(ascii: "\""))
             return
         }
+        let hex: StaticString = "0123456789abcdef"
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
@@ -203,9 +194,9 @@ public struct JSONLine {
             case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
             case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
             case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+                bytes.append("\\u00")
+                bytes.append(hex.utf8Start[Int(byte >> 4)])
+                bytes.append(hex.utf8Start[Int(byte & 15)])
             default:
                 bytes.append(byte)
             }

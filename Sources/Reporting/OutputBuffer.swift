@@ -3,11 +3,13 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PacketCore
 
 /// A byte buffer that goes to a file descriptor in large writes. No Foundation: output is built as
-/// UTF-8 bytes and written with write(2).
+/// UTF-8 bytes (JSON lines written straight into the buffer) and written with write(2).
 public final class OutputBuffer {
-    public private(set) var bytes: [UInt8] = []
+    /// One owner mutates it, between reads: no dynamic exclusivity check per line.
+    @exclusivity(unchecked) private var writer: ByteWriter?
     private let fd: Int32?
     private let flushThreshold: Int
 
@@ -15,22 +17,13 @@ public final class OutputBuffer {
     public init(fd: Int32?, flushThreshold: Int = 1 << 16) {
         self.fd = fd
         self.flushThreshold = flushThreshold
-        bytes.reserveCapacity(flushThreshold + 1024)
+        writer = ByteWriter(capacity: flushThreshold + 4096)
     }
 
     deinit { flush() }
 
-    @inline(__always)
-    public func append(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
-        if bytes.count >= flushThreshold { flush() }
-    }
-
-    public func append(byte: UInt8) { bytes.append(byte) }
-
-    /// Fields put first in every JSON line appended as bytes (`"input":"...",` for several
-    /// inputs), so each line says where it comes from.
+    /// Fields put first in every JSON line (`"input":"...",` for several inputs), so each line
+    /// says where it comes from.
     public var leadingFields: [UInt8] = []
 
     /// Sets `leadingFields` to `"name":"value",`.
@@ -43,21 +36,47 @@ public final class OutputBuffer {
         leadingFields = field
     }
 
-    @inline(__always)
+    public func append(_ text: String) {
+        writer!.append(utf8: text)
+        flushIfFull()
+    }
+
+    public func append(byte: UInt8) { writer!.append(byte) }
+
+    /// A line built elsewhere; a JSON object gets the leading fields.
     public func append(_ line: [UInt8]) {
         if !leadingFields.isEmpty && line.first == UInt8(ascii: "{") {
-            bytes.append(UInt8(ascii: "{"))
-            bytes.append(contentsOf: leadingFields)
-            bytes.append(contentsOf: line[1...])
+            writer!.append(UInt8(ascii: "{"))
+            writer!.append(leadingFields)
+            line.withUnsafeBytes { writer!.append(UnsafeRawBufferPointer(rebasing: $0[1...])) }
         } else {
-            bytes.append(contentsOf: line)
+            writer!.append(line)
         }
-        if bytes.count >= flushThreshold { flush() }
+        flushIfFull()
+    }
+
+    /// Bytes another writer holds (lines formatted on another thread).
+    public func append(_ bytes: borrowing ByteWriter) {
+        writer!.append(bytes)
+        flushIfFull()
+    }
+
+    /// A JSON line written in place: `body` adds its fields after the type (and leading fields).
+    public func line(type: String, _ body: (inout JSONLine) -> Void) {
+        var json = JSONLine(type: type, continuing: writer.take()!, leading: leadingFields)
+        body(&json)
+        writer = json.end()
+        flushIfFull()
+    }
+
+    @inline(__always)
+    private func flushIfFull() {
+        if (writer?.count ?? 0) >= flushThreshold { flush() }
     }
 
     public func flush() {
-        guard let fd, !bytes.isEmpty else { return }
-        bytes.withUnsafeBytes { raw in
+        guard let fd, (writer?.count ?? 0) > 0 else { return }
+        writer?.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
@@ -68,9 +87,10 @@ public final class OutputBuffer {
                 offset += n
             }
         }
-        bytes.removeAll(keepingCapacity: true)
+        writer!.removeAll()
     }
 
     /// What was collected (in-memory buffers).
+    public var bytes: [UInt8] { writer?.bytes ?? [] }
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 }

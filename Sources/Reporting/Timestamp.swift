@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PacketCore
 
 /// Formats integer nanoseconds since the epoch at the output edge.
 public enum Timestamp {
@@ -26,31 +27,28 @@ public enum Timestamp {
     }
 
     /// `rfc3339` written into a byte buffer (JSON output: no string per timestamp).
-    public static func appendRFC3339(_ nanoseconds: Int64, to bytes: inout [UInt8]) {
+    public static func appendRFC3339<Sink: ByteSink & ~Copyable>(_ nanoseconds: Int64, to bytes: inout Sink) {
         let (seconds, fraction) = floorDivide(nanoseconds, 1_000_000_000)
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        func digits(_ value: Int64, _ width: Int) {
-            if value < 0 || width > 9 || value >= powerOfTen[width] {  // outside the fixed width: as `pad` does
-                var text = pad(value, width)
-                text.withUTF8 { bytes.append(contentsOf: $0) }
-                return
-            }
-            var divisor = powerOfTen[width - 1]
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
-            }
+        guard year >= 0 && year <= 9999 else {  // outside the fixed widths: as `pad` writes them
+            bytes.append(utf8: "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
+                         + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 9))Z")
+            return
         }
-        digits(year, 4); bytes.append(UInt8(ascii: "-")); digits(month, 2); bytes.append(UInt8(ascii: "-")); digits(day, 2)
-        bytes.append(UInt8(ascii: "T"))
-        digits(secondOfDay / 3600, 2); bytes.append(UInt8(ascii: ":")); digits(secondOfDay / 60 % 60, 2)
-        bytes.append(UInt8(ascii: ":")); digits(secondOfDay % 60, 2); bytes.append(UInt8(ascii: "."))
-        digits(fraction, 9)
-        bytes.append(UInt8(ascii: "Z"))
+        // Fixed-width fields into one stack buffer, then one append: "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ".
+        var text: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { out in
+            let p = out.baseAddress!
+            func put(_ value: Int64, _ width: Int, at offset: Int) { DecimalDigits.write(UInt(value), width: width, at: offset, in: p) }
+            put(year, 4, at: 0); out[4] = UInt8(ascii: "-"); put(month, 2, at: 5); out[7] = UInt8(ascii: "-")
+            put(day, 2, at: 8); out[10] = UInt8(ascii: "T")
+            put(secondOfDay / 3600, 2, at: 11); out[13] = UInt8(ascii: ":"); put(secondOfDay / 60 % 60, 2, at: 14)
+            out[16] = UInt8(ascii: ":"); put(secondOfDay % 60, 2, at: 17); out[19] = UInt8(ascii: ".")
+            put(fraction, 9, at: 20); out[29] = UInt8(ascii: "Z")
+            bytes.append(UnsafeRawBufferPointer(rebasing: out[0..<30]))
+        }
     }
-
-    private static let powerOfTen: [Int64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000]
 
     private static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
         let q = a / b, r = a % b

@@ -1,17 +1,15 @@
 import TCPAnalysis
 
-/// The tracker's connections and directions at the end of the input, shared by every
-/// `ConnectionFacts` (the arrays are not copied: they share the tracker's storage).
+/// The tracker's connections at the end of the input, shared by every `ConnectionFacts` (the
+/// records are not copied: the table reads the tracker's store).
 public final class ConnectionTable: @unchecked Sendable {
-    public let connections: [Connection]
-    public let directions: [DirectionState]
+    public let store: ConnectionStore
     /// The client side of each connection, decided once.
     let roles: [(side: Int8, basis: RoleBasis)]
 
-    public init(connections: [Connection], directions: [DirectionState]) {
-        self.connections = connections
-        self.directions = directions
-        roles = connections.map { c in
+    public init(_ tracker: TCPTracker) {
+        store = tracker.store
+        roles = tracker.connections.map { c in
             let r = ConnectionOutcome.roles(c)
             return (Int8(r.clientSide), r.basis)
         }
@@ -19,7 +17,7 @@ public final class ConnectionTable: @unchecked Sendable {
 
     /// Every connection that carried a TCP frame.
     public func facts() -> [ConnectionFacts] {
-        connections.indices.compactMap { connections[$0].hasTCPFrames ? ConnectionFacts(index: $0, table: self) : nil }
+        (0..<store.count).compactMap { store[$0].connection.hasTCPFrames ? ConnectionFacts(index: $0, table: self) : nil }
     }
 }
 
@@ -34,20 +32,21 @@ public struct ConnectionFacts: Sendable {
         self.table = table
     }
 
-    public var connection: Connection { table.connections[index] }
-    public var side0: DirectionState { table.directions[2 * index] }
-    public var side1: DirectionState { table.directions[2 * index + 1] }
+    // Read in place (`_read`): the attribution asks for one field at a time.
+    public var connection: Connection { _read { yield table.store[index].connection } }
+    public var side0: DirectionState { _read { yield table.store[index].side0 } }
+    public var side1: DirectionState { _read { yield table.store[index].side1 } }
     /// Zeek's state and history (computed when asked: reports want it, the attribution rarely).
     public var outcome: ConnectionOutcome { ConnectionOutcome(connection, side0, side1) }
     public var clientSide: Int { Int(table.roles[index].side) }
     public var roleBasis: RoleBasis { table.roles[index].basis }
-    public func side(_ side: Int) -> DirectionState { table.directions[2 * index + side] }
-    public var client: DirectionState { side(clientSide) }
-    public var server: DirectionState { side(1 - clientSide) }
-    public var clientEndpoint: (address: IPAddress, port: UInt16) { table.connections[index].key.endpoint(clientSide) }
-    public var serverEndpoint: (address: IPAddress, port: UInt16) { table.connections[index].key.endpoint(1 - clientSide) }
+    public func side(_ side: Int) -> DirectionState { table.store[index].side(side) }
+    public var client: DirectionState { _read { yield clientSide == 0 ? table.store[index].side0 : table.store[index].side1 } }
+    public var server: DirectionState { _read { yield clientSide == 0 ? table.store[index].side1 : table.store[index].side0 } }
+    public var clientEndpoint: (address: IPAddress, port: UInt16) { connection.key.endpoint(clientSide) }
+    public var serverEndpoint: (address: IPAddress, port: UInt16) { connection.key.endpoint(1 - clientSide) }
     /// When the connection was opened (its SYN, or its first packet).
-    public var openTime: Int64 { let c = table.connections[index]; return c.synTime ?? c.firstTime }
+    public var openTime: Int64 { let c = connection; return c.synTime ?? c.firstTime }
     /// A refused connection attempt: the client's SYN answered by a RST, no SYN-ACK.
     public var wasRefused: Bool { client.sawSYN && !server.sawSYNACK && server.sawRST }
 }

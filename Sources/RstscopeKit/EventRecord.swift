@@ -18,14 +18,16 @@ struct EventRecord: Sendable {
 
     static let duplicateAckBit: Int8 = 6
 
-    func line(stream: Int) -> [UInt8] {
+    /// The line, written straight into the output.
+    func write(to output: OutputBuffer, stream: Int) {
         if kind < 0 {
-            return AnalysisReport.eventLine(frame: frame, stream: stream, timestamp: time, kind: "ack_rtt") { json in
+            AnalysisReport.writeEvent(to: output, frame: frame, stream: stream, timestamp: time, kind: "ack_rtt") { json in
                 json.field("acks_frame", number)
                 json.field("rtt_ms", milliseconds: detail)
             }
+            return
         }
-        return AnalysisReport.eventLine(frame: frame, stream: stream, timestamp: time, kind: AnalysisFlags.names[Int(kind)]) { json in
+        AnalysisReport.writeEvent(to: output, frame: frame, stream: stream, timestamp: time, kind: AnalysisFlags.names[Int(kind)]) { json in
             if kind == Self.duplicateAckBit {
                 json.field("dup_ack_num", number)
                 json.field("dup_ack_of", Int(detail))

@@ -164,7 +164,7 @@ public struct Pipeline {
         if options.shard != nil {
             deferredEvents.append(event)
         } else {
-            output?.append(event.line(stream: stream))
+            if let output { event.write(to: output, stream: stream) }
         }
     }
 
@@ -182,10 +182,10 @@ public struct Pipeline {
                 annotations[late.frame, default: []].append("rstscope: tcp.analysis.reused_ports (tcp.stream \(late.stream), input frame \(late.frame))")
             }
             if emitFlags.contains(.reusedPorts), let output {
-                output.append(AnalysisReport.eventLine(frame: late.frame, stream: late.stream,
-                                                       timestamp: late.time, kind: "reused_ports") { json in
+                AnalysisReport.writeEvent(to: output, frame: late.frame, stream: late.stream, timestamp: late.time,
+                                          kind: "reused_ports") { json in
                     json.field("second_pass", true)
-                })
+                }
             }
         }
     }
@@ -194,12 +194,12 @@ public struct Pipeline {
     /// sessions and the connections. Returns the connections with problems, for the text report.
     public mutating func finish(crossView: [Int: CrossViewFinding] = [:]) -> [ConnectionView] {
         completeInput()
-        // A multi-threaded run formats most connection lines on other threads meanwhile (JSON
+        // A multi-threaded run formats connection lines on other threads, starting meanwhile (JSON
         // connection lines do not depend on the attribution).
         let parallelLines = options.outputThreads > 1 && options.format == .jsonl && output != nil
-            && output!.leadingFields.isEmpty ? ConnectionLineChunks(tracker: tracker, chunks: options.outputThreads) : nil
+            && output!.leadingFields.isEmpty ? ConnectionLineBatches(store: tracker.store, threads: options.outputThreads) : nil
         // Resets are judged with the whole capture in view: roles, proxy legs, clusters.
-        connectionFacts = ConnectionTable(connections: tracker.connections, directions: tracker.directions).facts()
+        connectionFacts = ConnectionTable(tracker).facts()
         let judged = ResetAnalyzer.analyze(connections: connectionFacts, resets: tracker.resets, proxies: options.proxies,
                                            crossView: crossView)
         attribution = judged
@@ -238,10 +238,10 @@ public struct Pipeline {
     }
 
     private mutating func report(_ index: Int) {
-        var view = ConnectionView(tracker.connections[index], side0: tracker.direction(index, 0), side1: tracker.direction(index, 1))
+        var view = ConnectionView(tracker.store[index])
         if attribution != nil { view.brokenByReset = brokenConnections.contains(index) }
         connectionsReported += 1
-        if let output { output.append(AnalysisReport.connectionLine(view)) }
+        if let output { AnalysisReport.writeConnection(view, to: output) }
         if options.format == .text && TextReport.hasProblem(view) && problems.count < 100_000 { problems.append(view) }
     }
 
@@ -254,7 +254,7 @@ public struct Pipeline {
     /// A live view of the attribution (live metrics): every reset so far judged with what is known
     /// now, counted by (attribution, cause), benign ones apart; and the connections alive.
     public func attributionSnapshot() -> (resets: [String: Int], benign: Int, retransmissions: Int, activeConnections: Int) {
-        let table = ConnectionTable(connections: tracker.connections, directions: tracker.directions)
+        let table = ConnectionTable(tracker)
         let report = ResetAnalyzer.analyze(connections: table.facts(), resets: tracker.resets, proxies: options.proxies)
         var resets: [String: Int] = [:]
         var benign = 0
@@ -310,7 +310,7 @@ extension Pipeline {
             counters.unsupportedLinkType += shard.decoder.counters.unsupportedLinkType
         }
         result.decoder.counters = counters
-        let (tracker, index) = TCPTracker.merged(shards.map(\.tracker))
+        let (tracker, index) = TCPTracker.merged(consuming: shards.map(\.tracker))
         result.tracker = tracker
         for shard in shards {
             for (bit, count) in shard.eventCounts.enumerated() { result.eventCounts[bit] += count }
@@ -326,7 +326,7 @@ extension Pipeline {
         func order(_ e: EventRecord) -> (Int, Int8) { (e.frame, e.kind < 0 ? .max : e.kind) }
         events.sort { order($0.event) < order($1.event) }
         if let output = result.output {
-            for (event, stream) in events { output.append(event.line(stream: stream)) }
+            for (event, stream) in events { event.write(to: output, stream: stream) }
         }
         return result
     }

@@ -49,10 +49,18 @@ let decodeNs = best {
 var keys: [FlowKey] = []
 var decoder = PacketDecoder()
 for record in records where decoder.decode(record, into: &segment) { keys.append(FlowKey.of(segment).key) }
+// The table keeps hashes and indices; the key compared on a hit is the connection record's (here
+// an array of the keys, by index).
 var table = FlowTable()
-for (i, key) in keys.enumerated() where table.find(key) == nil { table.set(key, Int32(i)) }
+var keyOf: [FlowKey] = []
+for key in keys where table.find(hash: key.hash(seed: table.seed), matches: { keyOf[Int($0)] == key }) == nil {
+    table.set(hash: key.hash(seed: table.seed), Int32(keyOf.count), replacing: { keyOf[Int($0)] == key })
+    keyOf.append(key)
+}
 let lookupNs = best {
-    for key in keys { if let v = table.find(key) { sink &+= Int(v) } }
+    for key in keys {
+        if let v = table.find(hash: key.hash(seed: table.seed), matches: { keyOf[Int($0)] == key }) { sink &+= Int(v) }
+    }
 } * packets / Double(max(keys.count, 1))
 // Decode and analysis (the tracker: flow table, sequence analysis, latency, reset observations).
 let analysisNs = best {
@@ -94,16 +102,18 @@ for record in records { try? endPipeline.process(record) }
 endPipeline.completeInput()
 let connectionCount = Double(max(endPipeline.tracker.connections.count, 1))
 var start = now()
-let connectionTable = ConnectionTable(connections: endPipeline.tracker.connections, directions: endPipeline.tracker.directions)
+let connectionTable = ConnectionTable(endPipeline.tracker)
 let facts = connectionTable.facts()
 let judged = ResetAnalyzer.analyze(connections: facts, resets: endPipeline.tracker.resets, proxies: nil)
 let attributionNs = Double(now() - start) / connectionCount
 sink &+= judged.verdicts.count
 start = now()
 var lineBytes = 0
-for (index, connection) in endPipeline.tracker.connections.enumerated() {
-    lineBytes += AnalysisReport.connectionLine(ConnectionView(connection, side0: endPipeline.tracker.direction(index, 0),
-                                                              side1: endPipeline.tracker.direction(index, 1))).count
+var lineWriter = ByteWriter(capacity: 1 << 20)
+for index in endPipeline.tracker.connections.indices {
+    AnalysisReport.writeConnection(ConnectionView(endPipeline.tracker.store[index]), to: &lineWriter)
+    lineBytes += lineWriter.count
+    lineWriter.removeAll()
 }
 let connectionLineNs = Double(now() - start) / connectionCount
 // The same, on a few connections over and over (warm caches): what formatting itself costs.
@@ -111,15 +121,19 @@ let warm = min(endPipeline.tracker.connections.count, 1000)
 start = now()
 for _ in 0..<(CommandLine.arguments.count > 3 ? 400 : 20) {
     for index in 0..<warm {
-        let view = ConnectionView(endPipeline.tracker.connections[index], side0: endPipeline.tracker.direction(index, 0),
-                                  side1: endPipeline.tracker.direction(index, 1))
-        lineBytes += AnalysisReport.connectionLine(view).count
+        AnalysisReport.writeConnection(ConnectionView(endPipeline.tracker.store[index]), to: &lineWriter)
+        lineBytes += lineWriter.count
+        lineWriter.removeAll()
     }
 }
 let warmLineNs = Double(now() - start) / Double(20 * max(warm, 1))
 start = now()
 for _ in 0..<(CommandLine.arguments.count > 3 ? 400 : 20) {
-    for index in 0..<warm { lineBytes += endPipeline.tracker.connections[index].communityID().utf8.count }
+    for index in 0..<warm {
+        endPipeline.tracker.connections[index].key.appendCommunityID(to: &lineWriter)
+        lineBytes += lineWriter.count
+        lineWriter.removeAll()
+    }
 }
 let communityNs = Double(now() - start) / Double(20 * max(warm, 1))
 start = now()

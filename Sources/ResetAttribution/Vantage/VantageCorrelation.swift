@@ -5,10 +5,10 @@ import TCPAnalysis
 /// matched across inputs, never merged (a copy would look like a retransmission).
 public struct VantageView: Sendable {
     public var name: String
-    public var connections: [Connection]
+    public var connections: ConnectionList
     public var fingerprints: [PacketFingerprint]
 
-    public init(name: String, connections: [Connection], fingerprints: [PacketFingerprint]) {
+    public init(name: String, connections: ConnectionList, fingerprints: [PacketFingerprint]) {
         self.name = name
         self.connections = connections
         self.fingerprints = fingerprints

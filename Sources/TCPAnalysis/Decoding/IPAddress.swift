@@ -1,3 +1,5 @@
+import PacketCore
+
 /// An IPv4 or IPv6 address as two words, cheap to copy, hash and compare. IPv4 addresses live in the
 /// low 32 bits of `low` with `high == 0` and `isIPv6 == false`.
 @frozen
@@ -11,6 +13,14 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
         high = 0
         low = UInt64(ipv4)
         isIPv6 = false
+    }
+
+    /// An address from its words, as `high`, `low` and `isIPv6` hold them.
+    @inlinable
+    public init(high: UInt64, low: UInt64, isIPv6: Bool) {
+        self.high = high
+        self.low = low
+        self.isIPv6 = isIPv6
     }
 
     @inlinable
@@ -32,14 +42,14 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     /// Appends the address's bytes in network order (no array of its own: hashing inputs).
-    public func appendBytes(to bytes: inout [UInt8]) {
+    public func appendBytes<Sink: ByteSink & ~Copyable>(to sink: inout Sink) {
         if !isIPv6 {
-            for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: low >> UInt64(shift))) }
+            var word = UInt32(truncatingIfNeeded: low).bigEndian
+            withUnsafeBytes(of: &word) { sink.append($0) }
             return
         }
-        for word in [high, low] {
-            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
-        }
+        var words = (high.bigEndian, low.bigEndian)
+        withUnsafeBytes(of: &words) { sink.append($0) }
     }
 
     /// Dotted quad, or RFC 5952 text for IPv6 (lower case, longest zero run compressed).
@@ -50,16 +60,21 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     /// Appends `description`'s text as ASCII (the JSON writer's path: no String per address).
-    public func appendText(to bytes: inout [UInt8]) {
-        func decimal(_ value: UInt64) {
-            if value >= 100 { bytes.append(UInt8(ascii: "0") &+ UInt8(value / 100)) }
-            if value >= 10 { bytes.append(UInt8(ascii: "0") &+ UInt8(value / 10 % 10)) }
-            bytes.append(UInt8(ascii: "0") &+ UInt8(value % 10))
-        }
+    public func appendText<Sink: ByteSink & ~Copyable>(to sink: inout Sink) {
         guard isIPv6 else {
-            for shift in stride(from: 24, through: 0, by: -8) {
-                decimal(low >> UInt64(shift) & 0xFF)
-                if shift > 0 { bytes.append(UInt8(ascii: ".")) }
+            // Four octets and three dots into a stack buffer (at most 15 bytes), then one append.
+            var text: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &text) { out in
+                var n = 0
+                for shift in stride(from: 24, through: 0, by: -8) {
+                    let octet = UInt8(truncatingIfNeeded: low >> UInt64(shift))
+                    if octet >= 100 { out[n] = UInt8(ascii: "0") &+ octet / 100; n += 1 }
+                    if octet >= 10 { out[n] = UInt8(ascii: "0") &+ octet / 10 % 10; n += 1 }
+                    out[n] = UInt8(ascii: "0") &+ octet % 10
+                    n += 1
+                    if shift > 0 { out[n] = UInt8(ascii: "."); n += 1 }
+                }
+                sink.append(UnsafeRawBufferPointer(rebasing: out[0..<n]))
             }
             return
         }
@@ -78,12 +93,12 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
         var i = 0
         while i < 8 {
             if i == bestStart {
-                bytes.append(UInt8(ascii: ":"))
-                bytes.append(UInt8(ascii: ":"))
+                sink.append(UInt8(ascii: ":"))
+                sink.append(UInt8(ascii: ":"))
                 i += bestLength
                 continue
             }
-            if i > 0 && i != bestStart + bestLength { bytes.append(UInt8(ascii: ":")) }
+            if i > 0 && i != bestStart + bestLength { sink.append(UInt8(ascii: ":")) }
             // Lower-case hex without leading zeros.
             let value = group(i)
             var started = false
@@ -91,7 +106,7 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
                 let digit = Int(value >> UInt16(shift) & 0xF)
                 if digit != 0 || started || shift == 0 {
                     started = true
-                    bytes.append(hex.utf8Start[digit])
+                    sink.append(hex.utf8Start[digit])
                 }
             }
             i += 1

@@ -1,49 +1,55 @@
 /// Segments sent but not yet acknowledged, for every direction of every connection, in one pool of
-/// flat arrays with a free list: per-direction lists (newest first) cost no allocation in steady
+/// nodes with a free list: per-direction lists (newest first) cost no allocation in steady
 /// state, and memory follows what is in flight, not the packet count. Wireshark keeps at most 10000
 /// per direction (4.0.17 `tcp_analyze_sequence_number`); so do we.
 struct UnackedSegments {
     static let maximumPerDirection: Int32 = 10_000
 
-    private(set) var frame: [Int] = []
-    var seq: [UInt32] = []
-    private(set) var nextSeq: [UInt32] = []
-    private(set) var time: [Int64] = []
-    /// A retransmission covered this segment: an RTT measured from it is ambiguous (Karn).
-    var retransmitted: [Bool] = []
-    private(set) var next: [Int32] = []
+    /// One listed segment: 32 bytes, one load per node when a list is walked.
+    struct Node {
+        var seq: UInt32
+        var nextSeq: UInt32
+        @Count32 var frame: Int
+        var next: Int32
+        var time: Int64
+        /// A retransmission covered this segment: an RTT measured from it is ambiguous (Karn).
+        var retransmitted: Bool
+    }
+
+    private(set) var nodes: [Node] = []
     private var freeHead: Int32 = -1
 
+    subscript(index: Int32) -> Node {
+        get { nodes[Int(index)] }
+        set { nodes[Int(index)] = newValue }
+    }
+
     /// Pushes a segment in front of the list at `head`; returns the new head.
-    mutating func push(frame f: Int, seq s: UInt32, nextSeq n: UInt32, time t: Int64, retransmitted r: Bool, head: Int32) -> Int32 {
-        let index: Int32
+    mutating func push(frame: Int, seq: UInt32, nextSeq: UInt32, time: Int64, retransmitted: Bool, head: Int32) -> Int32 {
+        let node = Node(seq: seq, nextSeq: nextSeq, frame: frame, next: head, time: time, retransmitted: retransmitted)
         if freeHead >= 0 {
-            index = freeHead
-            let i = Int(index)
-            freeHead = next[i]
-            frame[i] = f; seq[i] = s; nextSeq[i] = n; time[i] = t; retransmitted[i] = r; next[i] = head
-        } else {
-            index = Int32(frame.count)
-            frame.append(f); seq.append(s); nextSeq.append(n); time.append(t); retransmitted.append(r); next.append(head)
+            let index = freeHead
+            freeHead = nodes[Int(index)].next
+            nodes[Int(index)] = node
+            return index
         }
-        return index
+        nodes.append(node)
+        return Int32(nodes.count - 1)
     }
 
     /// Returns a node to the free list.
     mutating func release(_ index: Int32) {
-        next[Int(index)] = freeHead
+        nodes[Int(index)].next = freeHead
         freeHead = index
     }
-
-    mutating func setNext(_ index: Int32, _ value: Int32) { next[Int(index)] = value }
 
     /// Marks every listed segment overlapping [from, to) as retransmitted.
     mutating func markRetransmitted(head: Int32, from: UInt32, to: UInt32) {
         var i = head
         while i >= 0 {
             let k = Int(i)
-            if SequenceNumber.lessThan(seq[k], to) && SequenceNumber.greaterThan(nextSeq[k], from) { retransmitted[k] = true }
-            i = next[k]
+            if SequenceNumber.lessThan(nodes[k].seq, to) && SequenceNumber.greaterThan(nodes[k].nextSeq, from) { nodes[k].retransmitted = true }
+            i = nodes[k].next
         }
     }
 }

@@ -1,3 +1,5 @@
+import PacketCore
+
 /// Community ID flow hashing, version 1 (Corelight's community-id-spec): a direction-free flow
 /// identifier that Zeek, Suricata, Wireshark and others compute the same way.
 ///
@@ -11,6 +13,7 @@
 /// ICMP's type/code to port mapping is not done here: callers pass the mapped values as ports.
 public enum CommunityID {
     public static let version = "1"
+    static let prefix: StaticString = "1:"
 
     /// The Community ID of a flow between two endpoints with ports (TCP by default).
     public static func v1(_ a: (address: IPAddress, port: UInt16), _ b: (address: IPAddress, port: UInt16),
@@ -79,6 +82,42 @@ extension FlowKey {
     /// The connection's Community ID v1 (TCP, protocol 6). The same for both directions.
     public func communityID(seed: UInt16 = 0) -> String {
         CommunityID.v1((side0, port0), (side1, port1), ipProtocol: 6, seed: seed)
+    }
+
+    /// `communityID` appended to a sink: the hash input on the stack, one SHA-1 block, base64
+    /// straight out (a connection line's path: no array or string per connection).
+    public func appendCommunityID<Sink: ByteSink & ~Copyable>(seed: UInt16 = 0, to sink: inout Sink) {
+        let a = side0, b = side1
+        let order = CommunityID.compare(a, b)
+        let keep = order < 0 || (order == 0 && port0 <= port1)
+        let (first, firstPort, second, secondPort) = keep ? (a, port0, b, port1) : (b, port1, a, port0)
+        var input: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        let words = withUnsafeMutableBytes(of: &input) { raw -> (UInt32, UInt32, UInt32, UInt32, UInt32) in
+            let p = raw.baseAddress!
+            var length = 0
+            func put<T: FixedWidthInteger>(_ value: T) {
+                p.storeBytes(of: value.bigEndian, toByteOffset: length, as: T.self)
+                length += MemoryLayout<T>.size
+            }
+            func putAddress(_ address: IPAddress) {
+                if address.isIPv6 {
+                    put(address.high)
+                    put(address.low)
+                } else {
+                    put(UInt32(truncatingIfNeeded: address.low))
+                }
+            }
+            put(seed)
+            putAddress(first)
+            putAddress(second)
+            put(UInt16(6) << 8)  // the protocol, then a zero byte of padding
+            put(firstPort)
+            put(secondPort)
+            return SHA1.hashShortWords(UnsafeRawBufferPointer(rebasing: raw[0..<length]))
+        }
+        var digest = (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian, words.3.bigEndian, words.4.bigEndian)
+        sink.append(CommunityID.prefix)
+        withUnsafeBytes(of: &digest) { Base64.append($0, to: &sink) }
     }
 }
 

@@ -1,3 +1,5 @@
+import PacketCore
+
 /// Zeek's connection history letters: upper case for the originator (the client), lower case for
 /// the responder; each letter is recorded the first time it happens on that side.
 ///
@@ -30,7 +32,7 @@ enum ConnectionHistory {
 
     private static func add(_ letter: Letter, _ side: Int, _ connection: inout Connection, _ state: inout DirectionState) {
         let bit = letter.rawValue
-        let mask: UInt32 = 1 << UInt32(bit)
+        let mask: UInt16 = 1 << UInt16(bit)
         guard state.historySeen & mask == 0 else { return }
         state.historySeen |= mask
         // The sending side is kept with the letter; resolved to upper/lower case once roles are known.
@@ -39,30 +41,43 @@ enum ConnectionHistory {
 }
 
 /// The history letters of one connection in order, with the side that sent each: at most 22 (each
-/// letter once per side), five bits each, in two words. Plain data: a connection record copies
-/// without reference counting.
+/// letter once per side), five bits each, in two words (a slot's code is never 0, so the first
+/// empty slot ends the log). Plain data: a connection record copies without reference counting.
 public struct HistoryLog: Sendable {
     private var words: (UInt64, UInt64) = (0, 0)
-    public private(set) var count: UInt8 = 0
+    static let capacity = 24
+
+    public var count: UInt8 {
+        var n = 0
+        while n < Self.capacity && code(n) != 0 { n += 1 }
+        return UInt8(n)
+    }
 
     mutating func append(side: Int, letter: Int) {
-        guard count < 24 else { return }
-        let code = UInt64(side << 4 | (letter + 1))
         let slot = Int(count)
+        guard slot < Self.capacity else { return }
+        let code = UInt64(side << 4 | (letter + 1))
         if slot < 12 { words.0 |= code << UInt64(5 * slot) } else { words.1 |= code << UInt64(5 * (slot - 12)) }
-        count += 1
     }
 
     /// Zeek's history text: the client's letters upper case, the server's lower case.
     public func text(clientSide: Int) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(count))
-        for slot in 0..<Int(count) {
+        appendText(clientSide: clientSide, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `text` appended as bytes (the JSON writer's path).
+    public func appendText<Sink: ByteSink & ~Copyable>(clientSide: Int, to bytes: inout Sink) {
+        var slot = 0
+        while slot < Self.capacity {
             let code = self.code(slot)
+            if code == 0 { break }
             let letter = ConnectionHistory.letterBytes[Int(code & 15) - 1]
             bytes.append(Int(code >> 4) == clientSide ? letter : letter | 0x20)  // ASCII lower case
+            slot += 1
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The five-bit code in a slot: the side in bit 4, the letter's index + 1 below.

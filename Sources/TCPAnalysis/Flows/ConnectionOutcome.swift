@@ -7,7 +7,8 @@ public struct ConnectionOutcome: Sendable {
     /// Zeek's conn_state: S0, S1, SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, SH, SHR or OTH.
     public var state: String
     /// Zeek's history: originator (client) letters upper case, responder letters lower case.
-    public var history: String
+    public var history: String { historyLog.text(clientSide: clientSide) }
+    public let historyLog: HistoryLog
     /// "rst", "fin" or "open".
     public var end: String
     /// Which side sent the first RST (or FIN when there was no RST): "client", "server" or nil.
@@ -51,7 +52,7 @@ public struct ConnectionOutcome: Sendable {
             }
         }
         _ = established
-        history = connection.history.text(clientSide: clientSide)
+        historyLog = connection.history
         if let rstSide = connection.firstRSTSide {
             end = "rst"
             closedBy = Int(rstSide) == clientSide ? "client" : "server"

@@ -3,16 +3,36 @@
 /// whose address sorts higher as bytes in network order, or, for equal addresses, the higher port.
 @frozen
 public struct FlowKey: Hashable, Sendable {
-    public var side0: IPAddress
-    public var side1: IPAddress
+    // The two addresses as words (`IPAddress`'s layout without its padding), the ports, and which
+    // addresses are IPv6: 40 bytes, where two `IPAddress` values and the ports took 48. A key is
+    // kept in every connection record.
+    @usableFromInline var high0: UInt64
+    @usableFromInline var low0: UInt64
+    @usableFromInline var high1: UInt64
+    @usableFromInline var low1: UInt64
     public var port0: UInt16
     public var port1: UInt16
+    /// Bit 0: side 0's address is IPv6; bit 1: side 1's.
+    @usableFromInline var families: UInt8
 
     public init(side0: IPAddress, side1: IPAddress, port0: UInt16, port1: UInt16) {
-        self.side0 = side0
-        self.side1 = side1
+        high0 = side0.high
+        low0 = side0.low
+        high1 = side1.high
+        low1 = side1.low
         self.port0 = port0
         self.port1 = port1
+        families = (side0.isIPv6 ? 1 : 0) | (side1.isIPv6 ? 2 : 0)
+    }
+
+    public var side0: IPAddress {
+        get { IPAddress(high: high0, low: low0, isIPv6: families & 1 != 0) }
+        set { high0 = newValue.high; low0 = newValue.low; families = families & ~1 | (newValue.isIPv6 ? 1 : 0) }
+    }
+
+    public var side1: IPAddress {
+        get { IPAddress(high: high1, low: low1, isIPv6: families & 2 != 0) }
+        set { high1 = newValue.high; low1 = newValue.low; families = families & ~2 | (newValue.isIPv6 ? 2 : 0) }
     }
 
     /// The key of a segment, and which side sent it (0 or 1).
@@ -41,13 +61,13 @@ public struct FlowKey: Hashable, Sendable {
     }
 
     /// A well-mixed 64-bit hash with a per-run seed (flooding-resistant, like Suricata's flow hash).
-    func hash(seed: UInt64) -> UInt64 {
+    public func hash(seed: UInt64) -> UInt64 {
         var h = seed ^ 0x9E37_79B9_7F4A_7C15
-        h = FlowKey.mix(h ^ side0.high)
-        h = FlowKey.mix(h ^ side0.low)
-        h = FlowKey.mix(h ^ side1.high)
-        h = FlowKey.mix(h ^ side1.low)
-        h = FlowKey.mix(h ^ (UInt64(port0) << 32 | UInt64(port1) << 16 | (side0.isIPv6 ? 1 : 0)))
+        h = FlowKey.mix(h ^ high0)
+        h = FlowKey.mix(h ^ low0)
+        h = FlowKey.mix(h ^ high1)
+        h = FlowKey.mix(h ^ low1)
+        h = FlowKey.mix(h ^ (UInt64(port0) << 32 | UInt64(port1) << 16 | UInt64(families & 1)))
         return h
     }
 

@@ -6,9 +6,8 @@
 /// second flat array (two entries per connection), copied into locals for the duration of one
 /// segment. Nothing is allocated per packet in steady state.
 public struct TCPTracker {
-    public private(set) var connections: [Connection] = []
-    /// Direction states: `2 * connection + side`.
-    public private(set) var directions: [DirectionState] = []
+    /// Every connection with its two directions, in place (see `ConnectionStore`).
+    public private(set) var store = ConnectionStore()
     private var table = FlowTable()
     private var unacked = UnackedSegments()
     /// Every SYN-ACK seen (connection, frame, side, seq, printable), for the two-pass replay.
@@ -23,52 +22,73 @@ public struct TCPTracker {
     /// Every RST frame, with what was known when it arrived (for the attribution stage).
     public private(set) var resets: [ResetObservation] = []
     /// The frame that created each connection slot (stream numbers follow it; see `merged`).
-    private var creationFrames: [Int] = []
+    private var creationFrames: [UInt32] = []
 
     public init() {}
 
-    public func direction(_ connection: Int, _ side: Int) -> DirectionState { directions[2 * connection + side] }
+    /// The connections, in slot order (a slot's stream number is its index until eviction reuses it).
+    public var connections: ConnectionList { ConnectionList(store: store) }
+
+    public func direction(_ connection: Int, _ side: Int) -> DirectionState { store[connection].side(side) }
 
     // MARK: - Per segment
 
     /// Analyzes one TCP header (a normal one, an ICMP-quoted one or an unreassembled first fragment).
     public mutating func process(_ segment: TCPSegment) -> FrameAnalysis {
+        if !isKnownUniquelyReferenced(&store) { store = store.copy() }
         let (key, side) = FlowKey.of(segment)
+        let hash = key.hash(seed: table.seed)
         let frame = segment.frame, now = segment.timestamp
-        let seq = segment.sequence, ack = segment.acknowledgment, flags = segment.flags
+        let seq = segment.sequence, flags = segment.flags
         let isPureSYN = flags.intersection([.syn, .ack]) == .syn
-        let isSYNACK = flags.isSuperset(of: [.syn, .ack])
+        let store = self.store
 
         // find_conversation / conversation_new: the newest conversation of this address-port pair.
         var index: Int
-        if let found = table.find(key) {
+        if let found = table.find(hash: hash, matches: { store[Int($0)].connection.key == key }) {
             index = Int(found)
         } else {
-            index = newConnection(key, frame: frame, time: now, firstSender: side)
+            index = newConnection(key, hash: hash, frame: frame, time: now, firstSender: side)
         }
-        var fwd = directions[2 * index + side]
-        var rev = directions[2 * index + 1 - side]
         var taFlags = AnalysisFlags()
 
         // dissect_tcp, pure SYN block: a SYN with another ISN than the direction's base starts a new
         // conversation (port reuse) with a new stream number; the same ISN rewinds nextseq.
-        if isPureSYN && fwd.baseSet {
-            if seq != fwd.baseSeq {
-                index = newConnection(key, frame: frame, time: now, firstSender: side)
-                fwd = directions[2 * index + side]
-                rev = directions[2 * index + 1 - side]
+        if isPureSYN {
+            let reused = store.withRecord(index) { record -> Bool in
+                let base = side == 0 ? (record.side0.baseSet, record.side0.baseSeq) : (record.side1.baseSet, record.side1.baseSeq)
+                guard base.0 else { return false }
+                if seq != base.1 { return true }
+                if side == 0 { record.side0.nextSeq = record.side0.maxSeqToBeAcked } else { record.side1.nextSeq = record.side1.maxSeqToBeAcked }
+                return false
+            }
+            if reused {
+                index = newConnection(key, hash: hash, frame: frame, time: now, firstSender: side)
                 taFlags.insert(.reusedPorts)
-            } else {
-                fwd.nextSeq = fwd.maxSeqToBeAcked
             }
         }
+        return store.withRecord(index) { record in
+            side == 0
+                ? analyze(segment, side: 0, index: index, flags: taFlags, connection: &record.connection, fwd: &record.side0, rev: &record.side1)
+                : analyze(segment, side: 1, index: index, flags: taFlags, connection: &record.connection, fwd: &record.side1, rev: &record.side0)
+        }
+    }
+
+    /// The rest of `process`, on the connection's record in place.
+    private mutating func analyze(_ segment: TCPSegment, side: Int, index: Int, flags taFlagsIn: AnalysisFlags,
+                                  connection: inout Connection, fwd: inout DirectionState, rev: inout DirectionState) -> FrameAnalysis {
+        let frame = segment.frame, now = segment.timestamp
+        let seq = segment.sequence, ack = segment.acknowledgment, flags = segment.flags
+        let isPureSYN = flags.intersection([.syn, .ack]) == .syn
+        let isSYNACK = flags.isSuperset(of: [.syn, .ack])
+        var taFlags = taFlagsIn
+
         // dissect_tcp, SYN-ACK block: another ISN rewrites the base (same stream) and flags reuse.
         if isSYNACK && fwd.baseSet && seq != fwd.baseSeq {
             fwd.baseSeq = seq
             taFlags.insert(.reusedPorts)
         }
 
-        var connection = connections[index]
         let previousTime = connection.lastTime
         let senderNextSeqBefore = fwd.nextSeq
         if !segment.context.isCopy {
@@ -154,31 +174,23 @@ public struct TCPTracker {
             recordConnectionFacts(segment, side: side, flags: taFlags, previousTime: previousTime,
                                   duplicate: result.isDuplicate, connection: &connection, fwd: &fwd)
         }
-
         result.flags = taFlags
-        directions[2 * index + side] = fwd
-        directions[2 * index + 1 - side] = rev
-        connections[index] = connection
         return result
     }
 
-    private mutating func newConnection(_ key: FlowKey, frame: Int, time: Int64, firstSender: Int) -> Int {
-        let connection = Connection(key: key, stream: nextStream, frame: frame, time: time, firstSender: firstSender)
+    private mutating func newConnection(_ key: FlowKey, hash: UInt64, frame: Int, time: Int64, firstSender: Int) -> Int {
+        let record = ConnectionRecord(Connection(key: key, stream: nextStream, frame: frame, time: time, firstSender: firstSender))
         nextStream += 1
         let index: Int
         if let free = freeSlots.popLast() {
             index = free
-            connections[index] = connection
-            directions[2 * index] = DirectionState()
-            directions[2 * index + 1] = DirectionState()
+            store[index] = record
         } else {
-            index = connections.count
-            connections.append(connection)
-            directions.append(DirectionState())
-            directions.append(DirectionState())
-            creationFrames.append(frame)
+            index = store.append(record)
+            creationFrames.append(UInt32(clamping: frame))
         }
-        table.set(key, Int32(index))
+        let store = self.store
+        table.set(hash: hash, Int32(index), replacing: { store[Int($0)].connection.key == key })
         return index
     }
 
@@ -194,18 +206,23 @@ public struct TCPTracker {
     /// capture evicts: Wireshark never forgets a conversation, and in a file late packets must find
     /// theirs.
     public mutating func release(_ index: Int) {
-        guard connections[index].isLive else { return }
-        table.remove(connections[index].key, ifValue: Int32(index))
+        guard store[index].connection.isLive else { return }
+        if !isKnownUniquelyReferenced(&store) { store = store.copy() }
+        table.remove(hash: store[index].connection.key.hash(seed: table.seed), value: Int32(index))
         for side in 0..<2 {
-            var node = directions[2 * index + side].unackedHead
+            var node = store[index].side(side).unackedHead
             while node >= 0 {
-                let following = unacked.next[Int(node)]
+                let following = unacked[node].next
                 unacked.release(node)
                 node = following
             }
         }
-        connections[index].isLive = false
-        connections[index].hasTCPFrames = false
+        store.withRecord(index) { record in
+            record.connection.isLive = false
+            record.connection.hasTCPFrames = false
+            record.side0.unackedHead = -1
+            record.side1.unackedHead = -1
+        }
         freeSlots.append(index)
         evictions += 1
         synAcks.removeAll { $0.connection == Int32(index) }
@@ -311,7 +328,6 @@ public struct TCPTracker {
         if !ta.contains(.zeroWindowProbe) {
             if S.greaterThan(nextSeqLocal, fwd.nextSeq) || fwd.nextSeq == 0 {
                 fwd.nextSeq = nextSeqLocal
-                fwd.nextSeqFrame = frame
                 fwd.nextSeqTime = now
             }
             if seq == fwd.maxSeqToBeAcked || fwd.maxSeqToBeAcked == 0 {
@@ -329,25 +345,25 @@ public struct TCPTracker {
         var node = rev.unackedHead
         var matches = 0
         while node >= 0 {
-            let k = Int(node)
-            let following = unacked.next[k]
-            if ack == unacked.nextSeq[k] {
+            let listed = unacked[node]
+            let following = listed.next
+            if ack == listed.nextSeq {
                 matches += 1
-                result.ackedFrame = unacked.frame[k]
-                result.ackRTT = now &- unacked.time[k]
-                result.ackRTTAmbiguous = unacked.retransmitted[k] || matches > 1
-            } else if S.greaterThan(ack, unacked.seq[k]) && S.lessOrEqual(ack, unacked.nextSeq[k]) {
-                unacked.seq[k] = ack  // a partial ack trims the segment, which stays listed
+                result.ackedFrame = listed.frame
+                result.ackRTT = now &- listed.time
+                result.ackRTTAmbiguous = listed.retransmitted || matches > 1
+            } else if S.greaterThan(ack, listed.seq) && S.lessOrEqual(ack, listed.nextSeq) {
+                unacked[node].seq = ack  // a partial ack trims the segment, which stays listed
                 previous = node
                 node = following
                 continue
-            } else if S.greaterThan(unacked.nextSeq[k], ack) {
+            } else if S.greaterThan(listed.nextSeq, ack) {
                 previous = node
                 node = following
                 continue
             }
             // Acknowledged (or passed): unlink and free.
-            if previous >= 0 { unacked.setNext(previous, following) } else { rev.unackedHead = following }
+            if previous >= 0 { unacked[previous].next = following } else { rev.unackedHead = following }
             unacked.release(node)
             rev.unackedCount -= 1
             node = following
@@ -501,11 +517,12 @@ public struct TCPTracker {
         var flagged: [(frame: Int, stream: Int, printable: Bool, time: Int64)] = []
         for synAck in synAcks {
             let slot = 2 * Int(synAck.connection) + Int(synAck.side)
-            var current = base[slot] ?? (directions[slot].baseSeq, directions[slot].baseSet)
+            let direction = direction(Int(synAck.connection), Int(synAck.side))
+            var current = base[slot] ?? (direction.baseSeq, direction.baseSet)
             if current.set && synAck.seq != current.seq {
                 current.seq = synAck.seq
                 if !synAck.flagged {
-                    flagged.append((synAck.frame, connections[Int(synAck.connection)].stream, synAck.printable, synAck.time))
+                    flagged.append((synAck.frame, store[Int(synAck.connection)].connection.stream, synAck.printable, synAck.time))
                 }
             }
             base[slot] = current
@@ -531,30 +548,36 @@ extension TCPTracker {
     /// frame that created each connection, as a single pass numbers them; connections, resets and
     /// SYN-ACKs are put in that pass's order. `index[shard][local]` is a connection's new index.
     /// The result is for reports (its flow table is empty: it takes no more packets).
-    public static func merged(_ shards: [TCPTracker]) -> (tracker: TCPTracker, index: [[Int]]) {
-        var order: [(frame: Int, shard: Int, local: Int)] = []
-        for (s, shard) in shards.enumerated() {
+    ///
+    /// The shards' records are freed page by page as they are copied (memory stays at one copy of
+    /// every connection, not two): the shard trackers must not be read afterwards.
+    public static func merged(consuming shards: [TCPTracker]) -> (tracker: TCPTracker, index: [[Int]]) {
+        for shard in shards {
             precondition(shard.freeSlots.isEmpty && shard.evictions == 0, "merging trackers that evicted connections")
-            for local in shard.connections.indices { order.append((shard.creationFrames[local], s, local)) }
         }
-        order.sort { ($0.frame, $0.shard, $0.local) < ($1.frame, $1.shard, $1.local) }
-        var index = shards.map { Array(repeating: 0, count: $0.connections.count) }
+        var index = shards.map { Array(repeating: 0, count: $0.store.count) }
         var result = TCPTracker()
-        result.connections.reserveCapacity(order.count)
-        result.directions.reserveCapacity(2 * order.count)
-        for (global, entry) in order.enumerated() {
-            index[entry.shard][entry.local] = global
-            var connection = shards[entry.shard].connections[entry.local]
-            connection.stream = global
-            result.connections.append(connection)
-            for side in 0..<2 {
-                var direction = shards[entry.shard].directions[2 * entry.local + side]
-                direction.unackedHead = -1  // the pool stays with the shard
-                result.directions.append(direction)
+        // Each shard created its connections in frame order: merging the shards' sequences by
+        // creation frame gives the single pass's order (a frame creates at most one connection).
+        var next = [Int](repeating: 0, count: shards.count)
+        while true {
+            var pick = -1
+            for s in shards.indices where next[s] < shards[s].store.count {
+                if pick < 0 || shards[s].creationFrames[next[s]] < shards[pick].creationFrames[next[pick]] { pick = s }
             }
-            result.creationFrames.append(entry.frame)
+            guard pick >= 0 else { break }
+            let local = next[pick]
+            next[pick] += 1
+            var record = shards[pick].store[local]
+            let global = result.store.count
+            record.connection.stream = global
+            record.side0.unackedHead = -1  // the pool stays with the shard
+            record.side1.unackedHead = -1
+            index[pick][local] = result.store.append(record)
+            result.creationFrames.append(shards[pick].creationFrames[local])
+            if next[pick] & (ConnectionStore.pageSize - 1) == 0 { shards[pick].store.releasePages(before: next[pick]) }
         }
-        result.nextStream = order.count
+        result.nextStream = result.store.count
         for (s, shard) in shards.enumerated() {
             for var r in shard.resets {
                 r.connection = index[s][r.connection]

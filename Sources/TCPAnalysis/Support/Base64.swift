@@ -1,6 +1,24 @@
+import PacketCore
+
 /// Base64 encoding with the standard alphabet and `=` padding (RFC 4648, section 4).
 public enum Base64 {
     private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let letters: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+    /// `encode` appended to a sink, without a string.
+    public static func append<Sink: ByteSink & ~Copyable>(_ bytes: UnsafeRawBufferPointer, to sink: inout Sink) {
+        let table = letters.utf8Start
+        var i = 0
+        while i < bytes.count {
+            let b1 = i + 1 < bytes.count ? bytes[i + 1] : 0, b2 = i + 2 < bytes.count ? bytes[i + 2] : 0
+            let group = UInt32(bytes[i]) << 16 | UInt32(b1) << 8 | UInt32(b2)
+            sink.append(table[Int(group >> 18 & 0x3F)])
+            sink.append(table[Int(group >> 12 & 0x3F)])
+            sink.append(i + 1 < bytes.count ? table[Int(group >> 6 & 0x3F)] : UInt8(ascii: "="))
+            sink.append(i + 2 < bytes.count ? table[Int(group & 0x3F)] : UInt8(ascii: "="))
+            i += 3
+        }
+    }
 
     public static func encode(_ bytes: some Collection<UInt8>) -> String {
         var out: [UInt8] = []

@@ -29,17 +29,22 @@ public struct SHA1: Sendable {
     /// The digest of a message of at most 55 bytes (one padded block: a Community ID's input),
     /// computed on the stack.
     public static func hashShort(_ message: [UInt8]) -> [UInt8] {
+        digest(message.withUnsafeBytes { hashShortWords($0) })
+    }
+
+    /// `hashShort` as the five state words (big-endian order), without an array.
+    public static func hashShortWords(_ message: UnsafeRawBufferPointer) -> (UInt32, UInt32, UInt32, UInt32, UInt32) {
         precondition(message.count <= 55, "SHA1.hashShort: more than one block")
         var state = (UInt32(0x6745_2301), UInt32(0xEFCD_AB89), UInt32(0x98BA_DCFE), UInt32(0x1032_5476), UInt32(0xC3D2_E1F0))
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { block in
             block.initialize(repeating: 0)
-            for (i, byte) in message.enumerated() { block[i] = byte }
+            if let start = message.baseAddress { UnsafeMutableRawPointer(block.baseAddress!).copyMemory(from: start, byteCount: message.count) }
             block[message.count] = 0x80
             let bitLength = UInt64(message.count) * 8
             for i in 0..<8 { block[56 + i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(56 - 8 * i)) }
             compress(UnsafeBufferPointer(block), &state)
         }
-        return digest(state)
+        return state
     }
 
     /// The five state words as the 20-byte digest, big-endian.
@@ -86,24 +91,16 @@ public struct SHA1: Sendable {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// The compression function (6.1.2) over one 64-byte block.
+    /// The compression function (6.1.2) over one 64-byte block: the four 20-round stages as
+    /// loops of their own (no switch per round).
     private static func compress(_ block: UnsafeBufferPointer<UInt8>, _ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32)) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
-            for t in 0..<16 {
-                w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16
-                    | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
-            }
+            let raw = UnsafeRawPointer(block.baseAddress!)
+            for t in 0..<16 { w[t] = UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4 * t, as: UInt32.self)) }
             for t in 16..<80 { w[t] = SHA1.rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1) }
 
             var a = h.0, b = h.1, c = h.2, d = h.3, e = h.4
-            for t in 0..<80 {
-                let f: UInt32, k: UInt32
-                switch t {
-                case 0..<20: f = (b & c) | (~b & d); k = 0x5A82_7999          // Ch
-                case 20..<40: f = b ^ c ^ d; k = 0x6ED9_EBA1                  // Parity
-                case 40..<60: f = (b & c) | (b & d) | (c & d); k = 0x8F1B_BCDC // Maj
-                default: f = b ^ c ^ d; k = 0xCA62_C1D6                       // Parity
-                }
+            @inline(__always) func round(_ f: UInt32, _ k: UInt32, _ t: Int) {
                 let temp = SHA1.rotl(a, 5) &+ f &+ e &+ k &+ w[t]
                 e = d
                 d = c
@@ -111,6 +108,10 @@ public struct SHA1: Sendable {
                 b = a
                 a = temp
             }
+            for t in 0..<20 { round((b & c) | (~b & d), 0x5A82_7999, t) }           // Ch
+            for t in 20..<40 { round(b ^ c ^ d, 0x6ED9_EBA1, t) }                    // Parity
+            for t in 40..<60 { round((b & c) | (b & d) | (c & d), 0x8F1B_BCDC, t) }  // Maj
+            for t in 60..<80 { round(b ^ c ^ d, 0xCA62_C1D6, t) }                    // Parity
             h.0 &+= a; h.1 &+= b; h.2 &+= c; h.3 &+= d; h.4 &+= e
         }
     }

@@ -1,0 +1,169 @@
+/// Where formatted output goes, byte by byte: a `ByteWriter` (the reports), or a `[UInt8]` (tests,
+/// short strings). The formatters (numbers, addresses, times, JSON) are generic over it and
+/// specialized for each.
+public protocol ByteSink: ~Copyable {
+    mutating func append(_ byte: UInt8)
+    mutating func append(_ bytes: UnsafeRawBufferPointer)
+}
+
+extension ByteSink where Self: ~Copyable {
+    @inlinable @inline(__always)
+    public mutating func append(_ text: StaticString) {
+        append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    @inlinable
+    public mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
+    @inlinable
+    public mutating func append(utf8 text: String) {
+        var text = text
+        text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A decimal integer: digits from the right into a stack buffer, then one append.
+    @inlinable
+    public mutating func appendDecimal(_ value: Int) {
+        if value >= 0 && value < 10 {
+            append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        if value < 0 { append(UInt8(ascii: "-")) }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            let start = DecimalDigits.write(value.magnitude, endingAt: buffer.count, in: buffer.baseAddress!)
+            append(UnsafeRawBufferPointer(rebasing: buffer[start...]))
+        }
+    }
+}
+
+/// Decimal digits two at a time from a table (half the divisions of one at a time).
+public enum DecimalDigits {
+    @usableFromInline static let pairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
+    /// Writes `value`'s digits so that the last one lands just before `end`; returns where the
+    /// first one is.
+    @inlinable
+    public static func write(_ value: UInt, endingAt end: Int, in buffer: UnsafeMutableRawPointer) -> Int {
+        var v = value
+        var i = end
+        let table = pairs.utf8Start
+        while v >= 100 {
+            let pair = Int(v % 100) * 2
+            v /= 100
+            i -= 2
+            buffer.storeBytes(of: table[pair], toByteOffset: i, as: UInt8.self)
+            buffer.storeBytes(of: table[pair + 1], toByteOffset: i + 1, as: UInt8.self)
+        }
+        if v >= 10 {
+            let pair = Int(v) * 2
+            i -= 2
+            buffer.storeBytes(of: table[pair], toByteOffset: i, as: UInt8.self)
+            buffer.storeBytes(of: table[pair + 1], toByteOffset: i + 1, as: UInt8.self)
+        } else {
+            i -= 1
+            buffer.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v), toByteOffset: i, as: UInt8.self)
+        }
+        return i
+    }
+
+    /// Writes exactly `width` digits of `value` (zero-padded; `value` must fit) at `offset`.
+    @inlinable
+    public static func write(_ value: UInt, width: Int, at offset: Int, in buffer: UnsafeMutableRawPointer) {
+        var v = value
+        var i = offset + width
+        let table = pairs.utf8Start
+        while i - offset >= 2 {
+            let pair = Int(v % 100) * 2
+            v /= 100
+            i -= 2
+            buffer.storeBytes(of: table[pair], toByteOffset: i, as: UInt8.self)
+            buffer.storeBytes(of: table[pair + 1], toByteOffset: i + 1, as: UInt8.self)
+        }
+        if i > offset {
+            buffer.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10), toByteOffset: offset, as: UInt8.self)
+        }
+    }
+}
+
+extension Array: ByteSink where Element == UInt8 {
+    @inlinable
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) { append(contentsOf: bytes) }
+}
+
+/// A growable buffer of output bytes, the write side of `ByteView`: an append is a capacity check
+/// and a store (no array uniqueness check, no generic path), and growth doubles. Not copyable: it
+/// has one owner and frees its bytes when it goes. The reports build every line in one.
+public struct ByteWriter: ~Copyable, ByteSink {
+    @usableFromInline var base: UnsafeMutableRawPointer
+    @usableFromInline var capacity: Int
+    @usableFromInline var length = 0
+
+    public var count: Int { length }
+
+    public init(capacity: Int = 4096) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(byteCount: self.capacity, alignment: 16)
+    }
+
+    deinit { base.deallocate() }
+
+    @inlinable @inline(__always)
+    public mutating func append(_ byte: UInt8) {
+        if length == capacity { grow(to: length + 1) }
+        base.storeBytes(of: byte, toByteOffset: length, as: UInt8.self)
+        length += 1
+    }
+
+    @inlinable @inline(__always)
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress else { return }
+        let n = bytes.count
+        if length + n > capacity { grow(to: length + n) }
+        let target = base + length
+        // Keys, separators, short numbers: two overlapping word copies beat a call to memmove.
+        if n >= 8 && n <= 16 {
+            target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            (target + n - 8).storeBytes(of: (source + n - 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
+        } else if n >= 4 && n < 8 {
+            target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            (target + n - 4).storeBytes(of: (source + n - 4).loadUnaligned(as: UInt32.self), as: UInt32.self)
+        } else if n < 4 {
+            for i in 0..<n { target.storeBytes(of: source.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
+        } else {
+            target.copyMemory(from: source, byteCount: n)
+        }
+        length += n
+    }
+
+    /// The last byte written, if any.
+    public var last: UInt8? { count == 0 ? nil : base.load(fromByteOffset: count - 1, as: UInt8.self) }
+
+    @usableFromInline @inline(never)
+    mutating func grow(to needed: Int) {
+        var size = capacity
+        while size < needed { size *= 2 }
+        let bigger = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        bigger.copyMemory(from: base, byteCount: count)
+        base.deallocate()
+        base = bigger
+        capacity = size
+    }
+
+    /// Forgets the bytes, keeping the memory.
+    public mutating func removeAll() { length = 0 }
+
+    /// Appends another writer's bytes.
+    public mutating func append(_ other: borrowing ByteWriter) {
+        other.withUnsafeBytes { append($0) }
+    }
+
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// A copy of the bytes (tests, and callers that keep a line).
+    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+}

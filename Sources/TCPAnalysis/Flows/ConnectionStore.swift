@@ -1,0 +1,85 @@
+/// One connection with its two directions: what the tracker keeps per `tcp.stream`, side by side
+/// in memory (a segment touches its connection and both directions).
+public struct ConnectionRecord: Sendable {
+    public internal(set) var connection: Connection
+    public internal(set) var side0 = DirectionState()
+    public internal(set) var side1 = DirectionState()
+
+    init(_ connection: Connection) { self.connection = connection }
+
+    public func side(_ side: Int) -> DirectionState { side == 0 ? side0 : side1 }
+}
+
+/// The connection records of one input, in fixed-size pages: growing never moves a record (no
+/// copy of the whole table and no doubling overshoot, which cost a third of the peak memory), and
+/// the tracker updates a record in place instead of copying it out and back for every segment.
+///
+/// The only pointer code of the tracker lives here; every access is checked against `count`.
+/// Records are plain data (no references), so pages need no deinitialization beyond freeing.
+public final class ConnectionStore: @unchecked Sendable {
+    static let pageShift = 10
+    static let pageSize = 1 << pageShift  // 1024 records, about half a MiB
+    /// nil: released by `releasePages(before:)`. (No dynamic exclusivity checks on these two: one
+    /// owner mutates them, between reads, and they are read for every record access.)
+    @exclusivity(unchecked) private var pages: [UnsafeMutablePointer<ConnectionRecord>?] = []
+    @exclusivity(unchecked) public private(set) var count = 0
+
+    init() {}
+
+    deinit {
+        for case let page? in pages { page.deallocate() }
+    }
+
+    /// Appends a record; returns its index.
+    func append(_ record: ConnectionRecord) -> Int {
+        if count == pages.count << Self.pageShift {
+            pages.append(.allocate(capacity: Self.pageSize))
+        }
+        (pages[count >> Self.pageShift]! + (count & (Self.pageSize - 1))).initialize(to: record)
+        count += 1
+        return count - 1
+    }
+
+    @inline(__always)
+    private func address(_ index: Int) -> UnsafeMutablePointer<ConnectionRecord> {
+        precondition(index >= 0 && index < count, "ConnectionStore: index out of range")
+        // A released page is nil: reading a record of it traps rather than read freed memory.
+        return pages[index >> Self.pageShift]! + (index & (Self.pageSize - 1))
+    }
+
+    /// A record, read in place (an addressor: reading one field copies that field, not the record).
+    public subscript(index: Int) -> ConnectionRecord {
+        unsafeAddress { UnsafePointer(address(index)) }
+        unsafeMutableAddress { address(index) }
+    }
+
+    /// Runs `body` on the record in place.
+    @inline(__always)
+    func withRecord<R>(_ index: Int, _ body: (inout ConnectionRecord) -> R) -> R {
+        body(&address(index).pointee)
+    }
+
+    /// An independent copy (a tracker copied and then changed keeps value semantics).
+    func copy() -> ConnectionStore {
+        let result = ConnectionStore()
+        for i in 0..<count { _ = result.append(self[i]) }
+        return result
+    }
+
+    /// Frees the pages wholly before `index` (a merge that consumed them in order); their
+    /// records may no longer be read.
+    func releasePages(before index: Int) {
+        for page in 0..<(min(index, count) >> Self.pageShift) where pages[page] != nil {
+            pages[page]!.deallocate()
+            pages[page] = nil
+        }
+    }
+}
+
+/// The connections of a tracker as a collection of `Connection` values (reports read them).
+public struct ConnectionList: RandomAccessCollection, Sendable {
+    let store: ConnectionStore
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { store.count }
+    public subscript(index: Int) -> Connection { store[index].connection }
+}
