@@ -28,7 +28,7 @@ let package = Package(
         // Pure Swift: decode -> flows -> Wireshark-exact analysis. No libpcap, no Foundation.
         .target(name: "TCPAnalysis", dependencies: ["PacketCore"]),
         // Pure Swift: who reset each connection, on which leg of a proxy, and why.
-        .target(name: "ResetAttribution", dependencies: ["TCPAnalysis"]),
+        .target(name: "ResetAttribution", dependencies: ["PacketCore", "TCPAnalysis"]),
         // Output: summaries, JSON Lines, text.
         .target(name: "Reporting", dependencies: ["PacketCore", "TCPAnalysis", "ResetAttribution"]),
         // The pipeline from a capture source to reports: what the command (and the tests) drive.

@@ -143,9 +143,7 @@ public struct ConnectionView {
         return e.address.endpoint(e.port)
     }
 
-    /// A display filter that selects exactly this connection's packets in any Wireshark version:
-    /// both endpoints, the frame range (a reused port pair is another connection), and no ICMP
-    /// errors quoting it.
+    /// A display filter that selects exactly this connection's packets (`WiresharkFilter`).
     public var wiresharkFilter: String {
         var bytes: [UInt8] = []
         appendWiresharkFilter(to: &bytes)
@@ -153,6 +151,15 @@ public struct ConnectionView {
     }
 
     public func appendWiresharkFilter<Sink: ByteSink & ~Copyable>(to bytes: inout Sink) {
+        WiresharkFilter.appendConnection(connection, to: &bytes)
+    }
+}
+
+/// Wireshark display filters, written as bytes.
+public enum WiresharkFilter {
+    /// Exactly one connection's packets in any Wireshark version: both endpoints, the frame range
+    /// (a reused port pair is another connection), and no ICMP errors quoting it.
+    public static func appendConnection<Sink: ByteSink & ~Copyable>(_ connection: Connection, to bytes: inout Sink) {
         let a = connection.key.endpoint(0), b = connection.key.endpoint(1)
         let ip: StaticString = a.address.isIPv6 ? "ipv6.addr==" : "ip.addr=="
         bytes.append(ip)

@@ -65,6 +65,29 @@ public struct JSONLine: ~Copyable {
         out.append(UInt8(ascii: "]"))
     }
 
+    /// An array of strings written by `write` straight into the line; an element whose words may
+    /// need escaping (`escaping`) goes through a string and is quoted.
+    public mutating func field<Items: Collection>(_ name: StaticString, texts items: Items, escaping: (Items.Element) -> Bool,
+                                                  write: (Items.Element, inout ByteWriter) -> Void) {
+        key(name)
+        out.append(UInt8(ascii: "["))
+        var first = true
+        for item in items {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            if escaping(item) {
+                var words = ByteWriter(capacity: 256)
+                write(item, &words)
+                JSONLine.appendQuoted(String(decoding: words.bytes, as: UTF8.self), to: &out)
+            } else {
+                out.append(UInt8(ascii: "\""))
+                write(item, &out)
+                out.append(UInt8(ascii: "\""))
+            }
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
     public mutating func field(_ name: StaticString, numbers: [Int]) {
         key(name)
         out.append(UInt8(ascii: "["))

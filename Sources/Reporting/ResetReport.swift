@@ -5,12 +5,23 @@ import Foundation
 /// JSON Lines for resets and proxied sessions, and the verdict paragraph that leads the text report.
 public enum ResetReport {
     public static func resetLine(_ v: ResetVerdict, facts: ConnectionFacts) -> [UInt8] {
-        let r = v.observation
         var json = JSONLine(type: "reset", capacity: 2048)
+        resetFields(&json, v, facts: facts)
+        return json.finish()
+    }
+
+    /// `resetLine` written straight into the output.
+    public static func writeReset(_ v: ResetVerdict, facts: ConnectionFacts, to output: OutputBuffer) {
+        output.line(type: "reset") { resetFields(&$0, v, facts: facts) }
+    }
+
+    private static func resetFields(_ json: inout JSONLine, _ v: ResetVerdict, facts: ConnectionFacts) {
+        let r = v.observation
         json.field("frame", r.frame)
         json.field("stream", r.stream)
         json.field("ts", timestamp: r.timestamp)
-        let sender = facts.connection.key.endpoint(r.senderSide), receiver = facts.connection.key.endpoint(1 - r.senderSide)
+        let connection = facts.connection
+        let sender = connection.key.endpoint(r.senderSide), receiver = connection.key.endpoint(1 - r.senderSide)
         json.field("src", address: sender.address, port: sender.port)
         json.field("dst", address: receiver.address, port: receiver.port)
         json.field("sender_role", v.senderRole)
@@ -20,42 +31,64 @@ public enum ResetReport {
         json.field("benign", v.benign)
         json.field("phase", v.phase.rawValue)
         json.field("cause", v.cause.rawValue)
-        json.field("evidence", strings: v.evidence)
+        json.field("evidence", texts: v.notes, escaping: \.mayNeedEscaping) { note, out in note.appendText(to: &out) }
         json.field("confidence", raw: String(format2(v.confidence)))
         if let session = v.session { json.field("session", session) }
         if r.isDuplicate { json.field("duplicate_packet", true) }
         json.field("ttl", Int(r.ttl))
         json.field("wireshark_filter") { bytes in
-            JSONLine.appendASCII("frame.number==", to: &bytes)
-            JSONLine.appendInteger(r.frame, to: &bytes)
+            bytes.append("frame.number==")
+            bytes.appendDecimal(r.frame)
         }
-        json.field("wireshark_connection_filter", plain: ConnectionView(facts.connection, side0: facts.side0, side1: facts.side1).appendWiresharkFilter)
+        json.field("wireshark_connection_filter") { WiresharkFilter.appendConnection(connection, to: &$0) }
         json.field("wireshark_stream_filter") { bytes in
-            JSONLine.appendASCII("tcp.stream eq ", to: &bytes)
-            JSONLine.appendInteger(r.stream, to: &bytes)
+            bytes.append("tcp.stream eq ")
+            bytes.appendDecimal(r.stream)
         }
-        return json.finish()
     }
 
     public static func sessionLine(_ s: SessionVerdict, index: Int, connections: [ConnectionFacts]) -> [UInt8] {
         var json = JSONLine(type: "session")
+        sessionFields(&json, s, index: index, connections: connections)
+        return json.finish()
+    }
+
+    /// `sessionLine` written straight into the output.
+    public static func writeSession(_ s: SessionVerdict, index: Int, connections: [ConnectionFacts], to output: OutputBuffer) {
+        output.line(type: "session") { sessionFields(&$0, s, index: index, connections: connections) }
+    }
+
+    private static func sessionFields(_ json: inout JSONLine, _ s: SessionVerdict, index: Int, connections: [ConnectionFacts]) {
         json.field("session", index)
         json.field("front_stream", connections[s.front].connection.stream)
         json.field("back_streams", numbers: s.backs.map { connections[$0].connection.stream })
-        json.field("client", s.client.address.endpoint(s.client.port))
-        json.field("proxy", s.proxy.address.endpoint(s.proxy.port))
-        if let backend = s.backend { json.field("backend", backend.address.endpoint(backend.port)) }
-        json.field("back_legs", strings: s.backs.map { connections[$0].clientEndpoint }.map { $0.address.endpoint($0.port) })
+        json.field("client", address: s.client.address, port: s.client.port)
+        json.field("proxy", address: s.proxy.address, port: s.proxy.port)
+        if let backend = s.backend { json.field("backend", address: backend.address, port: backend.port) }
+        json.field("back_legs", texts: s.backs, escaping: { _ in false }) { back, out in
+            let endpoint = connections[back].clientEndpoint
+            JSONLine.appendEndpoint(endpoint.address, endpoint.port, to: &out)
+        }
         json.field("termination", s.termination)
         json.field("attribution", s.attribution.rawValue)
         json.field("cause", s.cause.rawValue)
         json.field("resets", s.resets.count)
         let legs = [s.front] + s.backs
-        json.field("wireshark_filter", legs.map { "(" + ConnectionView(connections[$0].connection, side0: connections[$0].side0,
-                                                                          side1: connections[$0].side1).wiresharkFilter + ")" }
-            .joined(separator: " || "))
-        json.field("wireshark_stream_filter", legs.map { "tcp.stream eq \(connections[$0].connection.stream)" }.joined(separator: " || "))
-        return json.finish()
+        json.field("wireshark_filter") { out in
+            for (i, leg) in legs.enumerated() {
+                if i > 0 { out.append(" || ") }
+                out.append(UInt8(ascii: "("))
+                WiresharkFilter.appendConnection(connections[leg].connection, to: &out)
+                out.append(UInt8(ascii: ")"))
+            }
+        }
+        json.field("wireshark_stream_filter") { out in
+            for (i, leg) in legs.enumerated() {
+                if i > 0 { out.append(" || ") }
+                out.append("tcp.stream eq ")
+                out.appendDecimal(connections[leg].connection.stream)
+            }
+        }
     }
 
     static func format2(_ value: Double) -> String {

@@ -5,12 +5,12 @@ import TCPAnalysis
 /// nolinger` does the same after a complete exchange; TCP health checks close with RST; a RST
 /// after both FINs ends nothing.
 enum BenignResets {
-    static func reason(_ r: ResetObservation, facts: ConnectionFacts, leg: Leg, phase: ResetPhase) -> String? {
+    static func reason(_ r: ResetObservation, facts: ConnectionFacts, leg: Leg, phase: ResetPhase) -> BenignReason? {
         let senderIsClient = r.senderSide == facts.clientSide
         // Both sides had closed, and the RST leaves nothing the peer sent unread.
         let nothingUnread = !r.hasAck || Int32(bitPattern: r.acknowledgment &- r.receiverNextSeq) >= 0
         if r.finTime.0 != 0 && r.finTime.1 != 0 && r.finTime.0 < r.timestamp && r.finTime.1 < r.timestamp && nothingUnread {
-            return "benign: both sides had already closed with FIN"
+            return .bothClosed
         }
         let clientBytes = senderIsClient ? senderBytes(r) : receiverBytes(r)
         let serverBytes = senderIsClient ? receiverBytes(r) : senderBytes(r)
@@ -18,21 +18,20 @@ enum BenignResets {
         let serverDone = serverBytes > 0 && r.lastPayloadSide == 1 - facts.clientSide
             && (!r.hasAck || !senderIsClient || Int32(bitPattern: r.acknowledgment &- r.receiverNextSeq) >= 0)
         if senderIsClient && serverDone && (leg == .back || leg == .direct) {
-            return leg == .back ? "benign: the proxy closed a finished backend connection with RST instead of FIN (HAProxy does this routinely)"
-                                : "benign: the client closed with RST after a complete exchange (SO_LINGER 0 / nolinger)"
+            return leg == .back ? .proxyClosedFinishedBackend : .clientClosedAfterExchange
         }
         let receiverFIN = r.senderSide == 0 ? r.finTime.1 : r.finTime.0
         if !senderIsClient && serverDone && clientBytes > 0 && (leg == .front || leg == .direct) {
             if facts.side(r.senderSide).finTime != 0 && r.timestamp - facts.side(r.senderSide).finTime <= ResetPhases.sameClose {
-                return "benign: FIN then RST right after a complete exchange (HAProxy option nolinger)"
+                return .finThenRST
             }
             if receiverFIN != 0 && receiverFIN < r.timestamp {
-                return "benign: RST answering the client's FIN after a complete exchange (HAProxy option nolinger)"
+                return .rstAnsweringFIN
             }
         }
         if senderIsClient && phase == .handshake && clientBytes == 0 && serverBytes == 0 && r.synAckSeen
             && r.idleBefore < 100_000_000 {
-            return "benign: SYN, SYN-ACK, RST: a TCP health check or port probe"
+            return .healthCheck
         }
         return nil
     }

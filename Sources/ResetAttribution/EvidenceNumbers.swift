@@ -1,9 +1,20 @@
 /// Numbers in the evidence text, written without Foundation: milliseconds with one decimal,
 /// rounded half away from zero (from the exact nanoseconds when they are known).
+import PacketCore
+
 enum EvidenceNumbers {
     static func milliseconds(nanoseconds: Int64) -> String {
+        var bytes: [UInt8] = []
+        appendMilliseconds(nanoseconds: nanoseconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func appendMilliseconds<Sink: ByteSink & ~Copyable>(nanoseconds: Int64, to out: inout Sink) {
         let tenths = (nanoseconds.magnitude + 50_000) / 100_000
-        return (nanoseconds < 0 && tenths > 0 ? "-" : "") + "\(tenths / 10).\(tenths % 10)"
+        if nanoseconds < 0 && tenths > 0 { out.append(UInt8(ascii: "-")) }
+        out.appendDecimal(Int(tenths / 10))
+        out.append(UInt8(ascii: "."))
+        out.appendDecimal(Int(tenths % 10))
     }
 
     static func milliseconds(_ value: Double) -> String {

@@ -14,14 +14,16 @@ public enum LegPairing {
     public static func pair(_ connections: [ConnectionFacts], legs: [(leg: Leg, proxy: Int?)]) -> [Int: Int] {
         var pairs: [Int: Int] = [:]
         for proxy in Set(legs.compactMap(\.proxy)) {
-            var requests: [(time: Int64, response: Int64, front: Int)] = []
+            // With its front leg's last packet: the scan below reads no connection record.
+            var requests: [(time: Int64, response: Int64, front: Int, frontLast: Int64)] = []
             var backs: [Int] = []
             for (i, leg) in legs.enumerated() where leg.proxy == proxy {
                 let facts = connections[i]
                 if leg.leg == .front {
                     let starts = facts.connection.recentRequestStarts, responses = facts.connection.recentResponseStarts
-                    for (k, start) in starts.enumerated() where start != 0 { requests.append((start, responses[k], i)) }
-                    if starts.isEmpty, let accepted = facts.connection.establishedTime { requests.append((accepted, 0, i)) }
+                    let last = facts.connection.lastTime
+                    for (k, start) in starts.enumerated() where start != 0 { requests.append((start, responses[k], i, last)) }
+                    if starts.isEmpty, let accepted = facts.connection.establishedTime { requests.append((accepted, 0, i, last)) }
                 } else if leg.leg == .back {
                     backs.append(i)
                 }
@@ -36,7 +38,7 @@ public enum LegPairing {
                 guard var k = ProxyTopology.firstIndex(times, atLeast: opened - window) else { continue }
                 while k < requests.count && requests[k].time <= opened {
                     let request = requests[k]
-                    if connections[request.front].connection.lastTime >= opened - 1_000_000 {
+                    if request.frontLast >= opened - 1_000_000 {
                         var cost = max(0, opened - request.time)
                         let backResponse = b.server.firstPayloadTime
                         if backResponse != 0 && request.response != 0 {

@@ -33,26 +33,39 @@ public struct ProxyTopology: Sendable {
     /// proxy that connects out with the client's address is not found this way: name it with
     /// `--proxy`.
     public static func detect(_ connections: [ConnectionFacts], window: Int64 = 50_000_000) -> ProxyTopology {
+        // Addresses as small numbers (hashed once each), so that what follows counts in arrays.
+        var ids: [IPAddress: Int32] = [:]
+        var addresses: [IPAddress] = []
+        func id(_ address: IPAddress) -> Int32 {
+            if let known = ids[address] { return known }
+            ids[address] = Int32(addresses.count)
+            addresses.append(address)
+            return Int32(addresses.count - 1)
+        }
         // Every connection opening, in time order, and every accepted session's trigger (its
-        // first request byte, or its handshake).
-        var openings: [(time: Int64, source: IPAddress, server: IPAddress)] = []
-        var inbound: [IPAddress: [(client: IPAddress, trigger: Int64)]] = [:]
+        // first request byte, or its handshake), by the server address that accepted it.
+        var openings: [(time: Int64, source: Int32, server: Int32)] = []
+        var inbound: [[(client: Int32, trigger: Int64)]] = []
         var listeningPorts: [IPAddress: [UInt16: Int]] = [:]
         for facts in connections where facts.connection.synSender != nil {
             let client = facts.clientEndpoint, server = facts.serverEndpoint
-            openings.append((facts.openTime, client.address, server.address))
+            let source = id(client.address), accepter = id(server.address)
+            openings.append((facts.openTime, source, accepter))
             let trigger = facts.client.firstPayloadTime != 0 ? facts.client.firstPayloadTime : facts.connection.establishedTime ?? facts.openTime
-            inbound[server.address, default: []].append((client.address, trigger))
+            while inbound.count < addresses.count { inbound.append([]) }
+            inbound[Int(accepter)].append((source, trigger))
             listeningPorts[server.address, default: [:]][server.port, default: 0] += 1
         }
         openings.sort { $0.time < $1.time }
         let times = openings.map(\.time)
         var candidates: [(spec: ProxySpec, median: Int64, backends: Set<IPAddress>)] = []
-        // Reused for every front: what followed its sessions, sorted by source (no hashing: this
-        // runs for every opening of a busy capture).
-        var followers: [(source: IPAddress, delay: Int64, server: IPAddress)] = []
-        var seen: [IPAddress] = []
-        for (front, sessions) in inbound where sessions.count >= 2 {
+        // Reused for every front: what followed its sessions, and how often each source did.
+        var followers: [(source: Int32, delay: Int64, server: Int32)] = []
+        var followed = [Int32](repeating: 0, count: addresses.count)
+        var touched: [Int32] = []
+        var seen: [Int32] = []
+        for (frontID, sessions) in inbound.enumerated() where sessions.count >= 2 {
+            let front = Int32(frontID)
             // For each session, the first few openings that follow it (each source once).
             followers.removeAll(keepingCapacity: true)
             for (client, trigger) in sessions {
@@ -65,32 +78,31 @@ public struct ProxyTopology: Sendable {
                     if o.server == front || (o.source == client && o.source != front) || seen.contains(o.source) { continue }
                     seen.append(o.source)
                     followers.append((o.source, o.time - trigger, o.server))
+                    if followed[Int(o.source)] == 0 { touched.append(o.source) }
+                    followed[Int(o.source)] += 1
                 }
             }
-            followers.sort { $0.source < $1.source }
             // The source that followed the most sessions (the front itself on a tie, then the
             // lowest address: the result must not depend on input order).
-            var best: Range<Int>?
-            var start = 0
-            while start < followers.count {
-                var end = start + 1
-                while end < followers.count && followers[end].source == followers[start].source { end += 1 }
-                if let b = best {
-                    let better = (end - start, followers[start].source == front ? 1 : 0) > (b.count, followers[b.lowerBound].source == front ? 1 : 0)
-                    if better { best = start..<end }
-                } else {
-                    best = start..<end
-                }
-                start = end
+            var best: Int32 = -1
+            for source in touched {
+                if best < 0 { best = source; continue }
+                let a = (followed[Int(source)], source == front ? 1 : 0), b = (followed[Int(best)], best == front ? 1 : 0)
+                if a > b || (a == b && addresses[Int(source)] < addresses[Int(best)]) { best = source }
             }
-            guard let best, best.count >= 2, best.count * 2 >= sessions.count else { continue }
-            let source = followers[best.lowerBound].source
-            let median = followers[best].map(\.delay).sorted()[best.count / 2]
-            guard causes(sessions.map(\.trigger), followed: best.count, openingsOf: source, in: openings, within: min(window, max(4 * median, 1_000_000)))
+            let count = best < 0 ? 0 : Int(followed[Int(best)])
+            for source in touched { followed[Int(source)] = 0 }
+            touched.removeAll(keepingCapacity: true)
+            guard count >= 2, count * 2 >= sessions.count else { continue }
+            let mine = followers.filter { $0.source == best }
+            let median = mine.map(\.delay).sorted()[count / 2]
+            let sourceTimes = openings.filter { $0.source == best }.map(\.time)
+            guard causes(sessions.map(\.trigger), followed: count, openings: sourceTimes, within: min(window, max(4 * median, 1_000_000)))
             else { continue }
-            let port = listeningPorts[front]?.max { ($0.value, -Int($0.key)) < ($1.value, -Int($1.key)) }?.key
-            candidates.append((ProxySpec(front: front, frontPort: port, backSources: source == front ? [] : [source]),
-                               median, Set(followers[best].map(\.server))))
+            let frontAddress = addresses[frontID], source = addresses[Int(best)]
+            let port = listeningPorts[frontAddress]?.max { ($0.value, -Int($0.key)) < ($1.value, -Int($1.key)) }?.key
+            candidates.append((ProxySpec(front: frontAddress, frontPort: port, backSources: best == front ? [] : [source]),
+                               median, Set(mine.map { addresses[Int($0.server)] })))
         }
         var accepted: [(spec: ProxySpec, backends: Set<IPAddress>)] = []
         for candidate in candidates.sorted(by: { $0.median < $1.median || ($0.median == $1.median && $0.spec.front < $1.spec.front) })
@@ -103,14 +115,12 @@ public struct ProxyTopology: Sendable {
         return ProxyTopology(proxies: accepted.map(\.spec).sorted { $0.front < $1.front }, detected: true)
     }
 
-    /// Whether `source` opens connections *because of* the triggers (`followed` of which it
-    /// followed): in busy traffic an address that connects out often has an opening soon after any
+    /// Whether a source opens connections (at the times `sorted`) *because of* the triggers
+    /// (`followed` of which it followed): in busy traffic an address that connects out often has an opening soon after any
     /// moment by chance. A proxy's back legs stand out of that chance: within `span` after the
     /// triggers, `source` opens at least half as many connections more than its average rate
     /// predicts as it followed triggers, and (when chance predicts any) clear of the Poisson noise.
-    static func causes(_ triggers: [Int64], followed: Int, openingsOf source: IPAddress,
-                       in openings: [(time: Int64, source: IPAddress, server: IPAddress)], within span: Int64) -> Bool {
-        let sorted = openings.filter { $0.source == source }.map(\.time)
+    static func causes(_ triggers: [Int64], followed: Int, openings sorted: [Int64], within span: Int64) -> Bool {
         guard let first = sorted.first, let last = sorted.last, let earliest = triggers.min(), let latest = triggers.max()
         else { return false }
         var after = 0

@@ -35,8 +35,8 @@ public enum ResetAnalyzer {
         for i in verdicts.indices where verdicts[i].cause == .unknown || verdicts[i].cause == .timeout {
             if let cluster = clusters.first(where: { TimeoutClustering.belongs(verdicts[i], to: $0) }) {
                 verdicts[i].cause = .timeout
-                verdicts[i].evidence.append("one of \(cluster.count) resets after \(EvidenceNumbers.milliseconds(cluster.meanMilliseconds))"
-                                            + " ± \(EvidenceNumbers.milliseconds(cluster.spreadMilliseconds)) ms idle: looks like a timeout")
+                verdicts[i].notes.append(.timeoutCluster(count: cluster.count, meanMilliseconds: cluster.meanMilliseconds,
+                                                         spreadMilliseconds: cluster.spreadMilliseconds))
             }
         }
         // 3. Proxied sessions: chains across the legs.
@@ -64,16 +64,16 @@ public enum ResetAnalyzer {
         let senderIsClient = r.senderSide == facts.clientSide
         var evidence = ResetEvidence.examine(r, facts: facts, sameConnection: sameConnection)
         let phase = ResetPhases.phase(r, facts: facts)
-        var notes: [String] = []
+        var notes: [EvidenceNote] = []
         let sender = facts.connection.key.endpoint(r.senderSide)
-        notes.append("RST from \(sender.address.endpoint(sender.port)), the \(senderIsClient ? "client" : "server") of this connection (\(facts.roleBasis.rawValue == "syn" ? "it sent the SYN" : "role inferred by \(facts.roleBasis.rawValue)"))")
-        if r.idleBefore >= 1_000_000 { notes.append("the connection was idle \(EvidenceNumbers.milliseconds(nanoseconds: r.idleBefore)) ms before the reset") }
+        notes.append(.sender(sender.address, port: sender.port, isClient: senderIsClient, basis: facts.roleBasis))
+        if r.idleBefore >= 1_000_000 { notes.append(.idleBefore(nanoseconds: r.idleBefore)) }
         if r.peerSilence >= 100_000_000 && r.peerSilence > r.idleBefore + 1_000_000 {
-            notes.append("the peer had been silent \(EvidenceNumbers.milliseconds(nanoseconds: r.peerSilence)) ms")
+            notes.append(.peerSilent(nanoseconds: r.peerSilence))
         }
-        if r.isDuplicate { notes.append("a duplicated copy of the previous packet: not evidence") }
+        if r.isDuplicate { notes.append(.duplicateCopy) }
         let benign = BenignResets.reason(r, facts: facts, leg: leg, phase: phase)
-        if let benign { notes.append(benign) }
+        if let benign { notes.append(.benign(benign)) }
 
         var attribution: Attribution
         var cause: ResetCause
@@ -100,12 +100,12 @@ public enum ResetAnalyzer {
             confidence = 0.7
         }
         if r.lossEvents > 0 && r.timestamp - r.lastLossTime <= 2_000_000_000 {
-            notes.append("\(r.lossEvents) loss signals (retransmissions, lost segments, duplicate ACKs) on this connection, the last \(EvidenceNumbers.milliseconds(nanoseconds: r.timestamp - r.lastLossTime)) ms before")
+            notes.append(.lossSignals(count: r.lossEvents, lastBefore: r.timestamp - r.lastLossTime))
         }
-        evidence.notes = notes + evidence.notes + (crossView?.notes ?? [])
+        evidence.notes = notes + evidence.notes + (crossView?.notes ?? []).map { .text($0) }
         return ResetVerdict(observation: r, senderRole: senderIsClient ? "client" : "server", roleBasis: facts.roleBasis,
                             leg: leg, attribution: attribution, benign: isBenign, phase: phase, cause: cause,
-                            evidence: evidence.notes, confidence: confidence, session: nil)
+                            notes: evidence.notes, confidence: confidence, session: nil)
     }
 
     static func localCause(_ r: ResetObservation, facts: ConnectionFacts, phase: ResetPhase, senderIsClient: Bool, leg: Leg) -> ResetCause {

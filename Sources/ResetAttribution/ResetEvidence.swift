@@ -5,7 +5,7 @@ import TCPAnalysis
 /// injects resets gets the TTL, the IP ID or the sequence number wrong, and the "sender" keeps
 /// talking afterwards.
 struct ResetEvidence {
-    var notes: [String] = []
+    var notes: [EvidenceNote] = []
     /// Points towards a forged reset (0: none).
     var forgery = 0.0
 
@@ -16,26 +16,26 @@ struct ResetEvidence {
         // The sender's TTL before the RST, or (a RST before it said anything) after it.
         let laterBaseline = sender.ttlBaseline == 0 ? nil : sender.ttlBaseline
         if let baseline = r.senderTTLBaseline ?? laterBaseline, baseline != r.ttl {
-            e.notes.append("TTL \(r.ttl), but this sender's other packets arrived with TTL \(baseline)")
+            e.notes.append(.ttlMismatch(ttl: r.ttl, baseline: baseline))
             e.forgery += 0.6
         }
         if !r.isIPv6 && r.ipID != 0 && r.ipID == r.receiverLastIPID {
-            e.notes.append("same IP ID (\(r.ipID)) as the packet it answers: copied by whatever forged it")
+            e.notes.append(.copiedIPID(r.ipID))
             e.forgery += 0.3
         }
         if r.ttl == 1 {
-            e.notes.append("TTL 1: a reset meant to die at the first hop (HAProxy silent-drop)")
+            e.notes.append(.ttlOne)
         }
         if !r.isIPv6, let last = r.senderLastIPID, r.ipID != 0 {
             let distance = min(r.ipID &- last, last &- r.ipID)
             if distance > 2000 {
-                e.notes.append("IP ID \(r.ipID) far from the sender's previous \(last)")
+                e.notes.append(.ipIDFar(r.ipID, previous: last))
                 e.forgery += 0.3
             }
         }
         if r.answersSYN {
             if r.hasAck {
-                e.notes.append("answers the SYN (ack \(r.acknowledgment))")
+                e.notes.append(.answersSYN(ack: r.acknowledgment))
             }
         } else if r.senderNextSeq != 0 || r.receiverAck != nil {
             // The receiver's RCV.NXT is what the sender had sent (as seen here), or at least what
@@ -44,17 +44,17 @@ struct ResetEvidence {
             let window = r.receiverWindow == 0xFFFF_FFFF ? 65_535 : Int64(r.receiverWindow) << Int64(max(r.receiverWindowScale, 0))
             let offset = Int64(Int32(bitPattern: r.sequence &- left))
             if (r.senderNextSeq != 0 && r.sequence == r.senderNextSeq) || r.sequence == r.receiverAck {
-                e.notes.append("sequence number exactly the next expected one")
+                e.notes.append(.exactSequence)
             } else if offset > 0 && offset < max(window, 1) {
-                e.notes.append("sequence number \(offset) bytes into the receiver's window, not at its edge (RFC 5961: a challenge ACK should follow)")
+                e.notes.append(.sequenceInWindow(offset: offset))
                 e.forgery += 0.2
             } else {
-                e.notes.append("sequence number outside the receiver's window (\(offset) bytes off)")
+                e.notes.append(.sequenceOutsideWindow(offset: offset))
                 e.forgery += 0.3
             }
         }
         if sender.lastPayloadTime > r.timestamp {
-            e.notes.append("the sender went on sending data after its own reset")
+            e.notes.append(.dataAfterOwnReset)
             e.forgery += 0.6
         }
         // Back to back: within a tenth of a second of this one.
@@ -62,18 +62,18 @@ struct ResetEvidence {
             && abs($0.timestamp - r.timestamp) <= 100_000_000 }
         if burst.count >= 2 && Set(burst.map(\.sequence)).count >= 2,
            burst.allSatisfy({ $0.senderNextSeq == 0 || Int32(bitPattern: $0.sequence &- $0.senderNextSeq) >= 0 }) {
-            e.notes.append("\(burst.count) resets with different sequence numbers in a row, beyond what the sender sent")
+            e.notes.append(.resetBurst(count: burst.count))
             e.forgery += 0.6
         }
         if facts.connection.icmpErrors > 0 {
-            e.notes.append("\(facts.connection.icmpErrors) ICMP error\(facts.connection.icmpErrors == 1 ? "" : "s") quoting this connection (last at frame \(facts.connection.lastICMPErrorFrame)): a router or host reported it undeliverable")
+            e.notes.append(.icmpErrors(count: facts.connection.icmpErrors, lastFrame: facts.connection.lastICMPErrorFrame))
         }
         if r.checksumBad {
-            e.notes.append("bad TCP checksum: the receiver drops this reset")
+            e.notes.append(.badChecksum)
             e.forgery += 0.3
         }
         if let text = r.payloadText {
-            e.notes.append("reset carries text: \"\(text)\"")
+            e.notes.append(.payloadText(text))
         }
         return e
     }

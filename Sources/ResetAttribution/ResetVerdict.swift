@@ -11,10 +11,14 @@ public struct ResetVerdict: Sendable {
     public var benign: Bool
     public var phase: ResetPhase
     public var cause: ResetCause
-    public var evidence: [String]
+    /// The evidence, as data (`evidence` puts it in words).
+    public var notes: [EvidenceNote]
     public var confidence: Double
     /// Index of the proxied session it belongs to, if any.
     public var session: Int?
+
+    /// The evidence in words, in order.
+    public var evidence: [String] { notes.map(\.text) }
 }
 
 /// One proxied session: a front leg and the back legs it caused, with the HAProxy-style

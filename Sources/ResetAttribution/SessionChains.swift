@@ -72,13 +72,13 @@ enum SessionChains {
                 session.termination = "PR"
                 session.cause = .policy
                 let after = Double(v.observation.timestamp - (f.connection.establishedTime ?? f.connection.firstTime)) / 1e6
-                verdicts[p].evidence.append("reset \((after * 1000).rounded() / 1000) ms after the proxy accepted the connection, before any backend was tried: a reject or a connection limit")
+                verdicts[p].notes.append(.rejectAfterAccept(milliseconds: after))
             } else if established.isEmpty && f.client.firstPayloadTime == 0 {
                 // No request ever came: the proxy's request timeout.
                 session.termination = "cR"
                 session.cause = .timeout
                 let waited = Double(v.observation.timestamp - (f.connection.establishedTime ?? f.connection.firstTime)) / 1e6
-                verdicts[p].evidence.append("the client sent no request in the \((waited * 10).rounded() / 10) ms after the accept: the proxy's request timeout")
+                verdicts[p].notes.append(.noRequestAfterAccept(milliseconds: waited))
             } else if v.phase == .keepaliveRace || isKeepaliveRace(v, front: f, backs: backs, connections: connections) {
                 // The proxy closed an idle keep-alive connection just as the client sent another
                 // request (with unread data, Linux closes with RST, not FIN). No session started
@@ -92,7 +92,7 @@ enum SessionChains {
                 let frontLoss = f.connection.lossEvents > 0 && v.observation.timestamp - f.connection.lastLossTime <= 2_000_000_000
                 session.cause = v.cause == .networkLoss || frontLoss ? .networkLoss : .timeout
                 if frontLoss {
-                    verdicts[p].evidence.append("\(f.connection.lossEvents) loss signals on the client leg before the proxy gave up")
+                    verdicts[p].notes.append(.clientLegLoss(count: f.connection.lossEvents))
                 }
             }
         } else if backs.isEmpty && f.client.firstPayloadTime == 0 && f.server.finTime != 0
@@ -112,7 +112,7 @@ enum SessionChains {
                 verdicts[v].attribution = session.attribution
                 verdicts[v].cause = session.cause
                 verdicts[v].confidence = 0.8
-                verdicts[v].evidence.append("the proxy reset this leg after the \(session.attribution.rawValue) broke the other one (session \(session.termination))")
+                verdicts[v].notes.append(.proxyReaction(to: session.attribution, termination: session.termination))
             }
         } else if session.attribution == .proxy {
             for v in proxyResets where verdicts[v].cause == .unknown || verdicts[v].cause == .appAbort {

@@ -220,10 +220,10 @@ public struct Pipeline {
             for (i, facts) in connectionFacts.enumerated() { position[facts.index] = i }
             for verdict in judged.verdicts.sorted(by: { $0.observation.frame < $1.observation.frame }) {
                 guard let p = position[verdict.observation.connection] else { continue }
-                output.append(ResetReport.resetLine(verdict, facts: connectionFacts[p]))
+                ResetReport.writeReset(verdict, facts: connectionFacts[p], to: output)
             }
             for (i, session) in judged.sessions.enumerated() {
-                output.append(ResetReport.sessionLine(session, index: i, connections: connectionFacts))
+                ResetReport.writeSession(session, index: i, connections: connectionFacts, to: output)
             }
         }
         // Connection lines stream out one by one; only problem connections are kept (text report).
