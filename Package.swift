@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Release builds optimize across our modules: the hot path crosses five of them (readers, decoder,
+/// tracker, pipeline), and generic readers are specialized for the mapped file only so.
+let optimized: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
 let package = Package(
     name: "rstscope",
     platforms: [.macOS(.v13)],
@@ -22,17 +26,17 @@ let package = Package(
         .target(name: "CSupport"),
 
         // Byte views, link types, timestamps: the vocabulary every stage shares.
-        .target(name: "PacketCore", dependencies: ["CSupport"]),
+        .target(name: "PacketCore", dependencies: ["CSupport"], swiftSettings: optimized),
         // Capture sources: our pcap/pcapng readers (mapped file, stream, gzip) and libpcap (live, BPF).
-        .target(name: "PacketCapture", dependencies: ["PacketCore", "CPcap", "CZlib"]),
+        .target(name: "PacketCapture", dependencies: ["PacketCore", "CPcap", "CZlib"], swiftSettings: optimized),
         // Pure Swift: decode -> flows -> Wireshark-exact analysis. No libpcap, no Foundation.
-        .target(name: "TCPAnalysis", dependencies: ["PacketCore"]),
+        .target(name: "TCPAnalysis", dependencies: ["PacketCore"], swiftSettings: optimized),
         // Pure Swift: who reset each connection, on which leg of a proxy, and why.
-        .target(name: "ResetAttribution", dependencies: ["PacketCore", "TCPAnalysis"]),
+        .target(name: "ResetAttribution", dependencies: ["PacketCore", "TCPAnalysis"], swiftSettings: optimized),
         // Output: summaries, JSON Lines, text.
-        .target(name: "Reporting", dependencies: ["PacketCore", "TCPAnalysis", "ResetAttribution"]),
+        .target(name: "Reporting", dependencies: ["PacketCore", "TCPAnalysis", "ResetAttribution"], swiftSettings: optimized),
         // The pipeline from a capture source to reports: what the command (and the tests) drive.
-        .target(name: "RstscopeKit", dependencies: ["PacketCore", "PacketCapture", "TCPAnalysis", "ResetAttribution", "Reporting"]),
+        .target(name: "RstscopeKit", dependencies: ["PacketCore", "PacketCapture", "TCPAnalysis", "ResetAttribution", "Reporting"], swiftSettings: optimized),
         .executableTarget(
             name: "rstscope",
             dependencies: [

@@ -25,46 +25,46 @@ public struct ByteView {
     @inlinable public var isEmpty: Bool { count == 0 }
 
     /// True when `length` bytes starting at `offset` are inside the view.
-    @inlinable
+    @inlinable @inline(__always)
     public func has(_ length: Int, at offset: Int = 0) -> Bool {
         offset >= 0 && length >= 0 && offset <= count &- length
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     func checkedPointer(_ offset: Int, _ size: Int) -> UnsafeRawPointer {
         precondition(has(size, at: offset), "ByteView: read out of bounds")
         return base.unsafelyUnwrapped + offset
     }
 
-    @inlinable public func u8(_ offset: Int) -> UInt8 {
+    @inlinable @inline(__always) public func u8(_ offset: Int) -> UInt8 {
         checkedPointer(offset, 1).load(as: UInt8.self)
     }
-    @inlinable public func u16be(_ offset: Int) -> UInt16 {
+    @inlinable @inline(__always) public func u16be(_ offset: Int) -> UInt16 {
         UInt16(bigEndian: checkedPointer(offset, 2).loadUnaligned(as: UInt16.self))
     }
-    @inlinable public func u32be(_ offset: Int) -> UInt32 {
+    @inlinable @inline(__always) public func u32be(_ offset: Int) -> UInt32 {
         UInt32(bigEndian: checkedPointer(offset, 4).loadUnaligned(as: UInt32.self))
     }
-    @inlinable public func u64be(_ offset: Int) -> UInt64 {
+    @inlinable @inline(__always) public func u64be(_ offset: Int) -> UInt64 {
         UInt64(bigEndian: checkedPointer(offset, 8).loadUnaligned(as: UInt64.self))
     }
-    @inlinable public func u16le(_ offset: Int) -> UInt16 {
+    @inlinable @inline(__always) public func u16le(_ offset: Int) -> UInt16 {
         UInt16(littleEndian: checkedPointer(offset, 2).loadUnaligned(as: UInt16.self))
     }
-    @inlinable public func u32le(_ offset: Int) -> UInt32 {
+    @inlinable @inline(__always) public func u32le(_ offset: Int) -> UInt32 {
         UInt32(littleEndian: checkedPointer(offset, 4).loadUnaligned(as: UInt32.self))
     }
-    @inlinable public func u64le(_ offset: Int) -> UInt64 {
+    @inlinable @inline(__always) public func u64le(_ offset: Int) -> UInt64 {
         UInt64(littleEndian: checkedPointer(offset, 8).loadUnaligned(as: UInt64.self))
     }
     /// 16/32/64-bit loads in a byte order chosen at run time (capture file headers).
-    @inlinable public func u16(_ offset: Int, bigEndian: Bool) -> UInt16 {
+    @inlinable @inline(__always) public func u16(_ offset: Int, bigEndian: Bool) -> UInt16 {
         bigEndian ? u16be(offset) : u16le(offset)
     }
-    @inlinable public func u32(_ offset: Int, bigEndian: Bool) -> UInt32 {
+    @inlinable @inline(__always) public func u32(_ offset: Int, bigEndian: Bool) -> UInt32 {
         bigEndian ? u32be(offset) : u32le(offset)
     }
-    @inlinable public func u64(_ offset: Int, bigEndian: Bool) -> UInt64 {
+    @inlinable @inline(__always) public func u64(_ offset: Int, bigEndian: Bool) -> UInt64 {
         bigEndian ? u64be(offset) : u64le(offset)
     }
 

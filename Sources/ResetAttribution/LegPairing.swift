@@ -10,9 +10,9 @@ public enum LegPairing {
     /// The longest wait between a request's arrival and the proxy's connection to a backend.
     public static let window: Int64 = 200_000_000
 
-    /// Back leg index -> front leg index (indices into `connections`).
-    public static func pair(_ connections: [ConnectionFacts], legs: [(leg: Leg, proxy: Int?)]) -> [Int: Int] {
-        var pairs: [Int: Int] = [:]
+    /// Back leg index -> front leg index (indices into `connections`; -1 for none).
+    public static func pair(_ connections: [ConnectionFacts], legs: [(leg: Leg, proxy: Int?)]) -> [Int32] {
+        var pairs = [Int32](repeating: -1, count: connections.count)
         for proxy in Set(legs.compactMap(\.proxy)) {
             // With its front leg's last packet: the scan below reads no connection record.
             var requests: [(time: Int64, response: Int64, front: Int, frontLast: Int64)] = []
@@ -67,16 +67,17 @@ public enum LegPairing {
                 }
             }
             candidates.sort { ($0.cost, $0.back, $0.request) < ($1.cost, $1.back, $1.request) }
-            var requestUsed = Set<Int>()
-            for candidate in candidates where pairs[candidate.back] == nil && !requestUsed.contains(candidate.request) {
-                pairs[candidate.back] = requests[candidate.request].front
-                requestUsed.insert(candidate.request)
+            var requestUsed = [Bool](repeating: false, count: requests.count)
+            for candidate in candidates where pairs[candidate.back] < 0 && !requestUsed[candidate.request] {
+                pairs[candidate.back] = Int32(requests[candidate.request].front)
+                requestUsed[candidate.request] = true
             }
             // Retries: a back leg left over, opened soon after a refused one to the same backend.
-            for back in backs.sorted(by: { (connections[$0].openTime, $0) < (connections[$1].openTime, $1) }) where pairs[back] == nil {
+            for back in backs.sorted(by: { (connections[$0].openTime, $0) < (connections[$1].openTime, $1) }) where pairs[back] < 0 {
                 let b = connections[back]
                 let previous = backs.filter { other in
-                    guard let front = pairs[other] else { return false }
+                    guard pairs[other] >= 0 else { return false }
+                    let front = Int(pairs[other])
                     let o = connections[other]
                     return o.wasRefused && o.serverEndpoint.address == b.serverEndpoint.address && o.serverEndpoint.port == b.serverEndpoint.port
                         && o.openTime < b.openTime && b.openTime - o.openTime <= 3_000_000_000

@@ -33,50 +33,49 @@ public struct ProxyTopology: Sendable {
     /// proxy that connects out with the client's address is not found this way: name it with
     /// `--proxy`.
     public static func detect(_ connections: [ConnectionFacts], window: Int64 = 50_000_000) -> ProxyTopology {
-        // Addresses as small numbers (hashed once each), so that what follows counts in arrays.
-        var ids: [IPAddress: Int32] = [:]
-        var addresses: [IPAddress] = []
-        func id(_ address: IPAddress) -> Int32 {
-            if let known = ids[address] { return known }
-            ids[address] = Int32(addresses.count)
-            addresses.append(address)
-            return Int32(addresses.count - 1)
-        }
+        // Addresses as small numbers, so that what follows counts in arrays.
+        var numbers = AddressNumbers(capacity: 2 * connections.count)
+        func id(_ address: IPAddress) -> Int32 { numbers.number(address) }
         // Every connection opening, in time order, and every accepted session's trigger (its
         // first request byte, or its handshake), by the server address that accepted it.
         var openings: [(time: Int64, source: Int32, server: Int32)] = []
         var inbound: [[(client: Int32, trigger: Int64)]] = []
-        var listeningPorts: [IPAddress: [UInt16: Int]] = [:]
+        var ports: [(accepter: Int32, port: UInt16)] = []
         for facts in connections where facts.connection.synSender != nil {
             let client = facts.clientEndpoint, server = facts.serverEndpoint
             let source = id(client.address), accepter = id(server.address)
             openings.append((facts.openTime, source, accepter))
             let trigger = facts.client.firstPayloadTime != 0 ? facts.client.firstPayloadTime : facts.connection.establishedTime ?? facts.openTime
-            while inbound.count < addresses.count { inbound.append([]) }
+            while inbound.count < numbers.addresses.count { inbound.append([]) }
             inbound[Int(accepter)].append((source, trigger))
-            listeningPorts[server.address, default: [:]][server.port, default: 0] += 1
+            ports.append((accepter, server.port))
         }
         openings.sort { $0.time < $1.time }
         let times = openings.map(\.time)
         var candidates: [(spec: ProxySpec, median: Int64, backends: Set<IPAddress>)] = []
         // Reused for every front: what followed its sessions, and how often each source did.
         var followers: [(source: Int32, delay: Int64, server: Int32)] = []
+        let addresses = numbers.addresses
         var followed = [Int32](repeating: 0, count: addresses.count)
         var touched: [Int32] = []
-        var seen: [Int32] = []
+        // The last session (numbered across fronts) each source was seen following: "each source once".
+        var seenIn = [Int32](repeating: -1, count: addresses.count)
+        var sessionNumber: Int32 = 0
         for (frontID, sessions) in inbound.enumerated() where sessions.count >= 2 {
             let front = Int32(frontID)
             // For each session, the first few openings that follow it (each source once).
             followers.removeAll(keepingCapacity: true)
             for (client, trigger) in sessions {
                 guard var k = firstIndex(times, atLeast: trigger) else { continue }
-                seen.removeAll(keepingCapacity: true)  // at most 8: a scan beats hashing
+                sessionNumber += 1
+                var distinct = 0
                 let limit = k + 64  // a proxy's connection comes among the next few openings
-                while k < openings.count && k < limit && openings[k].time - trigger <= window && seen.count < 8 {
+                while k < openings.count && k < limit && openings[k].time - trigger <= window && distinct < 8 {
                     let o = openings[k]
                     k += 1
-                    if o.server == front || (o.source == client && o.source != front) || seen.contains(o.source) { continue }
-                    seen.append(o.source)
+                    if o.server == front || (o.source == client && o.source != front) || seenIn[Int(o.source)] == sessionNumber { continue }
+                    seenIn[Int(o.source)] = sessionNumber
+                    distinct += 1
                     followers.append((o.source, o.time - trigger, o.server))
                     if followed[Int(o.source)] == 0 { touched.append(o.source) }
                     followed[Int(o.source)] += 1
@@ -100,7 +99,10 @@ public struct ProxyTopology: Sendable {
             guard causes(sessions.map(\.trigger), followed: count, openings: sourceTimes, within: min(window, max(4 * median, 1_000_000)))
             else { continue }
             let frontAddress = addresses[frontID], source = addresses[Int(best)]
-            let port = listeningPorts[frontAddress]?.max { ($0.value, -Int($0.key)) < ($1.value, -Int($1.key)) }?.key
+            // The port it accepted most connections on (the lowest on a tie).
+            var perPort: [UInt16: Int] = [:]
+            for entry in ports where entry.accepter == front { perPort[entry.port, default: 0] += 1 }
+            let port = perPort.max { ($0.value, -Int($0.key)) < ($1.value, -Int($1.key)) }?.key
             candidates.append((ProxySpec(front: frontAddress, frontPort: port, backSources: best == front ? [] : [source]),
                                median, Set(mine.map { addresses[Int($0.server)] })))
         }
@@ -142,5 +144,39 @@ public struct ProxyTopology: Sendable {
             if sorted[mid] < value { low = mid + 1 } else { high = mid }
         }
         return low < sorted.count ? low : nil
+    }
+}
+
+/// Numbers for addresses in the order they are first seen: an open-addressing table with a cheap
+/// multiply-xorshift hash (a Dictionary hashes each address with SipHash: a tenth of the detection
+/// on a busy capture).
+struct AddressNumbers {
+    private(set) var addresses: [IPAddress] = []
+    private var slots: [Int32]
+    private var mask: Int
+
+    init(capacity: Int) {
+        var size = 16
+        while size < 2 * capacity { size <<= 1 }
+        slots = [Int32](repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    mutating func number(_ address: IPAddress) -> Int32 {
+        var slot = Int(truncatingIfNeeded: FlowKey.mix(address.high ^ FlowKey.mix(address.low) ^ (address.isIPv6 ? 1 : 0))) & mask
+        while slots[slot] >= 0 {
+            if addresses[Int(slots[slot])] == address { return slots[slot] }
+            slot = (slot + 1) & mask
+        }
+        if (addresses.count + 1) * 2 > slots.count { grow(); return number(address) }
+        slots[slot] = Int32(addresses.count)
+        addresses.append(address)
+        return slots[slot]
+    }
+
+    private mutating func grow() {
+        let known = addresses
+        self = AddressNumbers(capacity: slots.count)
+        for address in known { _ = number(address) }
     }
 }

@@ -6,29 +6,30 @@ public struct AttributionReport: Sendable {
     public var sessions: [SessionVerdict]
     public var topology: ProxyTopology
     public var timeoutClusters: [TimeoutCluster]
-    /// Connection index -> its leg, for the reports.
-    public var legs: [Int: Leg]
 }
 
 /// Judges every reset: who sent it, in which phase, on which leg, who is responsible and why.
+/// Connections are dense indices, so every map here is an array (a capture of a busy proxy has a
+/// hundred thousand connections and tens of thousands of resets).
 public enum ResetAnalyzer {
     public static func analyze(connections: [ConnectionFacts], resets: [ResetObservation],
                                proxies: [ProxySpec]?, crossView: [Int: CrossViewFinding] = [:]) -> AttributionReport {
         let topology = proxies.map { ProxyTopology(proxies: $0, detected: false) } ?? ProxyTopology.detect(connections)
-        var position: [Int: Int] = [:]
-        for (i, facts) in connections.enumerated() { position[facts.index] = i }
+        let position = Position(connections)
         let legs = connections.map { topology.leg($0) }
         let pairs = LegPairing.pair(connections, legs: legs)
 
-        // 1. Each reset on its own.
+        // 1. Each reset on its own (with the others of its connection, when it has several).
         var verdicts: [ResetVerdict] = []
         verdicts.reserveCapacity(resets.count)
+        var resetCount = [Int32](repeating: 0, count: position.count)
+        for r in resets { resetCount[r.connection] += 1 }
         var resetsOf: [Int: [ResetObservation]] = [:]
-        for r in resets { resetsOf[r.connection, default: []].append(r) }
+        for r in resets where resetCount[r.connection] > 1 { resetsOf[r.connection, default: []].append(r) }
         for r in resets {
             guard let p = position[r.connection] else { continue }
-            verdicts.append(judge(r, facts: connections[p], leg: legs[p].leg, sameConnection: resetsOf[r.connection] ?? [],
-                                  crossView: crossView[r.frame]))
+            verdicts.append(judge(r, facts: connections[p], leg: legs[p].leg, sameConnection: resetsOf[r.connection] ?? [r],
+                                  crossView: crossView.isEmpty ? nil : crossView[r.frame]))
         }
         // 2. Timeouts: resets sent after the same idle time.
         let clusters = TimeoutClustering.clusters(verdicts)
@@ -40,22 +41,33 @@ public enum ResetAnalyzer {
             }
         }
         // 3. Proxied sessions: chains across the legs.
-        var backsOfFront: [Int: [Int]] = [:]
-        for (back, front) in pairs { backsOfFront[front, default: []].append(back) }
+        var backsOfFront = [[Int]](repeating: [], count: connections.count)
+        for (back, front) in pairs.enumerated() where front >= 0 { backsOfFront[Int(front)].append(back) }
         var sessions: [SessionVerdict] = []
-        var verdictsOfConnection: [Int: [Int]] = [:]
-        for (i, v) in verdicts.enumerated() { verdictsOfConnection[position[v.observation.connection]!, default: []].append(i) }
+        var verdictsOfConnection = [[Int]](repeating: [], count: connections.count)
+        for (i, v) in verdicts.enumerated() { verdictsOfConnection[position[v.observation.connection]!].append(i) }
         for (front, leg) in legs.enumerated() where leg.leg == .front {
-            let backs = (backsOfFront[front] ?? []).sorted { connections[$0].openTime < connections[$1].openTime }
+            let backs = backsOfFront[front].sorted { connections[$0].openTime < connections[$1].openTime }
             var session = SessionChains.verdict(front: front, backs: backs, connections: connections, position: position,
                                                 verdicts: &verdicts, verdictsOf: verdictsOfConnection)
             session.resets.sort()
             for v in session.resets { verdicts[v].session = sessions.count }
             sessions.append(session)
         }
-        var legByIndex: [Int: Leg] = [:]
-        for (i, facts) in connections.enumerated() { legByIndex[facts.index] = legs[i].leg }
-        return AttributionReport(verdicts: verdicts, sessions: sessions, topology: topology, timeoutClusters: clusters, legs: legByIndex)
+        return AttributionReport(verdicts: verdicts, sessions: sessions, topology: topology, timeoutClusters: clusters)
+    }
+
+    /// A connection's tracker index -> its place in the facts (nil: it carried no TCP frame).
+    struct Position {
+        private var places: [Int32]
+        init(_ connections: [ConnectionFacts]) {
+            places = [Int32](repeating: -1, count: (connections.last?.index ?? -1) + 1)
+            for (i, facts) in connections.enumerated() { places[facts.index] = Int32(i) }
+        }
+        var count: Int { places.count }
+        subscript(index: Int) -> Int? {
+            index >= 0 && index < places.count && places[index] >= 0 ? Int(places[index]) : nil
+        }
     }
 
     /// One reset judged on its own connection.

@@ -5,11 +5,12 @@ import TCPAnalysis
 /// peer, a forged reset) decides, and the proxy's own resets that followed take the same blame.
 /// The termination code follows HAProxy's section 8.5 so it can be held against its logs.
 enum SessionChains {
-    /// `position`: a connection's tracker index -> its place in `connections`.
-    static func verdict(front: Int, backs: [Int], connections: [ConnectionFacts], position: [Int: Int],
-                        verdicts: inout [ResetVerdict], verdictsOf: [Int: [Int]]) -> SessionVerdict {
+    /// `position`: a connection's tracker index -> its place in `connections`; `verdictsOf`: the
+    /// verdicts on each place's resets.
+    static func verdict(front: Int, backs: [Int], connections: [ConnectionFacts], position: ResetAnalyzer.Position,
+                        verdicts: inout [ResetVerdict], verdictsOf: [[Int]]) -> SessionVerdict {
         let f = connections[front]
-        let all = ([front] + backs).flatMap { verdictsOf[$0] ?? [] }.filter { !verdicts[$0].observation.isDuplicate }
+        let all = ([front] + backs).flatMap { verdictsOf[$0] }.filter { !verdicts[$0].observation.isDuplicate }
         let live = all.filter { !verdicts[$0].benign }.sorted { verdicts[$0].observation.timestamp < verdicts[$1].observation.timestamp }
         let backend = backs.last.map { connections[$0].serverEndpoint }
         var session = SessionVerdict(front: front, backs: backs, client: f.clientEndpoint, proxy: f.serverEndpoint,

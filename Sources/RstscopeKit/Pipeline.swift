@@ -216,11 +216,18 @@ public struct Pipeline {
             }
         }
         if let output {
-            var position: [Int: Int] = [:]
-            for (i, facts) in connectionFacts.enumerated() { position[facts.index] = i }
-            for verdict in judged.verdicts.sorted(by: { $0.observation.frame < $1.observation.frame }) {
-                guard let p = position[verdict.observation.connection] else { continue }
-                ResetReport.writeReset(verdict, facts: connectionFacts[p], to: output)
+            var position = [Int32](repeating: -1, count: tracker.store.count)
+            for (i, facts) in connectionFacts.enumerated() { position[facts.index] = Int32(i) }
+            // In frame order (the tracker's order already: then no copy of the verdicts is sorted).
+            let verdicts = judged.verdicts
+            var order = Array(verdicts.indices)
+            if !zip(verdicts, verdicts.dropFirst()).allSatisfy({ $0.observation.frame <= $1.observation.frame }) {
+                order.sort { verdicts[$0].observation.frame < verdicts[$1].observation.frame }
+            }
+            for i in order {
+                let p = position[verdicts[i].observation.connection]
+                guard p >= 0 else { continue }
+                ResetReport.writeReset(verdicts[i], facts: connectionFacts[Int(p)], to: output)
             }
             for (i, session) in judged.sessions.enumerated() {
                 ResetReport.writeSession(session, index: i, connections: connectionFacts, to: output)
@@ -336,10 +343,21 @@ extension Pipeline {
 /// the summary covers every complete record, and the error says where the input broke.
 public func analyzeCapture(_ reader: inout any PacketReader, pipeline: inout Pipeline,
                            progress: ((Int) -> Void)? = nil) -> CaptureError? {
-    // Opened once: the loop calls the concrete reader, not the existential box every record.
-    analyzeRecords(&reader, pipeline: &pipeline, progress: progress)
+    // The readers of mapped files get loops specialized for them (a generic loop calls the reader
+    // and its byte source through witness tables for every record); the rest share one.
+    if var mapped = reader as? PcapReader<MappedSource> {
+        defer { reader = mapped }
+        return analyzeRecords(&mapped, pipeline: &pipeline, progress: progress)
+    }
+    if var mapped = reader as? PcapngReader<MappedSource> {
+        defer { reader = mapped }
+        return analyzeRecords(&mapped, pipeline: &pipeline, progress: progress)
+    }
+    return analyzeRecords(&reader, pipeline: &pipeline, progress: progress)
 }
 
+@_specialize(where Reader == PcapReader<MappedSource>)
+@_specialize(where Reader == PcapngReader<MappedSource>)
 private func analyzeRecords<Reader: PacketReader>(_ reader: inout Reader, pipeline: inout Pipeline,
                                                   progress: ((Int) -> Void)?) -> CaptureError? {
     do {
@@ -352,3 +370,4 @@ private func analyzeRecords<Reader: PacketReader>(_ reader: inout Reader, pipeli
         return error
     }
 }
+

@@ -49,6 +49,7 @@ public struct PacketDecoder {
 
     /// Decodes into a segment the caller keeps (the per-packet path: no copy of the segment).
     public mutating func decode(_ record: CaptureRecord, into segment: inout TCPSegment) -> Bool {
+        if let plain = decodePlain(record, into: &segment) { return plain }
         let bytes = record.bytes
         let reported = max(record.wireLength, bytes.count)
         guard let link = LinkLayer.parse(bytes, reported: reported, record.linkType) else {
@@ -70,6 +71,62 @@ public struct PacketDecoder {
             var depth = 0
             return decodeIP(kind, bytes.prefix(end).dropFirst(offset), wireLength: end - offset, into: &segment, depth: &depth)
         }
+    }
+
+    /// The common case in one pass (most frames of most captures): Ethernet II with at most one
+    /// 802.1Q tag, then IPv4 without options that is no fragment, or IPv6 whose next header is TCP,
+    /// then TCP. It takes exactly the steps the general walk takes for such a frame (`LinkLayer`,
+    /// `decodeIP`), without their dispatch: what it cannot decode that way (anything else, and any
+    /// header the general path would count as a weird) is nil, and decoded there.
+    @inline(__always)
+    private mutating func decodePlain(_ record: CaptureRecord, into segment: inout TCPSegment) -> Bool? {
+        guard !checkChecksums, record.linkType.rawValue == LinkType.ethernet.rawValue else { return nil }
+        let bytes = record.bytes
+        guard bytes.has(18) else { return nil }
+        var offset = 14
+        var type = bytes.u16be(12)
+        if type == EtherType.vlan {
+            type = bytes.u16be(16)
+            offset = 18
+        }
+        let wireLength = max(record.wireLength, bytes.count) - offset
+        let ip = bytes.dropFirst(offset)
+        let payloadLength: Int, headerLength: Int
+        switch type {
+        case EtherType.ipv4:
+            // Version 4, no options; no fragment; TCP (else: the general path).
+            guard ip.has(20), ip.u8(0) == 0x45, ip.u16be(6) & 0x3FFF == 0, ip.u8(9) == 6 else { return nil }
+            var totalLength = Int(ip.u16be(2))
+            if totalLength == 0 {
+                totalLength = wireLength  // TSO/GRO, as IPv4Header.parse
+            } else if totalLength < 20 {
+                return nil
+            }
+            segment = .blank
+            segment.source = IPAddress(ipv4: ip.u32be(12))
+            segment.destination = IPAddress(ipv4: ip.u32be(16))
+            segment.ttl = ip.u8(8)
+            segment.ipID = ip.u16be(4)
+            headerLength = 20
+            payloadLength = min(totalLength, wireLength) - 20
+        case EtherType.ipv6:
+            // TCP right after the fixed header (no extension headers, so no jumbogram either).
+            guard ip.has(40), ip.u8(0) >> 4 == 6, ip.u8(6) == 6 else { return nil }
+            segment = .blank
+            segment.source = IPAddress(ipv6High: ip.u64be(8), low: ip.u64be(16))
+            segment.destination = IPAddress(ipv6High: ip.u64be(24), low: ip.u64be(32))
+            segment.ttl = ip.u8(7)
+            headerLength = 40
+            payloadLength = min(Int(ip.u16be(4)), wireLength - 40)
+        default:
+            return nil
+        }
+        segment.frame = record.frame
+        segment.timestamp = record.timestamp
+        segment.interface = record.interface
+        guard payloadLength >= 0 else { return false }
+        return TCPHeader.parse(ip.dropFirst(headerLength).prefix(payloadLength), reportedLength: payloadLength,
+                               into: &segment, weirds: &weirds)
     }
 
     /// Decodes an IP header and what it carries, following IP-in-IP, tunnels and ICMP quotes one

@@ -77,7 +77,7 @@ public enum SegmentContext: UInt8, Sendable {
 
     /// Wireshark's `in_error_pkt`: a copy of some other packet (quoted or sampled), not this
     /// connection's own traffic. It takes a stream; it is never analysed.
-    @inlinable public var isCopy: Bool { self == .quotedInICMPError || self == .sampledBySFlow }
+    @inlinable @inline(__always) public var isCopy: Bool { self == .quotedInICMPError || self == .sampledBySFlow }
 }
 
 /// One TCP segment as the decoder found it: a small value, no bytes copied. `payload` points into the
@@ -130,10 +130,10 @@ public struct TCPSegment {
 
 
     /// Counts as a TCP frame in Wireshark's terms (not a header quoted in an ICMP error).
-    @inlinable public var isTCPFrame: Bool { context != .quotedInICMPError }
+    @inlinable @inline(__always) public var isTCPFrame: Bool { context != .quotedInICMPError }
 
     /// The RST bit as Wireshark shows it: a header whose data offset is below 20 shows no flags.
-    @inlinable public var isReset: Bool { flags.contains(.rst) && headerLength >= 20 }
+    @inlinable @inline(__always) public var isReset: Bool { flags.contains(.rst) && headerLength >= 20 }
 }
 
 extension TCPSegment {

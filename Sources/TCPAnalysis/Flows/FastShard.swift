@@ -36,7 +36,6 @@ public enum FastShard {
         default:
             return nil
         }
-        let key: FlowKey
         switch type {
         case 0x0800:
             guard bytes.has(20, at: offset) else { return nil }
@@ -46,17 +45,16 @@ public enum FastShard {
             guard versionAndLength >> 4 == 4, headerLength >= 20, fragment == 0, bytes.u8(offset + 9) == 6,
                   bytes.has(4, at: offset + headerLength) else { return nil }
             let tcp = offset + headerLength
-            key = FlowKey((IPAddress(ipv4: bytes.u32be(offset + 12)), bytes.u16be(tcp)),
-                          (IPAddress(ipv4: bytes.u32be(offset + 16)), bytes.u16be(tcp + 2)))
+            return TCPTracker.shard(IPAddress(ipv4: bytes.u32be(offset + 12)), bytes.u16be(tcp),
+                                    IPAddress(ipv4: bytes.u32be(offset + 16)), bytes.u16be(tcp + 2), count: count)
         case 0x86DD:
             guard bytes.has(44, at: offset), bytes.u8(offset) >> 4 == 6, bytes.u8(offset + 6) == 6 else { return nil }
             let source = IPAddress(ipv6High: bytes.u64be(offset + 8), low: bytes.u64be(offset + 16))
             let destination = IPAddress(ipv6High: bytes.u64be(offset + 24), low: bytes.u64be(offset + 32))
-            key = FlowKey((source, bytes.u16be(offset + 40)), (destination, bytes.u16be(offset + 42)))
+            return TCPTracker.shard(source, bytes.u16be(offset + 40), destination, bytes.u16be(offset + 42), count: count)
         default:
             return nil
         }
-        return TCPTracker.shard(of: key, count: count)
     }
 
     /// ARPHRD_ETHER and ARPHRD_LOOPBACK: their cooked EtherType is the payload's (not GRE's, 802.11's...).

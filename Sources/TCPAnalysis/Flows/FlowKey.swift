@@ -71,7 +71,7 @@ public struct FlowKey: Hashable, Sendable {
         return h
     }
 
-    static func mix(_ x: UInt64) -> UInt64 {
+    public static func mix(_ x: UInt64) -> UInt64 {
         // A multiply-xorshift finalizer (as in SplitMix64 / Murmur3).
         var z = x &* 0xBF58_476D_1CE4_E5B9
         z ^= z >> 31

@@ -532,15 +532,20 @@ public struct TCPTracker {
 }
 
 extension TCPTracker {
-    /// Which of `count` shards a segment's connection belongs to: by a hash of its direction-
-    /// independent key, so every packet of a connection (and every ICMP error quoting it) meets the
-    /// same tracker. Fixed seed: the split is the same on every run.
+    /// Which of `count` shards a segment's connection belongs to: by a hash of its two endpoints
+    /// that is the same either way round (XOR and sum of the addresses and of the ports), so every
+    /// packet of a connection (and every ICMP error quoting it) meets the same tracker. Fixed
+    /// seed: the split is the same on every run. Cheap on purpose: every shard computes it for
+    /// every packet, its own or not.
     public static func shard(of segment: TCPSegment, count: Int) -> Int {
-        shard(of: FlowKey.of(segment).key, count: count)
+        shard(segment.source, segment.sourcePort, segment.destination, segment.destinationPort, count: count)
     }
 
-    static func shard(of key: FlowKey, count: Int) -> Int {
-        Int(key.hash(seed: 0x5EED_0F_5A4D) % UInt64(count))
+    @inline(__always)
+    static func shard(_ a: IPAddress, _ aPort: UInt16, _ b: IPAddress, _ bPort: UInt16, count: Int) -> Int {
+        let ports = UInt64(aPort ^ bPort) << 48 | UInt64(aPort &+ bPort) << 32
+        let h = FlowKey.mix(FlowKey.mix((a.high ^ b.high) ^ 0x5EED_0F5A_4D00_0000) ^ (a.low ^ b.low) ^ (a.low &+ b.low) << 7 ^ ports)
+        return Int(h % UInt64(count))
     }
 
     /// Joins shard trackers (each fed every frame of the connections of its shard, in frame order,
