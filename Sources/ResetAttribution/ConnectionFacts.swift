@@ -46,7 +46,7 @@ public struct ConnectionFacts: Sendable {
     public var clientEndpoint: (address: IPAddress, port: UInt16) { connection.key.endpoint(clientSide) }
     public var serverEndpoint: (address: IPAddress, port: UInt16) { connection.key.endpoint(1 - clientSide) }
     /// When the connection was opened (its SYN, or its first packet).
-    public var openTime: Int64 { let c = connection; return c.synTime ?? c.firstTime }
+    public var openTime: Int64 { connection.synTime ?? connection.firstTime }
     /// A refused connection attempt: the client's SYN answered by a RST, no SYN-ACK.
     public var wasRefused: Bool { client.sawSYN && !server.sawSYNACK && server.sawRST }
 }

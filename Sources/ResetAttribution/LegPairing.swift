@@ -30,25 +30,31 @@ public enum LegPairing {
             }
             // Ties broken by index everywhere: the pairing must not depend on hash order.
             requests.sort { ($0.time, $0.front) < ($1.time, $1.front) }
-            let times = requests.map(\.time)
+            // The requests that can explain a back leg came within `window` before it opened, from
+            // a front leg still there (its last packet at most 1 ms before). Both bounds only move
+            // on as the back legs are taken in the order they opened, so one sweep keeps the few
+            // such requests in a live list instead of scanning the window for every back leg.
+            let opening = backs.map { back in (back: back, opened: connections[back].openTime,
+                                              response: connections[back].server.firstPayloadTime) }
+                .sorted { ($0.opened, $0.back) < ($1.opened, $1.back) }
             var candidates: [(cost: Int64, back: Int, request: Int)] = []
-            for back in backs {
-                let b = connections[back]
-                let opened = b.openTime
-                guard var k = ProxyTopology.firstIndex(times, atLeast: opened - window) else { continue }
-                while k < requests.count && requests[k].time <= opened {
+            var live: [Int] = []
+            var nextRequest = 0
+            for (back, opened, backResponse) in opening {
+                while nextRequest < requests.count && requests[nextRequest].time <= opened {
+                    live.append(nextRequest)
+                    nextRequest += 1
+                }
+                live.removeAll { requests[$0].time < opened - window || requests[$0].frontLast < opened - 1_000_000 }
+                for k in live {
                     let request = requests[k]
-                    if request.frontLast >= opened - 1_000_000 {
-                        var cost = max(0, opened - request.time)
-                        let backResponse = b.server.firstPayloadTime
-                        if backResponse != 0 && request.response != 0 {
-                            cost += abs(request.response - backResponse)
-                        } else if backResponse != 0 || request.response != 0 {
-                            cost += window  // one side has a response and the other none: unlikely
-                        }
-                        candidates.append((cost, back, k))
+                    var cost = max(0, opened - request.time)
+                    if backResponse != 0 && request.response != 0 {
+                        cost += abs(request.response - backResponse)
+                    } else if backResponse != 0 || request.response != 0 {
+                        cost += window  // one side has a response and the other none: unlikely
                     }
-                    k += 1
+                    candidates.append((cost, back, k))
                 }
             }
             // Byte counts: a proxy adds or removes about the same number of request bytes every time

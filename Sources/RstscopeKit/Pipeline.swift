@@ -317,7 +317,7 @@ extension Pipeline {
             counters.unsupportedLinkType += shard.decoder.counters.unsupportedLinkType
         }
         result.decoder.counters = counters
-        let (tracker, index) = TCPTracker.merged(consuming: shards.map(\.tracker))
+        let (tracker, index) = TCPTracker.merged(shards.map(\.tracker))
         result.tracker = tracker
         for shard in shards {
             for (bit, count) in shard.eventCounts.enumerated() { result.eventCounts[bit] += count }

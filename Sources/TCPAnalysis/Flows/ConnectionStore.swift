@@ -19,23 +19,40 @@ public struct ConnectionRecord: Sendable {
 public final class ConnectionStore: @unchecked Sendable {
     static let pageShift = 10
     static let pageSize = 1 << pageShift  // 1024 records, about half a MiB
-    /// nil: released by `releasePages(before:)`. (No dynamic exclusivity checks on these two: one
-    /// owner mutates them, between reads, and they are read for every record access.)
-    @exclusivity(unchecked) private var pages: [UnsafeMutablePointer<ConnectionRecord>?] = []
+    /// (No dynamic exclusivity checks on these two: one owner mutates them, between reads, and they
+    /// are read for every record access.)
+    @exclusivity(unchecked) private var pages: [UnsafeMutablePointer<ConnectionRecord>] = []
     @exclusivity(unchecked) public private(set) var count = 0
+    /// A merged store holds no pages: record `i` is record `order[i] & localMask` of part
+    /// `order[i] >> partShift` (the shards' stores, kept whole: a merge copies no record).
+    private let parts: [ConnectionStore]
+    private let order: [UInt64]
+    private static let partShift: UInt64 = 40
+    private static let localMask: UInt64 = (1 << 40) - 1
 
-    init() {}
+    init() {
+        parts = []
+        order = []
+    }
+
+    /// A store whose records are `parts`' records in the order `order` gives as (part, index).
+    init(merging parts: [ConnectionStore], order: [(part: Int, index: Int)]) {
+        self.parts = parts
+        self.order = order.map { UInt64($0.part) << Self.partShift | UInt64($0.index) }
+        count = order.count
+    }
 
     deinit {
-        for case let page? in pages { page.deallocate() }
+        for page in pages { page.deallocate() }
     }
 
     /// Appends a record; returns its index.
     func append(_ record: ConnectionRecord) -> Int {
+        precondition(order.isEmpty, "ConnectionStore: a merged store takes no new records")
         if count == pages.count << Self.pageShift {
             pages.append(.allocate(capacity: Self.pageSize))
         }
-        (pages[count >> Self.pageShift]! + (count & (Self.pageSize - 1))).initialize(to: record)
+        (pages[count >> Self.pageShift] + (count & (Self.pageSize - 1))).initialize(to: record)
         count += 1
         return count - 1
     }
@@ -43,11 +60,17 @@ public final class ConnectionStore: @unchecked Sendable {
     @inline(__always)
     private func address(_ index: Int) -> UnsafeMutablePointer<ConnectionRecord> {
         precondition(index >= 0 && index < count, "ConnectionStore: index out of range")
-        // A released page is nil: reading a record of it traps rather than read freed memory.
-        return pages[index >> Self.pageShift]! + (index & (Self.pageSize - 1))
+        if !order.isEmpty { return mergedAddress(index) }
+        return pages[index >> Self.pageShift] + (index & (Self.pageSize - 1))
     }
 
     /// A record, read in place (an addressor: reading one field copies that field, not the record).
+    @inline(never)
+    private func mergedAddress(_ index: Int) -> UnsafeMutablePointer<ConnectionRecord> {
+        let entry = order[index]
+        return parts[Int(entry >> Self.partShift)].address(Int(entry & Self.localMask))
+    }
+
     public subscript(index: Int) -> ConnectionRecord {
         unsafeAddress { UnsafePointer(address(index)) }
         unsafeMutableAddress { address(index) }
@@ -64,15 +87,6 @@ public final class ConnectionStore: @unchecked Sendable {
         let result = ConnectionStore()
         for i in 0..<count { _ = result.append(self[i]) }
         return result
-    }
-
-    /// Frees the pages wholly before `index` (a merge that consumed them in order); their
-    /// records may no longer be read.
-    func releasePages(before index: Int) {
-        for page in 0..<(min(index, count) >> Self.pageShift) where pages[page] != nil {
-            pages[page]!.deallocate()
-            pages[page] = nil
-        }
     }
 }
 

@@ -513,19 +513,24 @@ public struct TCPTracker {
     /// (live capture cannot: it never sees the future). Returns the frames that gain `reused_ports`
     /// (those the first pass had not flagged already).
     public func secondPassReusedPorts() -> [(frame: Int, stream: Int, printable: Bool, time: Int64)] {
-        var base: [Int: (seq: UInt32, set: Bool)] = [:]
+        // Per direction (2 * connection + side): the base the replay has reached, and whether the
+        // direction has a base at all (0: not replayed yet, 1: no base, 2: a base).
+        var replayedBase = [UInt32](repeating: 0, count: 2 * store.count)
+        var replayState = [UInt8](repeating: 0, count: 2 * store.count)
         var flagged: [(frame: Int, stream: Int, printable: Bool, time: Int64)] = []
         for synAck in synAcks {
-            let slot = 2 * Int(synAck.connection) + Int(synAck.side)
-            let direction = direction(Int(synAck.connection), Int(synAck.side))
-            var current = base[slot] ?? (direction.baseSeq, direction.baseSet)
-            if current.set && synAck.seq != current.seq {
-                current.seq = synAck.seq
+            let connection = Int(synAck.connection), side = Int(synAck.side), slot = 2 * connection + side
+            if replayState[slot] == 0 {
+                let set = side == 0 ? store[connection].side0.baseSet : store[connection].side1.baseSet
+                replayedBase[slot] = side == 0 ? store[connection].side0.baseSeq : store[connection].side1.baseSeq
+                replayState[slot] = set ? 2 : 1
+            }
+            if replayState[slot] == 2 && synAck.seq != replayedBase[slot] {
+                replayedBase[slot] = synAck.seq
                 if !synAck.flagged {
-                    flagged.append((synAck.frame, store[Int(synAck.connection)].connection.stream, synAck.printable, synAck.time))
+                    flagged.append((synAck.frame, store[connection].connection.stream, synAck.printable, synAck.time))
                 }
             }
-            base[slot] = current
         }
         return flagged
     }
@@ -554,9 +559,9 @@ extension TCPTracker {
     /// SYN-ACKs are put in that pass's order. `index[shard][local]` is a connection's new index.
     /// The result is for reports (its flow table is empty: it takes no more packets).
     ///
-    /// The shards' records are freed page by page as they are copied (memory stays at one copy of
-    /// every connection, not two): the shard trackers must not be read afterwards.
-    public static func merged(consuming shards: [TCPTracker]) -> (tracker: TCPTracker, index: [[Int]]) {
+    /// The merged tracker reads the shards' records where they are (no copy; see
+    /// `ConnectionStore.init(merging:order:)`), renumbering their streams in place.
+    public static func merged(_ shards: [TCPTracker]) -> (tracker: TCPTracker, index: [[Int]]) {
         for shard in shards {
             precondition(shard.freeSlots.isEmpty && shard.evictions == 0, "merging trackers that evicted connections")
         }
@@ -564,6 +569,8 @@ extension TCPTracker {
         var result = TCPTracker()
         // Each shard created its connections in frame order: merging the shards' sequences by
         // creation frame gives the single pass's order (a frame creates at most one connection).
+        var order: [(part: Int, index: Int)] = []
+        order.reserveCapacity(shards.reduce(0) { $0 + $1.store.count })
         var next = [Int](repeating: 0, count: shards.count)
         while true {
             var pick = -1
@@ -573,15 +580,16 @@ extension TCPTracker {
             guard pick >= 0 else { break }
             let local = next[pick]
             next[pick] += 1
-            var record = shards[pick].store[local]
-            let global = result.store.count
-            record.connection.stream = global
-            record.side0.unackedHead = -1  // the pool stays with the shard
-            record.side1.unackedHead = -1
-            index[pick][local] = result.store.append(record)
+            index[pick][local] = order.count
+            shards[pick].store.withRecord(local) { record in
+                record.connection.stream = order.count
+                record.side0.unackedHead = -1  // the pool stays with the shard
+                record.side1.unackedHead = -1
+            }
+            order.append((pick, local))
             result.creationFrames.append(shards[pick].creationFrames[local])
-            if next[pick] & (ConnectionStore.pageSize - 1) == 0 { shards[pick].store.releasePages(before: next[pick]) }
         }
+        result.store = ConnectionStore(merging: shards.map(\.store), order: order)
         result.nextStream = result.store.count
         for (s, shard) in shards.enumerated() {
             for var r in shard.resets {
