@@ -11,6 +11,9 @@ let package = Package(
     products: [
         .executable(name: "rstscope", targets: ["rstscope"]),
         // For Benchmarks/ (micro-benchmarks of the hot path).
+        // Loaded by `rstscope live --metrics` only (dlopen): the HTTP server and Foundation stay out of
+        // every other run.
+        .library(name: "RstscopeMetrics", type: .dynamic, targets: ["RstscopeMetrics"]),
         .library(name: "RstscopeLibrary", targets: ["PacketCore", "PacketCapture", "TCPAnalysis", "ResetAttribution", "Reporting", "RstscopeKit"]),
     ],
     dependencies: [
@@ -42,10 +45,13 @@ let package = Package(
             dependencies: [
                 "PacketCore", "PacketCapture", "TCPAnalysis", "ResetAttribution", "Reporting", "RstscopeKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "FlyingFox", package: "FlyingFox"),
             ]
         ),
+        // The Prometheus endpoint of `live --metrics`, behind three C functions (see MetricsPlugin).
+        .target(name: "RstscopeMetrics", dependencies: [
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "FlyingFox", package: "FlyingFox"),
+        ]),
 
         // Corpus catalog and truth loading, packet builders, the fuzz driver: shared by the test targets
         // (and compiled into the libFuzzer harness by Scripts/fuzz).

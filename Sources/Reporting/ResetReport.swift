@@ -1,6 +1,5 @@
 import ResetAttribution
 import TCPAnalysis
-import Foundation
 
 /// JSON Lines for resets and proxied sessions, and the verdict paragraph that leads the text report.
 public enum ResetReport {
@@ -136,9 +135,9 @@ public enum ResetReport {
         text += "  By side: " + byAttribution.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
         text += ". By cause: " + byCause.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ".\n"
         for cluster in report.timeoutClusters {
-            text += String(format: "  %d resets by the %@ after %.1f ± %.1f ms idle: looks like a %@ timeout.\n",
-                           cluster.count, cluster.attribution.rawValue, cluster.meanMilliseconds, cluster.spreadMilliseconds,
-                           timeoutName(cluster.meanMilliseconds))
+            text += "  \(cluster.count) resets by the \(cluster.attribution.rawValue) after "
+                + CFormat.string("%.1f ± %.1f", cluster.meanMilliseconds, cluster.spreadMilliseconds)
+                + " ms idle: looks like a \(timeoutName(cluster.meanMilliseconds)) timeout.\n"
         }
         text += proxyLine(report)
         let worst = live.filter { $0.attribution == .network }.prefix(1) + live.filter { $0.attribution != .network }.prefix(3)
@@ -187,6 +186,6 @@ public enum ResetReport {
     }
 
     static func timeoutName(_ ms: Double) -> String {
-        ms >= 1000 ? String(format: "%g s", (ms / 100).rounded() / 10) : String(format: "%g ms", ms.rounded())
+        ms >= 1000 ? CFormat.string("%g s", (ms / 100).rounded() / 10) : CFormat.string("%g ms", ms.rounded())
     }
 }

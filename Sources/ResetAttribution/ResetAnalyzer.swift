@@ -26,9 +26,9 @@ public enum ResetAnalyzer {
         for r in resets { resetCount[r.connection] += 1 }
         var resetsOf: [Int: [ResetObservation]] = [:]
         for r in resets where resetCount[r.connection] > 1 { resetsOf[r.connection, default: []].append(r) }
-        for r in resets {
+        for (i, r) in resets.enumerated() {
             guard let p = position[r.connection] else { continue }
-            verdicts.append(judge(r, facts: connections[p], leg: legs[p].leg, sameConnection: resetsOf[r.connection] ?? [r],
+            verdicts.append(judge(resets, at: i, facts: connections[p], leg: legs[p].leg, sameConnection: resetsOf[r.connection] ?? [r],
                                   crossView: crossView.isEmpty ? nil : crossView[r.frame]))
         }
         // 2. Timeouts: resets sent after the same idle time.
@@ -71,8 +71,9 @@ public enum ResetAnalyzer {
     }
 
     /// One reset judged on its own connection.
-    static func judge(_ r: ResetObservation, facts: ConnectionFacts, leg: Leg, sameConnection: [ResetObservation],
+    static func judge(_ resets: [ResetObservation], at index: Int, facts: ConnectionFacts, leg: Leg, sameConnection: [ResetObservation],
                       crossView: CrossViewFinding? = nil) -> ResetVerdict {
+        let r = resets[index]
         let senderIsClient = r.senderSide == facts.clientSide
         var evidence = ResetEvidence.examine(r, facts: facts, sameConnection: sameConnection)
         let phase = ResetPhases.phase(r, facts: facts)
@@ -115,7 +116,7 @@ public enum ResetAnalyzer {
             notes.append(.lossSignals(count: r.lossEvents, lastBefore: r.timestamp - r.lastLossTime))
         }
         evidence.notes = notes + evidence.notes + (crossView?.notes ?? []).map { .text($0) }
-        return ResetVerdict(observation: r, senderRole: senderIsClient ? "client" : "server", roleBasis: facts.roleBasis,
+        return ResetVerdict(observing: resets, at: index, senderRole: senderIsClient ? "client" : "server", roleBasis: facts.roleBasis,
                             leg: leg, attribution: attribution, benign: isBenign, phase: phase, cause: cause,
                             notes: evidence.notes, confidence: confidence, session: nil)
     }

@@ -2,7 +2,11 @@ import TCPAnalysis
 
 /// The verdict on one RST frame.
 public struct ResetVerdict: Sendable {
-    public var observation: ResetObservation
+    /// The RST as the tracker observed it: read from the tracker's list of resets, which every
+    /// verdict shares (no copy of it per verdict).
+    public var observation: ResetObservation { _read { yield resets[Int(resetIndex)] } }
+    private let resets: [ResetObservation]
+    private let resetIndex: Int32
     /// "client" or "server": the TCP role of the endpoint whose address the RST carries.
     public var senderRole: String
     public var roleBasis: RoleBasis
@@ -16,6 +20,23 @@ public struct ResetVerdict: Sendable {
     public var confidence: Double
     /// Index of the proxied session it belongs to, if any.
     public var session: Int?
+
+    init(observing resets: [ResetObservation], at index: Int, senderRole: String, roleBasis: RoleBasis, leg: Leg,
+         attribution: Attribution, benign: Bool, phase: ResetPhase, cause: ResetCause, notes: [EvidenceNote],
+         confidence: Double, session: Int?) {
+        self.resets = resets
+        resetIndex = Int32(index)
+        self.senderRole = senderRole
+        self.roleBasis = roleBasis
+        self.leg = leg
+        self.attribution = attribution
+        self.benign = benign
+        self.phase = phase
+        self.cause = cause
+        self.notes = notes
+        self.confidence = confidence
+        self.session = session
+    }
 
     /// The evidence in words, in order.
     public var evidence: [String] { notes.map(\.text) }

@@ -5,7 +5,6 @@ import Reporting
 import ResetAttribution
 import RstscopeKit
 import Synchronization
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -99,7 +98,7 @@ struct LiveCommand: ParsableCommand {
         if bufferKiB <= 0 { throw ValidationError("-B must be a positive size in KiB") }
         if !(idleTimeout > 0) { throw ValidationError("--idle-timeout must be a positive number of seconds") }
         if let interval, !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds") }
-        if let metrics, MetricsServer.endpoint(metrics) == nil { throw ValidationError("--metrics takes [ADDR:]PORT") }
+        if let metrics, MetricsPlugin.endpoint(metrics) == nil { throw ValidationError("--metrics takes [ADDR:]PORT") }
     }
 
     func run() throws {
@@ -157,20 +156,19 @@ struct LiveCommand: ParsableCommand {
             }
         }
         let liveInterface = [InterfaceDescription(linkType: capture.linkType, snaplen: UInt32(capture.snaplen), name: options.interface)]
-        var exporter: MetricsServer?
-        if let metrics, let endpoint = MetricsServer.endpoint(metrics) {
-            if !MetricsServer.isLoopback(endpoint.host) {
+        var exporter: MetricsPlugin?
+        if let metrics, let endpoint = MetricsPlugin.endpoint(metrics) {
+            if !MetricsPlugin.isLoopback(endpoint.host) {
                 printError("rstscope: warning: metrics served on \(endpoint.host), not only to this host")
             }
-            let server = MetricsServer(interface: options.interface)
-            let started = StartResult()
-            let semaphore = DispatchSemaphore(value: 0)
-            Task {
-                do { try await server.start(host: endpoint.host, port: endpoint.port) } catch { started.error = "\(error)" }
-                semaphore.signal()
+            let server: MetricsPlugin
+            switch MetricsPlugin.load(interface: options.interface) {
+            case .success(let loaded): server = loaded
+            case .failure(let error):
+                printError("rstscope: --metrics: \(error)")
+                throw ExitCode(ExitStatus.usage.rawValue)
             }
-            semaphore.wait()
-            if let error = started.error {
+            if let error = server.start(host: endpoint.host, port: endpoint.port) {
                 printError("rstscope: --metrics \(metrics): \(error)")
                 throw ExitCode(ExitStatus.usage.rawValue)
             }
@@ -272,11 +270,6 @@ struct LiveCommand: ParsableCommand {
         }
         if let failure = state.failure { throw fail(failure) }
     }
-}
-
-/// Whether the metrics server started.
-private final class StartResult: @unchecked Sendable {
-    var error: String?
 }
 
 /// What the capture thread hands back to the main thread (read only after `join`).

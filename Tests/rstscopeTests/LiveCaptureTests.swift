@@ -185,6 +185,27 @@ extension LiveCaptureTests {
 }
 
 extension LiveCaptureTests {
+    /// `--metrics` loads the HTTP server from the library next to the binary; a binary copied
+    /// without it says so, and exits 64, instead of serving nothing.
+    @Test func metricsWithoutTheirLibraryFailClearly() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rstscope-alone-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let alone = directory.appendingPathComponent("rstscope").path
+        try FileManager.default.copyItem(atPath: Rstscope.binary, toPath: alone)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: alone)
+        process.arguments = ["live", "-i", "lo", "-c", "1", "--metrics", "\(Self.closedPort())", "tcp port \(Self.closedPort())"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 64)
+        #expect(message.contains("libRstscopeMetrics.so must be installed next to rstscope"), "\(message)")
+    }
+
     /// `--write-annotated` live, without -w and as nobody: the packets are spooled, and when the
     /// capture ends the pcapng carries a comment on each RST, on the interface it came from.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tshark"), "needs tshark"))

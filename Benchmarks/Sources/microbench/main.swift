@@ -146,6 +146,9 @@ func show(_ name: String, _ value: Double, _ unit: String) {
     print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(repeating: " ", count: max(0, 10 - number.count)) + number + " " + unit)
 }
 print("\(records.count) packets, best of \(rounds) rounds (sink \(sink & 1))")
+print("state: \(MemoryLayout<ConnectionRecord>.stride) bytes a connection (connection \(MemoryLayout<Connection>.stride), "
+      + "direction \(MemoryLayout<DirectionState>.stride) x 2), \(MemoryLayout<ResetObservation>.stride) a reset, "
+      + "\(MemoryLayout<ResetVerdict>.stride) a verdict, \(MemoryLayout<TCPSegment>.stride) a decoded segment")
 show("decode", decodeNs, "ns/packet")
 show("flow lookup (hit)", lookupNs, "ns/lookup")
 show("decode + analysis (TCPTracker)", analysisNs, "ns/packet")

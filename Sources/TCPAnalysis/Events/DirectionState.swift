@@ -3,6 +3,11 @@
 /// touches on every segment come first (the first cache line), flags are bits, counters 32-bit (see
 /// `CompactFields`).
 public struct DirectionState: Sendable {
+    // (Fields in falling order of alignment: no padding.)
+    /// When `nextSeq` last advanced, and when `lastAck` was taken (the out-of-order and fast
+    /// retransmission rules' clocks).
+    var nextSeqTime: Int64 = 0
+    var lastAckTime: Int64 = 0
     // Base sequence (relative numbering, port-reuse test).
     var baseSeq: UInt32 = 0
     public internal(set) var nextSeq: UInt32 = 0
@@ -15,10 +20,6 @@ public struct DirectionState: Sendable {
     var dupAckNum: UInt32 = 0
     /// The frame of this side's last segment that changed its ACK (`lastnondupack`).
     @Count32 var lastNonDupAck = 0
-    /// When `nextSeq` last advanced, and when `lastAck` was taken (the out-of-order and fast
-    /// retransmission rules' clocks).
-    var nextSeqTime: Int64 = 0
-    var lastAckTime: Int64 = 0
     /// Head of this side's list of unacknowledged segments in the shared pool (newest first), -1 if none.
     var unackedHead: Int32 = -1
     var unackedCount: Int32 = 0
@@ -31,11 +32,11 @@ public struct DirectionState: Sendable {
     private var flags = FlagByte()
 
     // The last segment's identity, to recognize a duplicated packet.
+    var lastIPID: UInt16 = 0
+    var lastFlags: UInt16 = 0
     var lastSeq: UInt32 = 0
     var lastAckField: UInt32 = 0
     var lastLength: Int32 = -1
-    var lastIPID: UInt16 = 0
-    var lastFlags: UInt16 = 0
 
     // Connection bookkeeping (not Wireshark's analysis).
     /// IP ID of this side's last non-RST segment (IPv4), 0 when none.

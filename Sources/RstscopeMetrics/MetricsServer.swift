@@ -1,6 +1,7 @@
 import FlyingFox
 import Foundation
 import Prometheus
+import Dispatch
 import Synchronization
 
 /// `--metrics [ADDR:]PORT`: Prometheus text format over HTTP for Grafana. The capture thread
@@ -72,15 +73,52 @@ final class MetricsServer: @unchecked Sendable {
         try await server.waitUntilListening()
     }
 
-    /// Parses `[ADDR:]PORT` (IPv6 in brackets); 127.0.0.1 when no address is given.
-    static func endpoint(_ text: String) -> (host: String, port: UInt16)? {
-        if let port = UInt16(text) { return ("127.0.0.1", port) }
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]"), let port = UInt16(text[text.index(close, offsetBy: 2)...]) {
-            return (String(text[text.index(after: text.startIndex)..<close]), port)
-        }
-        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else { return nil }
-        return (String(text[..<colon]), port)
-    }
+}
 
-    static func isLoopback(_ host: String) -> Bool { host.hasPrefix("127.") || host == "::1" || host == "localhost" }
+// The C entry points the command looks up with dlsym (MetricsPlugin.swift): plain C types only,
+// so the command shares no Swift type with this library and does not link it.
+
+/// A server for `interface`'s metrics; not yet listening.
+@_cdecl("rstscope_metrics_create")
+public func rstscopeMetricsCreate(_ interface: UnsafePointer<CChar>) -> UnsafeMutableRawPointer {
+    Unmanaged.passRetained(MetricsServer(interface: String(cString: interface))).toOpaque()
+}
+
+/// Listens on `host`:`port` and returns 0 once it does; else writes the reason into `error`.
+@_cdecl("rstscope_metrics_start")
+public func rstscopeMetricsStart(_ handle: UnsafeMutableRawPointer, _ host: UnsafePointer<CChar>, _ port: UInt16,
+                                 _ error: UnsafeMutablePointer<CChar>, _ errorCapacity: Int) -> Int32 {
+    let server = Unmanaged<MetricsServer>.fromOpaque(handle).takeUnretainedValue()
+    let hostName = String(cString: host)
+    let outcome = StartOutcome()
+    let semaphore = DispatchSemaphore(value: 0)
+    Task {
+        do { try await server.start(host: hostName, port: port) } catch { outcome.error = "\(error)" }
+        semaphore.signal()
+    }
+    semaphore.wait()
+    guard let message = outcome.error else { return 0 }
+    let bytes = Array(message.utf8.prefix(max(0, errorCapacity - 1)))
+    for (i, byte) in bytes.enumerated() { error[i] = CChar(bitPattern: byte) }
+    error[bytes.count] = 0
+    return 1
+}
+
+/// Publishes a snapshot: `resetKeys` holds `count` "attribution|cause" keys, each ended by a
+/// newline, with their counts in `resetCounts`; `kernelDrops` < 0 when unknown.
+@_cdecl("rstscope_metrics_publish")
+public func rstscopeMetricsPublish(_ handle: UnsafeMutableRawPointer, _ resetKeys: UnsafePointer<CChar>,
+                                   _ resetCounts: UnsafePointer<Int>, _ count: Int, _ benign: Int, _ retransmissions: Int,
+                                   _ active: Int, _ kernelDrops: Int64, _ rtts: UnsafePointer<Int64>?, _ rttCount: Int) {
+    let server = Unmanaged<MetricsServer>.fromOpaque(handle).takeUnretainedValue()
+    let keys = String(cString: resetKeys).split(separator: "\n").map(String.init)
+    var resets: [String: Int] = [:]
+    for (i, key) in keys.prefix(count).enumerated() { resets[key] = resetCounts[i] }
+    server.publish(resets: resets, benignResets: benign, retransmissions: retransmissions, activeConnections: active,
+                   kernelDrops: kernelDrops < 0 ? nil : UInt32(truncatingIfNeeded: kernelDrops),
+                   newInitialRTTs: rtts.map { Array(UnsafeBufferPointer(start: $0, count: rttCount)) } ?? [])
+}
+
+private final class StartOutcome: @unchecked Sendable {
+    var error: String?
 }
