@@ -1,3 +1,4 @@
+import PacketCore
 import ResetAttribution
 import TCPAnalysis
 
@@ -12,6 +13,13 @@ public enum ResetReport {
     /// `resetLine` written straight into the output.
     public static func writeReset(_ v: ResetVerdict, facts: ConnectionFacts, to output: OutputBuffer) {
         output.line(type: "reset") { resetFields(&$0, v, facts: facts) }
+    }
+
+    /// `resetLine` written straight into a writer (a formatting thread's).
+    public static func writeReset(_ v: ResetVerdict, facts: ConnectionFacts, to writer: inout ByteWriter) {
+        var json = JSONLine(type: "reset", continuing: writer)
+        resetFields(&json, v, facts: facts)
+        writer = json.end()
     }
 
     private static func resetFields(_ json: inout JSONLine, _ v: ResetVerdict, facts: ConnectionFacts) {

@@ -32,7 +32,7 @@ public struct ProxyTopology: Sendable {
     /// connects out as often before the front's requests as after them only happens to be busy. A transparent
     /// proxy that connects out with the client's address is not found this way: name it with
     /// `--proxy`.
-    public static func detect(_ connections: [ConnectionFacts], window: Int64 = 50_000_000) -> ProxyTopology {
+    public static func detect(_ connections: [ConnectionFacts], window: Int64 = 50_000_000, threads: Int = 1) -> ProxyTopology {
         // Addresses as small numbers, so that what follows counts in arrays.
         var numbers = AddressNumbers(capacity: 2 * connections.count)
         func id(_ address: IPAddress) -> Int32 { numbers.number(address) }
@@ -52,60 +52,29 @@ public struct ProxyTopology: Sendable {
         }
         openings.sort { $0.time < $1.time }
         let times = openings.map(\.time)
-        var candidates: [(spec: ProxySpec, median: Int64, backends: Set<IPAddress>)] = []
-        // Reused for every front: what followed its sessions, and how often each source did.
-        var followers: [(source: Int32, delay: Int64, server: Int32)] = []
         let addresses = numbers.addresses
-        var followed = [Int32](repeating: 0, count: addresses.count)
-        var touched: [Int32] = []
-        // The last session (numbered across fronts) each source was seen following: "each source once".
-        var seenIn = [Int32](repeating: -1, count: addresses.count)
-        var sessionNumber: Int32 = 0
-        for (frontID, sessions) in inbound.enumerated() where sessions.count >= 2 {
-            let front = Int32(frontID)
-            // For each session, the first few openings that follow it (each source once).
-            followers.removeAll(keepingCapacity: true)
-            for (client, trigger) in sessions {
-                guard var k = firstIndex(times, atLeast: trigger) else { continue }
-                sessionNumber += 1
-                var distinct = 0
-                let limit = k + 64  // a proxy's connection comes among the next few openings
-                while k < openings.count && k < limit && openings[k].time - trigger <= window && distinct < 8 {
-                    let o = openings[k]
-                    k += 1
-                    if o.server == front || (o.source == client && o.source != front) || seenIn[Int(o.source)] == sessionNumber { continue }
-                    seenIn[Int(o.source)] = sessionNumber
-                    distinct += 1
-                    followers.append((o.source, o.time - trigger, o.server))
-                    if followed[Int(o.source)] == 0 { touched.append(o.source) }
-                    followed[Int(o.source)] += 1
-                }
-            }
-            // The source that followed the most sessions (the front itself on a tie, then the
-            // lowest address: the result must not depend on input order).
-            var best: Int32 = -1
-            for source in touched {
-                if best < 0 { best = source; continue }
-                let a = (followed[Int(source)], source == front ? 1 : 0), b = (followed[Int(best)], best == front ? 1 : 0)
-                if a > b || (a == b && addresses[Int(source)] < addresses[Int(best)]) { best = source }
-            }
-            let count = best < 0 ? 0 : Int(followed[Int(best)])
-            for source in touched { followed[Int(source)] = 0 }
-            touched.removeAll(keepingCapacity: true)
-            guard count >= 2, count * 2 >= sessions.count else { continue }
-            let mine = followers.filter { $0.source == best }
+        // Every front is examined on its own (in parallel), each worker with scratch of its own.
+        let fronts = inbound.indices.filter { inbound[$0].count >= 2 }
+        let found = ParallelWork.map(fronts.count, threads: threads, makeScratch: { FollowerScratch(addresses: addresses.count) }) {
+            (i: Int, scratch: inout FollowerScratch) -> (spec: ProxySpec, median: Int64, backends: Set<IPAddress>)? in
+            let frontID = fronts[i]
+            let front = Int32(frontID), sessions = inbound[frontID]
+            guard let (best, count, mine) = scratch.bestFollower(of: front, sessions: sessions, openings: openings, times: times,
+                                                                 addresses: addresses, window: window),
+                  count >= 2, count * 2 >= sessions.count else { return nil }
             let median = mine.map(\.delay).sorted()[count / 2]
             let sourceTimes = openings.filter { $0.source == best }.map(\.time)
             guard causes(sessions.map(\.trigger), followed: count, openings: sourceTimes, within: min(window, max(4 * median, 1_000_000)))
-            else { continue }
+            else { return nil }
             let frontAddress = addresses[frontID], source = addresses[Int(best)]
             // The port it accepted most connections on (the lowest on a tie).
             var perPort: [UInt16: Int] = [:]
             for entry in ports where entry.accepter == front { perPort[entry.port, default: 0] += 1 }
             let port = perPort.max { ($0.value, -Int($0.key)) < ($1.value, -Int($1.key)) }?.key
-            candidates.append((ProxySpec(front: frontAddress, frontPort: port, backSources: best == front ? [] : [source]),
-                               median, Set(mine.map { addresses[Int($0.server)] })))
+            return (ProxySpec(front: frontAddress, frontPort: port, backSources: best == front ? [] : [source]),
+                    median, Set(mine.map { addresses[Int($0.server)] }))
         }
+        let candidates = found.compactMap { $0 }
         var accepted: [(spec: ProxySpec, backends: Set<IPAddress>)] = []
         for candidate in candidates.sorted(by: { $0.median < $1.median || ($0.median == $1.median && $0.spec.front < $1.spec.front) })
         where candidate.median <= 20_000_000 {
@@ -144,6 +113,61 @@ public struct ProxyTopology: Sendable {
             if sorted[mid] < value { low = mid + 1 } else { high = mid }
         }
         return low < sorted.count ? low : nil
+    }
+}
+
+/// What one worker of the detection reuses from front to front.
+struct FollowerScratch {
+    /// What followed the sessions of the front at hand.
+    var followers: [(source: Int32, delay: Int64, server: Int32)] = []
+    /// How many of its sessions each source followed, and the sources counted so far.
+    var followed: [Int32]
+    var touched: [Int32] = []
+    /// The last session (numbered across fronts) each source was seen following: "each source once".
+    var seenIn: [Int32]
+    var sessionNumber: Int32 = 0
+
+    init(addresses: Int) {
+        followed = [Int32](repeating: 0, count: addresses)
+        seenIn = [Int32](repeating: -1, count: addresses)
+    }
+
+    /// The source that followed the most of `front`'s sessions (the front itself on a tie, then
+    /// the lowest address: the result must not depend on input order), how many it followed, and
+    /// what it opened after them.
+    mutating func bestFollower(of front: Int32, sessions: [(client: Int32, trigger: Int64)],
+                               openings: [(time: Int64, source: Int32, server: Int32)], times: [Int64],
+                               addresses: [IPAddress], window: Int64)
+        -> (source: Int32, count: Int, followers: [(source: Int32, delay: Int64, server: Int32)])? {
+        followers.removeAll(keepingCapacity: true)
+        // For each session, the first few openings that follow it (each source once).
+        for (client, trigger) in sessions {
+            guard var k = ProxyTopology.firstIndex(times, atLeast: trigger) else { continue }
+            sessionNumber += 1
+            var distinct = 0
+            let limit = k + 64  // a proxy's connection comes among the next few openings
+            while k < openings.count && k < limit && openings[k].time - trigger <= window && distinct < 8 {
+                let o = openings[k]
+                k += 1
+                if o.server == front || (o.source == client && o.source != front) || seenIn[Int(o.source)] == sessionNumber { continue }
+                seenIn[Int(o.source)] = sessionNumber
+                distinct += 1
+                followers.append((o.source, o.time - trigger, o.server))
+                if followed[Int(o.source)] == 0 { touched.append(o.source) }
+                followed[Int(o.source)] += 1
+            }
+        }
+        var best: Int32 = -1
+        for source in touched {
+            if best < 0 { best = source; continue }
+            let a = (followed[Int(source)], source == front ? 1 : 0), b = (followed[Int(best)], best == front ? 1 : 0)
+            if a > b || (a == b && addresses[Int(source)] < addresses[Int(best)]) { best = source }
+        }
+        let count = best < 0 ? 0 : Int(followed[Int(best)])
+        for source in touched { followed[Int(source)] = 0 }
+        touched.removeAll(keepingCapacity: true)
+        guard best >= 0 else { return nil }
+        return (best, count, followers.filter { $0.source == best })
     }
 }
 

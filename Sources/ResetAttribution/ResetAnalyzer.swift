@@ -12,24 +12,35 @@ public struct AttributionReport: Sendable {
 /// Connections are dense indices, so every map here is an array (a capture of a busy proxy has a
 /// hundred thousand connections and tens of thousands of resets).
 public enum ResetAnalyzer {
+    /// `threads`: how many workers the independent parts (proxy fronts, resets) may use; the
+    /// report is the same on any number.
     public static func analyze(connections: [ConnectionFacts], resets: [ResetObservation],
-                               proxies: [ProxySpec]?, crossView: [Int: CrossViewFinding] = [:]) -> AttributionReport {
-        let topology = proxies.map { ProxyTopology(proxies: $0, detected: false) } ?? ProxyTopology.detect(connections)
+                               proxies: [ProxySpec]?, crossView: [Int: CrossViewFinding] = [:], threads: Int = 1) -> AttributionReport {
+        let topology = proxies.map { ProxyTopology(proxies: $0, detected: false) } ?? ProxyTopology.detect(connections, threads: threads)
         let position = Position(connections)
         let legs = connections.map { topology.leg($0) }
         let pairs = LegPairing.pair(connections, legs: legs)
 
         // 1. Each reset on its own (with the others of its connection, when it has several).
-        var verdicts: [ResetVerdict] = []
-        verdicts.reserveCapacity(resets.count)
         var resetCount = [Int32](repeating: 0, count: position.count)
         for r in resets { resetCount[r.connection] += 1 }
         var resetsOf: [Int: [ResetObservation]] = [:]
         for r in resets where resetCount[r.connection] > 1 { resetsOf[r.connection, default: []].append(r) }
-        for (i, r) in resets.enumerated() {
-            guard let p = position[r.connection] else { continue }
-            verdicts.append(judge(resets, at: i, facts: connections[p], leg: legs[p].leg, sameConnection: resetsOf[r.connection] ?? [r],
-                                  crossView: crossView.isEmpty ? nil : crossView[r.frame]))
+        // In chunks of resets, on every worker; the verdicts in the resets' order.
+        let chunk = 2048
+        var verdicts: [ResetVerdict] = []
+        verdicts.reserveCapacity(resets.count)
+        for part in ParallelWork.map((resets.count + chunk - 1) / chunk, threads: threads, makeScratch: {}, { (c: Int, _: inout Void) -> [ResetVerdict] in
+            var judged: [ResetVerdict] = []
+            for i in c * chunk..<min(resets.count, (c + 1) * chunk) {
+                let r = resets[i]
+                guard let p = position[r.connection] else { continue }
+                judged.append(judge(resets, at: i, facts: connections[p], leg: legs[p].leg, sameConnection: resetsOf[r.connection] ?? [r],
+                                    crossView: crossView.isEmpty ? nil : crossView[r.frame]))
+            }
+            return judged
+        }) {
+            verdicts.append(contentsOf: part)
         }
         // 2. Timeouts: resets sent after the same idle time.
         let clusters = TimeoutClustering.clusters(verdicts)

@@ -194,14 +194,23 @@ public struct Pipeline {
     /// sessions and the connections. Returns the connections with problems, for the text report.
     public mutating func finish(crossView: [Int: CrossViewFinding] = [:]) -> [ConnectionView] {
         completeInput()
-        // A multi-threaded run formats connection lines on other threads, starting meanwhile (JSON
-        // connection lines do not depend on the attribution).
-        let parallelLines = options.outputThreads > 1 && options.format == .jsonl && output != nil
-            && output!.leadingFields.isEmpty ? ConnectionLineBatches(store: tracker.store, threads: options.outputThreads) : nil
+        // A multi-threaded run formats its lines on every thread; connection lines start meanwhile
+        // (JSON connection lines do not depend on the attribution).
+        let threads = options.outputThreads
+        let parallel = threads > 1 && options.format == .jsonl && output != nil && output!.leadingFields.isEmpty
+        let store = tracker.store
+        let connectionLines = !parallel ? nil : ParallelLines(items: store.count, batchSize: 2048, threads: threads) { range, writer in
+            var lines = 0
+            for index in range where store[index].connection.hasTCPFrames {
+                AnalysisReport.writeConnection(ConnectionView(store[index]), to: &writer)
+                lines += 1
+            }
+            return lines
+        }
         // Resets are judged with the whole capture in view: roles, proxy legs, clusters.
         connectionFacts = ConnectionTable(tracker).facts()
         let judged = ResetAnalyzer.analyze(connections: connectionFacts, resets: tracker.resets, proxies: options.proxies,
-                                           crossView: crossView)
+                                           crossView: crossView, threads: threads)
         attribution = judged
         brokenConnections = Set(judged.verdicts.filter { !$0.benign && !$0.observation.isDuplicate }.map(\.observation.connection))
         if options.collectAnnotations {
@@ -224,18 +233,33 @@ public struct Pipeline {
             if !zip(verdicts, verdicts.dropFirst()).allSatisfy({ $0.observation.frame <= $1.observation.frame }) {
                 order.sort { verdicts[$0].observation.frame < verdicts[$1].observation.frame }
             }
-            for i in order {
-                let p = position[verdicts[i].observation.connection]
-                guard p >= 0 else { continue }
-                ResetReport.writeReset(verdicts[i], facts: connectionFacts[Int(p)], to: output)
+            let facts = connectionFacts
+            if parallel {
+                let resetLines = ParallelLines(items: order.count, batchSize: 1024, threads: threads) { range, writer in
+                    var lines = 0
+                    for k in range {
+                        let i = order[k], p = position[verdicts[i].observation.connection]
+                        guard p >= 0 else { continue }
+                        ResetReport.writeReset(verdicts[i], facts: facts[Int(p)], to: &writer)
+                        lines += 1
+                    }
+                    return lines
+                }
+                _ = resetLines.write(to: output)
+            } else {
+                for i in order {
+                    let p = position[verdicts[i].observation.connection]
+                    guard p >= 0 else { continue }
+                    ResetReport.writeReset(verdicts[i], facts: facts[Int(p)], to: output)
+                }
             }
             for (i, session) in judged.sessions.enumerated() {
                 ResetReport.writeSession(session, index: i, connections: connectionFacts, to: output)
             }
         }
         // Connection lines stream out one by one; only problem connections are kept (text report).
-        if let parallelLines, let output {
-            connectionsReported += parallelLines.write(to: output)
+        if let connectionLines, let output {
+            connectionsReported += connectionLines.write(to: output)
             return problems
         }
         for (index, connection) in tracker.connections.enumerated() where connection.hasTCPFrames {

@@ -4,20 +4,21 @@ import Glibc
 import PacketCore
 import Reporting
 import Synchronization
-import TCPAnalysis
 
-/// The connection lines of a multi-threaded run, formatted on every thread in batches of
-/// consecutive connections: batch `j` belongs to thread `j % threads`, thread 0 being the caller,
-/// which writes every batch in order (the same bytes as one by one). A helper stays at most a few
-/// batches ahead of the writer, so memory holds a few batches of text, not every line.
-final class ConnectionLineBatches: @unchecked Sendable {
-    private let store: ConnectionStore
+/// Lines of a multi-threaded run formatted on every thread in batches of consecutive items:
+/// batch `j` belongs to thread `j % threads`, thread 0 being the caller, which writes every batch
+/// in order (the same bytes as one by one). A helper stays at most a few batches ahead of the
+/// writer, so memory holds a few batches of text, not every line. `format` writes the lines of a
+/// range of items and returns how many it wrote; it runs on several threads at once.
+final class ParallelLines: @unchecked Sendable {
+    private let items: Int
+    private let batchSize: Int
     private let threads: Int
     private let batches: Int
-    static let batchSize = 2048
+    private let format: (Range<Int>, inout ByteWriter) -> Int
     /// How far (in batches) a helper may run ahead of the writer.
     private let lead: Int
-    /// Formatted batches waiting for the writer (nil: not ready, or already written).
+    /// Formatted batches waiting for the writer.
     private let slots: [Slot]
     /// Batches written so far.
     private let written = Atomic<Int>(0)
@@ -31,36 +32,31 @@ final class ConnectionLineBatches: @unchecked Sendable {
         let ready = Atomic<Bool>(false)
     }
 
-    init(store: ConnectionStore, threads: Int) {
-        self.store = store
+    /// Starts the helpers at once (they format their first batches while the caller does other work).
+    init(items: Int, batchSize: Int, threads: Int, format: @escaping (Range<Int>, inout ByteWriter) -> Int) {
+        self.items = items
+        self.batchSize = batchSize
         self.threads = max(threads, 1)
-        batches = (store.count + Self.batchSize - 1) / Self.batchSize
+        self.format = format
+        batches = (items + batchSize - 1) / batchSize
         lead = 2 * self.threads
         slots = (0..<batches).map { _ in Slot() }
         helpers = (1..<self.threads).map { t in CaptureThread { self.help(t) } }
         for helper in helpers { helper.start() }
     }
 
+    private func range(_ batch: Int) -> Range<Int> { batch * batchSize..<min(items, (batch + 1) * batchSize) }
+
     /// A helper's part: its batches, each published for the writer.
     private func help(_ thread: Int) {
         for batch in stride(from: thread, to: batches, by: threads) {
             while batch - written.load(ordering: .acquiring) > lead { usleep(50) }
-            var writer = ByteWriter(capacity: Self.batchSize * 768)
-            let count = format(batch, into: &writer)
+            var writer = ByteWriter(capacity: 1 << 20)
+            let count = format(range(batch), &writer)
             slots[batch].lines = consume writer
             slots[batch].count = count
             slots[batch].ready.store(true, ordering: .releasing)
         }
-    }
-
-    private func format(_ batch: Int, into writer: inout ByteWriter) -> Int {
-        let start = batch * Self.batchSize, end = min(store.count, start + Self.batchSize)
-        var count = 0
-        for index in start..<end where store[index].connection.hasTCPFrames {
-            AnalysisReport.writeConnection(ConnectionView(store[index]), to: &writer)
-            count += 1
-        }
-        return count
     }
 
     /// Writes every line in order; returns how many.
@@ -68,8 +64,8 @@ final class ConnectionLineBatches: @unchecked Sendable {
         var total = 0
         for batch in 0..<batches {
             if batch % threads == 0 {
-                var writer = ByteWriter(capacity: Self.batchSize * 768)
-                total += format(batch, into: &writer)
+                var writer = ByteWriter(capacity: 1 << 20)
+                total += format(range(batch), &writer)
                 output.append(writer)
             } else {
                 let slot = slots[batch]
