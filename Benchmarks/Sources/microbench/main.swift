@@ -143,7 +143,8 @@ sink &+= lineBytes
 
 func show(_ name: String, _ value: Double, _ unit: String) {
     let number = value < 10 ? String((value * 1000).rounded() / 1000) : String(Int(value.rounded()))
-    print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(repeating: " ", count: max(0, 10 - number.count)) + number + " " + unit)
+    let label = String(name.prefix(44)) + String(repeating: " ", count: max(0, 44 - name.count))
+    print(label + String(repeating: " ", count: max(0, 10 - number.count)) + number + " " + unit)
 }
 print("\(records.count) packets, best of \(rounds) rounds (sink \(sink & 1))")
 print("state: \(MemoryLayout<ConnectionRecord>.stride) bytes a connection (connection \(MemoryLayout<Connection>.stride), "
