@@ -3,18 +3,29 @@ import TCPAnalysis
 
 /// One analysis event line (`{"type":"event",...}`): a single pass prints it at once; a shard of a
 /// multi-threaded run keeps it until the shards are merged, when its stream number is known.
+/// 32 bytes: a shard keeps one per event until the merge (millions with `--events all`).
 struct EventRecord: Sendable {
-    var frame: Int
     var time: Int64
+    /// `dup_ack_of` (duplicate ACK) or the RTT in nanoseconds (ACK RTT).
+    var detail: Int64
+    @Count32 var frame: Int
     /// The connection's index in the tracker that saw it (a shard's, until merged).
-    var connection: Int
+    @Count32 var connection: Int
+    /// `dup_ack_num` (duplicate ACK) or `acks_frame` (ACK RTT).
+    @Count32 var number: Int
     /// The analysis flag's bit, or -1 for an ACK RTT sample.
     var kind: Int8
     var isDuplicate: Bool
-    /// `dup_ack_num` (duplicate ACK) or `acks_frame` (ACK RTT).
-    var number: Int
-    /// `dup_ack_of` (duplicate ACK) or the RTT in nanoseconds (ACK RTT).
-    var detail: Int64
+
+    init(frame: Int, time: Int64, connection: Int, kind: Int8, isDuplicate: Bool, number: Int, detail: Int64) {
+        self.time = time
+        self.detail = detail
+        self.frame = frame
+        self.connection = connection
+        self.number = number
+        self.kind = kind
+        self.isDuplicate = isDuplicate
+    }
 
     static let duplicateAckBit: Int8 = 6
 

@@ -270,7 +270,7 @@ public struct Pipeline {
 
     private mutating func report(_ index: Int) {
         var view = ConnectionView(tracker.store[index])
-        if attribution != nil { view.brokenByReset = brokenConnections.contains(index) }
+        if attribution != nil && options.format == .text { view.brokenByReset = brokenConnections.contains(index) }
         connectionsReported += 1
         if let output { AnalysisReport.writeConnection(view, to: output) }
         if options.format == .text && TextReport.hasProblem(view) && problems.count < 100_000 { problems.append(view) }
@@ -347,17 +347,21 @@ extension Pipeline {
             for (bit, count) in shard.eventCounts.enumerated() { result.eventCounts[bit] += count }
             result.duplicatePackets += shard.duplicatePackets
         }
-        // A frame belongs to one shard: merging by frame keeps each frame's lines in their order.
-        var events: [(event: EventRecord, stream: Int)] = []
-        events.reserveCapacity(shards.reduce(0) { $0 + $1.deferredEvents.count })
-        for (s, shard) in shards.enumerated() {
-            for event in shard.deferredEvents { events.append((event, index[s][event.connection])) }
-        }
-        // (frame, kind) is unique: flags in bit order, then the ACK RTT sample, as a single pass prints them.
-        func order(_ e: EventRecord) -> (Int, Int8) { (e.frame, e.kind < 0 ? .max : e.kind) }
-        events.sort { order($0.event) < order($1.event) }
+        // A frame belongs to one shard, and each shard kept its lines in frame order (a frame's
+        // flags in bit order, then its ACK RTT sample, as a single pass prints them): merging the
+        // shards' lists by frame is the single pass's order, with no combined list to sort.
         if let output = result.output {
-            for (event, stream) in events { event.write(to: output, stream: stream) }
+            var next = [Int](repeating: 0, count: shards.count)
+            while true {
+                var pick = -1
+                for s in shards.indices where next[s] < shards[s].deferredEvents.count {
+                    if pick < 0 || shards[s].deferredEvents[next[s]].frame < shards[pick].deferredEvents[next[pick]].frame { pick = s }
+                }
+                guard pick >= 0 else { break }
+                let event = shards[pick].deferredEvents[next[pick]]
+                next[pick] += 1
+                event.write(to: output, stream: index[pick][event.connection])
+            }
         }
         return result
     }
