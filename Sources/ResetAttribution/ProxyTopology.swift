@@ -94,10 +94,11 @@ public struct ProxyTopology: Sendable {
     static func causes(_ triggers: [Int64], followed: Int, openings sorted: [Int64], within span: Int64) -> Bool {
         guard let first = sorted.first, let last = sorted.last, let earliest = triggers.min(), let latest = triggers.max()
         else { return false }
-        var after = 0
+        var after = 0, hint = 0
         for t in triggers {
-            let at = firstIndex(sorted, atLeast: t + 1) ?? sorted.count
-            after += (firstIndex(sorted, atLeast: t + span + 1) ?? sorted.count) - at
+            let at = firstIndex(sorted, atLeast: t + 1, near: hint) ?? sorted.count
+            hint = at
+            after += (firstIndex(sorted, atLeast: t + span + 1, near: at) ?? sorted.count) - at
         }
         // The rate over the time both were watched: the source's openings and the front's triggers.
         let watched = max(last, latest + span) - min(first, earliest)
@@ -113,6 +114,41 @@ public struct ProxyTopology: Sendable {
             if sorted[mid] < value { low = mid + 1 } else { high = mid }
         }
         return low < sorted.count ? low : nil
+    }
+
+    /// `firstIndex` found from `hint` outwards (galloping, then halving): values that come in
+    /// nearly sorted order (triggers, one session after another) land near the previous answer,
+    /// and the search touches a few nearby entries instead of the whole array's cache lines.
+    static func firstIndex(_ sorted: [Int64], atLeast value: Int64, near hint: Int) -> Int? {
+        let n = sorted.count
+        guard n > 0 else { return nil }
+        var low: Int, high: Int  // the answer lies in low...high (high == n: none)
+        let h = min(max(hint, 0), n - 1)
+        if sorted[h] < value {
+            low = h + 1
+            var step = 1
+            high = low
+            while high < n && sorted[high] < value {
+                low = high + 1
+                high += step
+                step *= 2
+            }
+            high = min(high, n)
+        } else {
+            high = h
+            var step = 1
+            low = high
+            while low > 0 && sorted[low - 1] >= value {
+                high = low - 1
+                low = max(0, low - step)
+                step *= 2
+            }
+        }
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low < n ? low : nil
     }
 }
 
@@ -141,8 +177,10 @@ struct FollowerScratch {
         -> (source: Int32, count: Int, followers: [(source: Int32, delay: Int64, server: Int32)])? {
         followers.removeAll(keepingCapacity: true)
         // For each session, the first few openings that follow it (each source once).
+        var hint = 0
         for (client, trigger) in sessions {
-            guard var k = ProxyTopology.firstIndex(times, atLeast: trigger) else { continue }
+            guard var k = ProxyTopology.firstIndex(times, atLeast: trigger, near: hint) else { continue }
+            hint = k
             sessionNumber += 1
             var distinct = 0
             let limit = k + 64  // a proxy's connection comes among the next few openings

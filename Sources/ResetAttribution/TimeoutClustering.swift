@@ -24,14 +24,19 @@ enum TimeoutClustering {
 
     static func clusters(_ verdicts: [ResetVerdict]) -> [TimeoutCluster] {
         // (attribution, bin) -> count, sum, sum of squares: bounded by the number of bins in use.
-        var histogram: [String: (count: Int, sum: Double, squares: Double, attribution: Attribution, bin: Int)] = [:]
+        struct Key: Hashable { var attribution: Attribution; var bin: Int }
+        var bins: [Key: (count: Int, sum: Double, squares: Double)] = [:]
         for v in verdicts where candidate(v) {
             let ms = Double(silence(v)) / 1e6
-            let b = bin(silence(v))
-            let key = "\(v.attribution.rawValue)|\(b)"
-            var entry = histogram[key] ?? (0, 0, 0, v.attribution, b)
+            let key = Key(attribution: v.attribution, bin: bin(silence(v)))
+            var entry = bins[key] ?? (0, 0, 0)
             entry.count += 1; entry.sum += ms; entry.squares += ms * ms
-            histogram[key] = entry
+            bins[key] = entry
+        }
+        // Named once per bin, for the order below (and the ties it breaks by name).
+        var histogram: [String: (count: Int, sum: Double, squares: Double, attribution: Attribution, bin: Int)] = [:]
+        for (key, entry) in bins {
+            histogram["\(key.attribution.rawValue)|\(key.bin)"] = (entry.count, entry.sum, entry.squares, key.attribution, key.bin)
         }
         var result: [TimeoutCluster] = []
         var taken = Set<String>()
