@@ -24,6 +24,14 @@ public struct ByteView {
 
     @inlinable public var isEmpty: Bool { count == 0 }
 
+    /// How far this view starts after `other` starts, when both are views of one buffer (a mapped
+    /// file); 0 when either is empty.
+    @inlinable
+    public func distance(from other: ByteView) -> Int {
+        guard let base, let start = other.base else { return 0 }
+        return start.distance(to: base)
+    }
+
     /// True when `length` bytes starting at `offset` are inside the view.
     @inlinable @inline(__always)
     public func has(_ length: Int, at offset: Int = 0) -> Bool {

@@ -21,9 +21,9 @@ public struct PipelineOptions: Sendable {
     public var recordFingerprints = false
     /// Threads that format the connection lines at the end (JSON Lines; a multi-threaded run).
     public var outputThreads = 1
-    /// This pipeline is shard `index` of `count` in a multi-threaded run: it reads every record but
-    /// tracks only the connections of its shard, and keeps its event lines for the merge.
-    public var shard: (index: Int, count: Int)?
+    /// This pipeline is shard `index` of a multi-threaded run: it tracks only the connections of
+    /// its shard (shard 0 reads and routes every record), and keeps its event lines for the merge.
+    public var shard: (index: Int, map: ShardMap)?
 
     public init(filter: String? = nil, events: EventLevel = .problems, format: OutputFormat = .text, idleTimeout: Int64? = nil,
                 proxies: [ProxySpec]? = nil) {
@@ -85,20 +85,66 @@ public struct Pipeline {
         try filter?.prepare(for: linkType)
     }
 
+    /// One record of a single pass: counted, filtered, decoded, analyzed.
     @inline(__always)
     public mutating func process(_ record: CaptureRecord) throws(CaptureError) {
-        summary.countRecord(record)
-        if filter != nil, try !filter!.matches(record) { return }
-        summary.countMatched(record)
+        guard try admit(record) else { return }
+        processRouted(record)
+    }
+
+    /// Shard 0 of a multi-threaded read, the one that reads every record: counts and filters it,
+    /// analyzes it when shard 0 owns its connection, else returns the shard that does (its thread
+    /// gets the record through `processRouted`). A plain TCP packet's owner is read from its
+    /// headers. Anything else (fragments, tunnels, ICMP errors) returns `Self.everyShard`: every
+    /// shard decodes it (`processShared`), so each holds the same fragments for reassembly, and
+    /// each analyzes it only if it owns the result. So segments and anomalies are counted by their
+    /// owner only, records by shard 0, and the merged counts are one pass's.
+    @inline(__always)
+    public mutating func route(_ record: CaptureRecord) throws(CaptureError) -> Int {
+        guard try admit(record) else { return 0 }
+        if let owner = FastShard.owner(record, map: options.shard!.map) {
+            if owner == 0 { processRouted(record) }
+            return owner
+        }
+        processShared(record)
+        return Self.everyShard
+    }
+
+    /// What `route` returns for a record every shard gets.
+    public static let everyShard = -1
+
+    /// A record every shard decodes: analyzed by the one shard that owns the decoded segment (a
+    /// record that decodes to nothing belongs to shard 0). The other shards put the decoder's
+    /// counts back.
+    public mutating func processShared(_ record: CaptureRecord) {
+        let shard = options.shard!
+        let saved = decoder.counters
+        var decoding = TCPSegment.blank
+        let decoded = decoder.decode(record, into: &decoding)
+        let owner = decoded ? TCPTracker.shard(of: decoding, map: shard.map) : 0
+        guard owner == shard.index else {
+            decoder.counters = saved
+            return
+        }
+        if decoded { analyze(decoding) }
+    }
+
+    /// Decodes and analyzes a record already counted and filtered (by shard 0, when it routed it here).
+    @inline(__always)
+    public mutating func processRouted(_ record: CaptureRecord) {
         // Decoded in place into a local, then bound once as a constant: every later use borrows
         // it (a `var` is copied for each call that takes it, 201 bytes a time).
         var decoding = TCPSegment.blank
-        if let shard = options.shard {
-            guard decodeOwned(record, shard: shard, into: &decoding) else { return }
-        } else {
-            guard decoder.decode(record, into: &decoding) else { return }
-        }
+        guard decoder.decode(record, into: &decoding) else { return }
         analyze(decoding)
+    }
+
+    @inline(__always)
+    private mutating func admit(_ record: CaptureRecord) throws(CaptureError) -> Bool {
+        summary.countRecord(record)
+        if filter != nil, try !filter!.matches(record) { return false }
+        summary.countMatched(record)
+        return true
     }
 
     @inline(__always)
@@ -125,28 +171,6 @@ public struct Pipeline {
             emit(EventRecord(frame: segment.frame, time: segment.timestamp, connection: analysis.connection, kind: -1,
                              isDuplicate: false, number: analysis.ackedFrame, detail: analysis.ackRTT), stream: analysis.stream)
         }
-    }
-
-    /// A shard's part of a record: decodes it when this shard owns its connection (a plain TCP packet's
-    /// owner is read from its headers; anything else is decoded to find out, and the decoder's
-    /// counts put back when another shard owns it). Every shard counts every record; segments and
-    /// anomalies are counted by their owner only, so the merged counts are one pass's.
-    @inline(__always)
-    private mutating func decodeOwned(_ record: CaptureRecord, shard: (index: Int, count: Int),
-                                      into segment: inout TCPSegment) -> Bool {
-        if let owner = FastShard.owner(record, count: shard.count) {
-            guard owner == shard.index, decoder.decode(record, into: &segment) else { return false }
-        } else {
-            let saved = decoder.counters
-            let decoded = decoder.decode(record, into: &segment)
-            let owner = decoded ? TCPTracker.shard(of: segment, count: shard.count) : 0
-            guard owner == shard.index else {
-                decoder.counters = saved
-                return false
-            }
-            guard decoded else { return false }
-        }
-        return true
     }
 
     private mutating func count(_ flags: AnalysisFlags, frame: Int, stream: Int, time: Int64, analysis: FrameAnalysis) {
@@ -323,7 +347,7 @@ public struct Pipeline {
 }
 
 extension Pipeline {
-    /// Joins the shards of a multi-threaded run (every one fed every record of the same input) into
+    /// Joins the shards of a multi-threaded run (each fed the records of its connections) into
     /// the pipeline a single pass would have left, and prints their event lines in frame order.
     /// What follows (`finish`, the summary) is then the single pass's, byte for byte.
     public static func merged(_ shards: [Pipeline], output: OutputBuffer?) -> Pipeline {
@@ -331,7 +355,7 @@ extension Pipeline {
         options.shard = nil
         options.outputThreads = shards.count
         var result = Pipeline(options: options, output: output)
-        // Every shard counted every record; segments and anomalies were counted by their owner.
+        // Shard 0 counted every record; segments and anomalies were counted by their owner.
         result.summary = shards[0].summary
         result.decoder = shards[0].decoder
         var counters = shards[0].decoder.counters

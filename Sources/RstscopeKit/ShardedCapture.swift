@@ -1,57 +1,87 @@
 import PacketCapture
 import PacketCore
 import Reporting
+import TCPAnalysis
 
-/// Multi-threaded reading of one memory-mapped capture file (`--threads N`): N shards each read
-/// the whole file through one shared mapping, each decodes and tracks the connections of its
-/// flow-hash shard (a plain TCP packet's shard is read from its headers, see `FastShard`). Nothing is exchanged while
-/// reading; at the end the shards are merged into the pipeline one pass would have built, so the
-/// output is the same byte for byte.
+/// Multi-threaded reading of one memory-mapped capture file (`--threads N`): the calling thread
+/// reads every record, counts and filters it, and routes it by the flow hash of its connection
+/// (`ShardMap`): it analyzes the connections of shard 0 itself and hands each other record, a
+/// copy of its 64-byte description whose bytes stay in the mapping, to its shard's thread through
+/// a `RecordRing` (a record it cannot route by its headers, to every shard). Each shard sees its connections' packets in frame order; at the end the shards
+/// are merged into the pipeline one pass would have built, so the output is the same byte for byte.
 ///
-/// `first` is the input opened already (it becomes shard 0, read on the calling thread, with the
-/// progress); the other shards open `path` again.
-public func analyzeShardedCapture(_ first: any PacketReader, path: String, threads: Int, options: PipelineOptions,
+/// Only readers of a mapped file (`readsMappedFile`) are read so: other readers reuse their
+/// buffers, and are read on this thread alone.
+public func analyzeShardedCapture(_ reader: any PacketReader, threads: Int, options: PipelineOptions,
                                   output: OutputBuffer?, progress: ((Int) -> Void)? = nil) -> (pipeline: Pipeline, failure: CaptureError?) {
+    guard reader.readsMappedFile && threads > 1 else {
+        var reader = reader
+        var pipeline = Pipeline(options: options, output: output)
+        let failure = analyzeCapture(&reader, pipeline: &pipeline, progress: progress)
+        return (pipeline, failure)
+    }
+    let map = ShardMap.balanced(threads: threads)
     let shards = (0..<threads).map { i in
         var shardOptions = options
-        shardOptions.shard = (i, threads)
+        shardOptions.shard = (i, map)
         return ShardRun(pipeline: Pipeline(options: shardOptions, output: output))
     }
-    shards[0].reader = first
-    // The same mapping when the input has one (its page tables are shared), made here before any
-    // thread reads `first`; else every shard opens the file again.
-    for shard in shards.dropFirst() {
-        do throws(CaptureError) {
-            shard.reader = try first.reopened()
-        } catch {
-            shard.failure = error
-        }
-    }
-    let helpers = shards.dropFirst().map { shard in
-        CaptureThread {
-            do throws(CaptureError) {
-                if shard.failure != nil { return }
-                if shard.reader == nil { shard.reader = try CaptureFile.open(path, reader: .native) }
-                shard.failure = analyzeCapture(&shard.reader!, pipeline: &shard.pipeline)
-                shard.reader!.finish()
-            } catch {
-                shard.failure = error
-            }
-        }
+    let router = RecordRouter(count: threads - 1)
+    let helpers = router.rings.indices.map { i in
+        CaptureThread { drain(router.rings[i], into: &shards[i + 1].pipeline) }
     }
     for helper in helpers { helper.start() }
-    shards[0].failure = analyzeCapture(&shards[0].reader!, pipeline: &shards[0].pipeline, progress: progress)
-    shards[0].reader!.finish()
+    var reader = reader
+    let failure = routeCapture(&reader, pipeline: &shards[0].pipeline, router: router, progress: progress)
     for helper in helpers { helper.join() }
-    // Every shard read the same records: the first failure is every shard's.
-    let failure = shards[0].failure ?? shards.lazy.compactMap(\.failure).first
     return (Pipeline.merged(shards.map(\.pipeline), output: output), failure)
 }
 
 /// One shard of a multi-threaded read: written by its thread, read by the caller after `join`.
 private final class ShardRun: @unchecked Sendable {
     var pipeline: Pipeline
-    var reader: (any PacketReader)?
-    var failure: CaptureError?
     init(pipeline: Pipeline) { self.pipeline = pipeline }
 }
+
+private func drain(_ ring: RecordRing, into pipeline: inout Pipeline) {
+    while let (record, isShared) = ring.pop() {
+        if isShared { pipeline.processShared(record) } else { pipeline.processRouted(record) }
+    }
+}
+
+/// Shard 0's loop: reads, routes; the rings are closed however the read ends (a truncated file
+/// keeps what was read, on every shard).
+private func routeCapture(_ reader: inout any PacketReader, pipeline: inout Pipeline, router: RecordRouter,
+                          progress: ((Int) -> Void)?) -> CaptureError? {
+    defer { router.close() }
+    if var mapped = reader as? PcapReader<MappedSource> {
+        defer { reader = mapped }
+        return routeRecords(&mapped, pipeline: &pipeline, router: router, progress: progress)
+    }
+    if var mapped = reader as? PcapngReader<MappedSource> {
+        defer { reader = mapped }
+        return routeRecords(&mapped, pipeline: &pipeline, router: router, progress: progress)
+    }
+    return routeRecords(&reader, pipeline: &pipeline, router: router, progress: progress)
+}
+
+@_specialize(where Reader == PcapReader<MappedSource>)
+@_specialize(where Reader == PcapngReader<MappedSource>)
+private func routeRecords<Reader: PacketReader>(_ reader: inout Reader, pipeline: inout Pipeline, router: RecordRouter,
+                                                progress: ((Int) -> Void)?) -> CaptureError? {
+    do {
+        while let record = try reader.next() {
+            let owner = try pipeline.route(record)
+            if owner > 0 {
+                router.push(record, to: owner - 1)
+            } else if owner == Pipeline.everyShard {
+                router.broadcast(record)
+            }
+            if let progress, record.frame & 0xFFFF == 0 { progress(record.frame) }
+        }
+        return nil
+    } catch {
+        return error
+    }
+}
+

@@ -197,7 +197,7 @@ struct AnalyzeCommand: ParsableCommand {
         var pipeline: Pipeline
         var failure: CaptureError?
         if parallel {
-            (pipeline, failure) = analyzeShardedCapture(reader, path: path, threads: threads, options: options, output: output,
+            (pipeline, failure) = analyzeShardedCapture(reader, threads: threads, options: options, output: output,
                                                         progress: report)
         } else {
             pipeline = Pipeline(options: options, output: output)

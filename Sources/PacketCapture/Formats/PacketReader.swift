@@ -1,6 +1,7 @@
 import PacketCore
 
-/// Hands out the records of a capture in order. A record's bytes are valid until the next call.
+/// Hands out the records of a capture in order. A record's bytes are valid until the next call
+/// (a reader of a mapped file: as long as the reader's mapping).
 public protocol PacketReader {
     /// The next record; nil at a clean end of input. Throws when the input is cut off or corrupt,
     /// after every complete record before that point was returned.
@@ -9,21 +10,16 @@ public protocol PacketReader {
     var formatName: String { get }
     /// The interfaces described so far, indexed as records' `interface`.
     var interfaceDescriptions: [InterfaceDescription] { get }
-    /// Reads a memory-mapped file: cheap to open again and read in parallel (not a stream, not gzip).
+    /// Reads a memory-mapped file (not a stream, not gzip): its records' bytes stay valid after the
+    /// next call, so other threads may analyze them (`--threads`).
     var readsMappedFile: Bool { get }
-    /// A second reader of the same input from its start, sharing its mapping (nil for a stream).
-    func reopened() throws(CaptureError) -> (any PacketReader)?
-    /// Reading is over, at the end or given up: a reader sharing a mapping stops holding the others.
-    func finish()
 }
 
 extension PacketReader {
     public var readsMappedFile: Bool { false }
-    public func reopened() throws(CaptureError) -> (any PacketReader)? { nil }
-    public func finish() {}
 }
 
-/// Our own readers: a format over a byte source, which is what reopening and sharing depend on.
+/// Our own readers: a format over a byte source.
 public protocol SourceReader: PacketReader {
     associatedtype Source: ByteSource
     var source: Source { get }
@@ -32,13 +28,6 @@ public protocol SourceReader: PacketReader {
 
 extension SourceReader {
     public var readsMappedFile: Bool { Source.self == MappedSource.self }
-
-    public func reopened() throws(CaptureError) -> (any PacketReader)? {
-        guard let fresh = source.rewound() else { return nil }
-        return try Self(source: fresh)
-    }
-
-    public func finish() { source.finish() }
 }
 
 /// Wireshark's limit for one packet of the usual link types (WTAP_MAX_PACKET_SIZE_STANDARD): a record

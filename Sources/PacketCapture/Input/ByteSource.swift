@@ -12,14 +12,4 @@ public protocol ByteSource {
     var position: Int64 { get }
     /// True when no byte is left (call after a `peek` returned nil to tell a clean end from a cut).
     mutating func isAtEnd() throws(CaptureError) -> Bool
-    /// Another source over the same bytes from the start, sharing what can be shared (a mapping);
-    /// nil when the bytes can be read only once (a stream).
-    func rewound() -> Self?
-    /// Reading is over (other readers of a shared mapping stop waiting for this one).
-    func finish()
-}
-
-extension ByteSource {
-    public func rewound() -> Self? { nil }
-    public func finish() {}
 }

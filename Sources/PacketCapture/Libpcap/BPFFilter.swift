@@ -2,8 +2,8 @@ import CPcap
 import PacketCore
 import Synchronization
 
-/// pcap_compile's parser kept global state before libpcap 1.8: the shards of `--threads` compile
-/// their filters one at a time.
+/// pcap_compile's parser kept global state before libpcap 1.8: filters are compiled one at a time,
+/// whichever thread asks.
 private let compileLock = Mutex(())
 
 /// A compiled BPF program (tcpdump's filter language) for one link type.

@@ -4,10 +4,10 @@ import PacketCore
 /// (at most one 802.1Q tag), Linux cooked (v1, v2) of an Ethernet or loopback interface, or raw IP;
 /// then IPv4 that is no fragment, or IPv6 with TCP as its first next header; the ports captured.
 /// For these the decoder takes the same addresses and ports, so the shard is the one
-/// `TCPTracker.shard(of:count:)` gives the decoded segment. Anything else (tunnels, fragments,
-/// ICMP errors, other link types) is nil: every shard decodes it to find out.
+/// `TCPTracker.shard(of:map:)` gives the decoded segment. Anything else (tunnels, fragments,
+/// ICMP errors, other link types) is nil: the router decodes it to find out.
 public enum FastShard {
-    public static func owner(_ record: CaptureRecord, count: Int) -> Int? {
+    public static func owner(_ record: CaptureRecord, map: ShardMap) -> Int? {
         let bytes = record.bytes
         var offset: Int
         var type: UInt16
@@ -46,12 +46,12 @@ public enum FastShard {
                   bytes.has(4, at: offset + headerLength) else { return nil }
             let tcp = offset + headerLength
             return TCPTracker.shard(IPAddress(ipv4: bytes.u32be(offset + 12)), bytes.u16be(tcp),
-                                    IPAddress(ipv4: bytes.u32be(offset + 16)), bytes.u16be(tcp + 2), count: count)
+                                    IPAddress(ipv4: bytes.u32be(offset + 16)), bytes.u16be(tcp + 2), map: map)
         case 0x86DD:
             guard bytes.has(44, at: offset), bytes.u8(offset) >> 4 == 6, bytes.u8(offset + 6) == 6 else { return nil }
             let source = IPAddress(ipv6High: bytes.u64be(offset + 8), low: bytes.u64be(offset + 16))
             let destination = IPAddress(ipv6High: bytes.u64be(offset + 24), low: bytes.u64be(offset + 32))
-            return TCPTracker.shard(source, bytes.u16be(offset + 40), destination, bytes.u16be(offset + 42), count: count)
+            return TCPTracker.shard(source, bytes.u16be(offset + 40), destination, bytes.u16be(offset + 42), map: map)
         default:
             return nil
         }

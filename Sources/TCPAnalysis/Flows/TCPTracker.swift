@@ -537,20 +537,18 @@ public struct TCPTracker {
 }
 
 extension TCPTracker {
-    /// Which of `count` shards a segment's connection belongs to: by a hash of its two endpoints
-    /// that is the same either way round (XOR and sum of the addresses and of the ports), so every
-    /// packet of a connection (and every ICMP error quoting it) meets the same tracker. Fixed
-    /// seed: the split is the same on every run. Cheap on purpose: every shard computes it for
-    /// every packet, its own or not.
-    public static func shard(of segment: TCPSegment, count: Int) -> Int {
-        shard(segment.source, segment.sourcePort, segment.destination, segment.destinationPort, count: count)
+    /// Which shard a segment's connection belongs to: by a hash of its two endpoints that is the
+    /// same either way round (XOR and sum of the addresses and of the ports), so every packet of a
+    /// connection (and every ICMP error quoting it) meets the same tracker. Fixed seed: the split
+    /// is the same on every run. Cheap on purpose: the routing thread computes it for every packet.
+    public static func shard(of segment: TCPSegment, map: ShardMap) -> Int {
+        shard(segment.source, segment.sourcePort, segment.destination, segment.destinationPort, map: map)
     }
 
     @inline(__always)
-    static func shard(_ a: IPAddress, _ aPort: UInt16, _ b: IPAddress, _ bPort: UInt16, count: Int) -> Int {
+    static func shard(_ a: IPAddress, _ aPort: UInt16, _ b: IPAddress, _ bPort: UInt16, map: ShardMap) -> Int {
         let ports = UInt64(aPort ^ bPort) << 48 | UInt64(aPort &+ bPort) << 32
-        let h = FlowKey.mix(FlowKey.mix((a.high ^ b.high) ^ 0x5EED_0F5A_4D00_0000) ^ (a.low ^ b.low) ^ (a.low &+ b.low) << 7 ^ ports)
-        return Int(h % UInt64(count))
+        return map.owner(hash: FlowKey.mix(FlowKey.mix((a.high ^ b.high) ^ 0x5EED_0F5A_4D00_0000) ^ (a.low ^ b.low) ^ (a.low &+ b.low) << 7 ^ ports))
     }
 
     /// Joins shard trackers (each fed every frame of the connections of its shard, in frame order,

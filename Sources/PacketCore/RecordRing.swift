@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Hands capture records from the thread that reads a mapped capture to one thread that analyzes
+/// them: a bounded single-producer single-consumer queue. Only for records of a memory-mapped
+/// input, whose bytes stay valid as long as the mapping (a copy of the record is the record).
+///
+/// The indices are published in batches (each side keeps a private copy and stores it every
+/// `batch` records), so the two cores rarely touch the same cache line. The producer also stays
+/// within `maximumLag` bytes of file ahead of the consumer: the mapping drops pages a few MiB
+/// behind its reader, and the consumer's records must still be mapped when it gets to them.
+public final class RecordRing: @unchecked Sendable {
+    // Fields in cache-line groups (in declaration order): what both read and nobody writes; the
+    // producer's own; the published indices; the consumer's own. A line one side writes all the
+    // time holds nothing the other side reads.
+    private let slots: UnsafeMutablePointer<CaptureRecord>
+    /// Per slot: the record goes to every shard, which decides for itself (see `push`).
+    private let shared: UnsafeMutablePointer<Bool>
+    private let mask: Int
+    private let batch = 32
+    public static let maximumLag = 2 << 20
+    private let padding0 = Padding()
+    // Producer side: its index, the consumer's as last seen.
+    @exclusivity(unchecked) private var written = 0
+    @exclusivity(unchecked) private var seenRead = 0
+    private let padding1 = Padding()
+    /// Records written (published by the producer).
+    private let tail = Atomic<Int>(0)
+    private let closed = Atomic<Bool>(false)
+    private let padding2 = Padding()
+    /// Records read (published by the consumer).
+    private let head = Atomic<Int>(0)
+    private let padding3 = Padding()
+    // Consumer side: its index, the producer's as last seen.
+    @exclusivity(unchecked) private var read = 0
+    @exclusivity(unchecked) private var seenWritten = 0
+    private let padding4 = Padding()
+
+    /// A cache line of nothing.
+    private struct Padding {
+        let bytes: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+    }
+
+    /// A ring of `capacity` records (rounded up to a power of two).
+    public init(capacity: Int = 2048) {
+        var size = 64
+        while size < capacity { size <<= 1 }
+        slots = .allocate(capacity: size)
+        shared = .allocate(capacity: size)
+        mask = size - 1
+    }
+
+    deinit {
+        slots.deallocate()
+        shared.deallocate()
+    }
+
+    // MARK: producer
+
+    /// Adds a record, `isShared` when every shard gets it (one the reader could not route by its
+    /// headers alone); waits while the ring is full or the consumer lags too far behind in the file.
+    @inline(__always)
+    public func push(_ record: CaptureRecord, isShared: Bool = false) {
+        while written - seenRead > mask || lagsTooFar(before: record) {
+            tail.store(written, ordering: .releasing)
+            seenRead = head.load(ordering: .acquiring)
+            if written - seenRead > mask || lagsTooFar(before: record) { Self.pause() }
+        }
+        (slots + (written & mask)).initialize(to: record)
+        shared[written & mask] = isShared
+        written += 1
+        if written & (batch - 1) == 0 { tail.store(written, ordering: .releasing) }
+    }
+
+    /// The oldest record the consumer may still read starts more than `maximumLag` bytes before this one.
+    @inline(__always)
+    private func lagsTooFar(before record: CaptureRecord) -> Bool {
+        guard written != seenRead else { return false }
+        return record.bytes.distance(from: slots[seenRead & mask].bytes) > Self.maximumLag
+    }
+
+    /// No more records: the consumer's `pop` returns nil once it has taken the rest.
+    public func close() {
+        tail.store(written, ordering: .releasing)
+        closed.store(true, ordering: .releasing)
+    }
+
+    // MARK: consumer
+
+    /// The next record and whether it is shared; waits for one, nil once the ring is closed and empty.
+    @inline(__always)
+    public func pop() -> (record: CaptureRecord, isShared: Bool)? {
+        if read == seenWritten {
+            head.store(read, ordering: .releasing)
+            while true {
+                // `closed` first: a close seen means the tail read after it is the last one.
+                let isClosed = closed.load(ordering: .acquiring)
+                seenWritten = tail.load(ordering: .acquiring)
+                if read != seenWritten { break }
+                if isClosed { return nil }
+                Self.pause()
+            }
+        }
+        let record = slots[read & mask], isShared = shared[read & mask]
+        read += 1
+        if read & (batch - 1) == 0 { head.store(read, ordering: .releasing) }
+        return (record, isShared)
+    }
+
+    /// The other side is behind: give it the core for a moment (it may share this one).
+    private static func pause() { sched_yield() }
+}
+
+/// The rings of a multi-threaded read, one per shard the reading thread routes to, pushed to
+/// without touching their reference counts per record (the two threads would fight over them).
+public struct RecordRouter {
+    public let rings: [RecordRing]
+    private let references: [Unmanaged<RecordRing>]
+
+    public init(count: Int) {
+        rings = (0..<count).map { _ in RecordRing() }
+        references = rings.map { Unmanaged.passUnretained($0) }
+    }
+
+    /// `record` to ring `index` (the rings live as long as this router).
+    @inline(__always)
+    public func push(_ record: CaptureRecord, to index: Int) {
+        references[index]._withUnsafeGuaranteedRef { $0.push(record) }
+    }
+
+    /// `record` to every ring, shared.
+    public func broadcast(_ record: CaptureRecord) {
+        for ring in rings { ring.push(record, isShared: true) }
+    }
+
+    public func close() {
+        for ring in rings { ring.close() }
+    }
+}
