@@ -65,10 +65,11 @@ public final class RecordRing: @unchecked Sendable {
     /// headers alone); waits while the ring is full or the consumer lags too far behind in the file.
     @inline(__always)
     public func push(_ record: CaptureRecord, isShared: Bool = false) {
+        var waits = 0
         while written - seenRead > mask || lagsTooFar(before: record) {
             tail.store(written, ordering: .releasing)
             seenRead = head.load(ordering: .acquiring)
-            if written - seenRead > mask || lagsTooFar(before: record) { Self.pause() }
+            if written - seenRead > mask || lagsTooFar(before: record) { Self.pause(&waits) }
         }
         (slots + (written & mask)).initialize(to: record)
         shared[written & mask] = isShared
@@ -96,13 +97,14 @@ public final class RecordRing: @unchecked Sendable {
     public func pop() -> (record: CaptureRecord, isShared: Bool)? {
         if read == seenWritten {
             head.store(read, ordering: .releasing)
+            var waits = 0
             while true {
                 // `closed` first: a close seen means the tail read after it is the last one.
                 let isClosed = closed.load(ordering: .acquiring)
                 seenWritten = tail.load(ordering: .acquiring)
                 if read != seenWritten { break }
                 if isClosed { return nil }
-                Self.pause()
+                Self.pause(&waits)
             }
         }
         let record = slots[read & mask], isShared = shared[read & mask]
@@ -111,8 +113,13 @@ public final class RecordRing: @unchecked Sendable {
         return (record, isShared)
     }
 
-    /// The other side is behind: give it the core for a moment (it may share this one).
-    private static func pause() { sched_yield() }
+    /// The other side is behind: give it the core for a moment (it may share this one), then,
+    /// when the wait goes on, sleep (a ring fills in a few hundred microseconds; a spinning
+    /// thread would burn a core the other side may need).
+    private static func pause(_ waits: inout Int) {
+        waits += 1
+        if waits < 64 { sched_yield() } else { usleep(50) }
+    }
 }
 
 /// The rings of a multi-threaded read, one per shard the reading thread routes to, pushed to
