@@ -1,13 +1,14 @@
 /// What the tracker knew when a RST arrived: the RST's own fields and the state of its connection
 /// at that moment. The attribution stage judges resets from these (one per RST frame), never from
-/// packets it no longer has.
+/// packets it no longer has. Kept compact (one per RST of the whole input): counts, frames and
+/// indices in 32 bits, optional sides and times without a tag byte (see `CompactFields`).
 public struct ResetObservation: Sendable {
-    public var frame: Int
+    @Count32 public var frame: Int
     public var timestamp: Int64
-    public var connection: Int
-    public var stream: Int
+    @Count32 public var connection: Int
+    @Count32 public var stream: Int
     /// The side (0 or 1 of the connection's key) the RST claims to come from.
-    public var senderSide: Int
+    @Count32 public var senderSide: Int
     public var sequence: UInt32
     public var acknowledgment: UInt32
     public var hasAck: Bool
@@ -25,7 +26,7 @@ public struct ResetObservation: Sendable {
     // The sender's own earlier segments on this connection.
     public var senderTTLBaseline: UInt8?
     public var senderLastIPID: UInt16?
-    public var senderPackets: Int
+    @Count32 public var senderPackets: Int
     /// IP ID of the receiver's last segment (IPv4), 0 when none: an injector answering a packet
     /// sometimes copies its IP ID.
     public var receiverLastIPID: UInt16 = 0
@@ -44,13 +45,13 @@ public struct ResetObservation: Sendable {
     public var answersReusedSYN: Bool
 
     // The connection so far.
-    public var synSender: Int?
+    @OptionalSide public var synSender: Int?
     public var synAckSeen: Bool
     public var handshakeAckSeen: Bool
     public var payloadBytes: (Int, Int)
     /// When each side sent its first FIN (0: not yet).
     public var finTime: (Int64, Int64)
-    public var lastPayloadSide: Int?
+    @OptionalSide public var lastPayloadSide: Int?
     public var lastPayloadTime: Int64
     /// The last payload segment of the client-to-be side carried PSH (a complete request).
     public var lastPayloadPushed: Bool
@@ -62,9 +63,9 @@ public struct ResetObservation: Sendable {
     public var peerSilence: Int64
     /// Loss signals on the connection (retransmissions, lost segments, duplicate ACKs) and the
     /// time of the last one.
-    public var lossEvents: Int
+    @Count32 public var lossEvents: Int
     public var lastLossTime: Int64
     public var zeroWindowSeen: Bool
     /// Time of the connection's handshake completion (the client's ACK of the SYN-ACK), if any.
-    public var establishedTime: Int64?
+    @OptionalTime public var establishedTime: Int64?
 }
