@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Release builds optimize across our modules: the hot path crosses five of them (readers, decoder,
+/// Release builds optimize across our modules: the hot path crosses four of them (readers, decoder,
 /// tracker, pipeline), and generic readers are specialized for the mapped file only so.
 let optimized: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
 
@@ -10,10 +10,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "rstscope", targets: ["rstscope"]),
-        // For Benchmarks/ (micro-benchmarks of the hot path).
         // Loaded by `rstscope live --metrics` only (dlopen): the HTTP server and Foundation stay out of
         // every other run.
         .library(name: "RstscopeMetrics", type: .dynamic, targets: ["RstscopeMetrics"]),
+        // For Benchmarks/ (micro-benchmarks of the hot path).
         .library(name: "RstscopeLibrary", targets: ["PacketCore", "PacketCapture", "TCPAnalysis", "ResetAttribution", "Reporting", "RstscopeKit"]),
     ],
     dependencies: [

@@ -79,7 +79,7 @@ public enum LegPairing {
                 requestUsed[candidate.request] = true
             }
             // Retries: a back leg left over, opened soon after a refused one to the same backend.
-            for back in backs.sorted(by: { (connections[$0].openTime, $0) < (connections[$1].openTime, $1) }) where pairs[back] < 0 {
+            for (back, _, _) in opening where pairs[back] < 0 {
                 let b = connections[back]
                 let previous = backs.filter { other in
                     guard pairs[other] >= 0 else { return false }

@@ -39,16 +39,14 @@ public struct ProxyTopology: Sendable {
         // Every connection opening, in time order, and every accepted session's trigger (its
         // first request byte, or its handshake), by the server address that accepted it.
         var openings: [(time: Int64, source: Int32, server: Int32)] = []
-        var inbound: [[(client: Int32, trigger: Int64)]] = []
-        var ports: [(accepter: Int32, port: UInt16)] = []
+        var inbound: [[(client: Int32, trigger: Int64, port: UInt16)]] = []
         for facts in connections where facts.connection.synSender != nil {
             let client = facts.clientEndpoint, server = facts.serverEndpoint
             let source = id(client.address), accepter = id(server.address)
             openings.append((facts.openTime, source, accepter))
             let trigger = facts.client.firstPayloadTime != 0 ? facts.client.firstPayloadTime : facts.connection.establishedTime ?? facts.openTime
             while inbound.count < numbers.addresses.count { inbound.append([]) }
-            inbound[Int(accepter)].append((source, trigger))
-            ports.append((accepter, server.port))
+            inbound[Int(accepter)].append((source, trigger, server.port))
         }
         openings.sort { $0.time < $1.time }
         let times = openings.map(\.time)
@@ -69,7 +67,7 @@ public struct ProxyTopology: Sendable {
             let frontAddress = addresses[frontID], source = addresses[Int(best)]
             // The port it accepted most connections on (the lowest on a tie).
             var perPort: [UInt16: Int] = [:]
-            for entry in ports where entry.accepter == front { perPort[entry.port, default: 0] += 1 }
+            for session in sessions { perPort[session.port, default: 0] += 1 }
             let port = perPort.max { ($0.value, -Int($0.key)) < ($1.value, -Int($1.key)) }?.key
             return (ProxySpec(front: frontAddress, frontPort: port, backSources: best == front ? [] : [source]),
                     median, Set(mine.map { addresses[Int($0.server)] }))
@@ -107,18 +105,10 @@ public struct ProxyTopology: Sendable {
         return excess * 2 >= Double(followed) && (chance < 1 || excess >= 3 * chance.squareRoot())
     }
 
-    static func firstIndex(_ sorted: [Int64], atLeast value: Int64) -> Int? {
-        var low = 0, high = sorted.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sorted[mid] < value { low = mid + 1 } else { high = mid }
-        }
-        return low < sorted.count ? low : nil
-    }
-
-    /// `firstIndex` found from `hint` outwards (galloping, then halving): values that come in
-    /// nearly sorted order (triggers, one session after another) land near the previous answer,
-    /// and the search touches a few nearby entries instead of the whole array's cache lines.
+    /// The first index of `sorted` holding at least `value` (nil: none), found from `hint` outwards
+    /// (galloping, then halving): values that come in nearly sorted order (triggers, one session
+    /// after another) land near the previous answer, and the search touches a few nearby entries
+    /// instead of the whole array's cache lines.
     static func firstIndex(_ sorted: [Int64], atLeast value: Int64, near hint: Int) -> Int? {
         let n = sorted.count
         guard n > 0 else { return nil }
@@ -171,14 +161,14 @@ struct FollowerScratch {
     /// The source that followed the most of `front`'s sessions (the front itself on a tie, then
     /// the lowest address: the result must not depend on input order), how many it followed, and
     /// what it opened after them.
-    mutating func bestFollower(of front: Int32, sessions: [(client: Int32, trigger: Int64)],
+    mutating func bestFollower(of front: Int32, sessions: [(client: Int32, trigger: Int64, port: UInt16)],
                                openings: [(time: Int64, source: Int32, server: Int32)], times: [Int64],
                                addresses: [IPAddress], window: Int64)
         -> (source: Int32, count: Int, followers: [(source: Int32, delay: Int64, server: Int32)])? {
         followers.removeAll(keepingCapacity: true)
         // For each session, the first few openings that follow it (each source once).
         var hint = 0
-        for (client, trigger) in sessions {
+        for (client, trigger, _) in sessions {
             guard var k = ProxyTopology.firstIndex(times, atLeast: trigger, near: hint) else { continue }
             hint = k
             sessionNumber += 1

@@ -258,23 +258,26 @@ public struct Pipeline {
                 order.sort { verdicts[$0].observation.frame < verdicts[$1].observation.frame }
             }
             let facts = connectionFacts
+            // The k-th reset line's verdict and connection (nil: a connection not reported).
+            func reset(_ k: Int) -> (ResetVerdict, ConnectionFacts)? {
+                let verdict = verdicts[order[k]], p = position[verdict.observation.connection]
+                return p < 0 ? nil : (verdict, facts[Int(p)])
+            }
             if parallel {
                 let resetLines = ParallelLines(items: order.count, batchSize: 1024, threads: threads) { range, writer in
                     var lines = 0
                     for k in range {
-                        let i = order[k], p = position[verdicts[i].observation.connection]
-                        guard p >= 0 else { continue }
-                        ResetReport.writeReset(verdicts[i], facts: facts[Int(p)], to: &writer)
+                        guard let (verdict, facts) = reset(k) else { continue }
+                        ResetReport.writeReset(verdict, facts: facts, to: &writer)
                         lines += 1
                     }
                     return lines
                 }
                 _ = resetLines.write(to: output)
             } else {
-                for i in order {
-                    let p = position[verdicts[i].observation.connection]
-                    guard p >= 0 else { continue }
-                    ResetReport.writeReset(verdicts[i], facts: facts[Int(p)], to: output)
+                for k in order.indices {
+                    guard let (verdict, facts) = reset(k) else { continue }
+                    ResetReport.writeReset(verdict, facts: facts, to: output)
                 }
             }
             for (i, session) in judged.sessions.enumerated() {
@@ -375,16 +378,9 @@ extension Pipeline {
         // flags in bit order, then its ACK RTT sample, as a single pass prints them): merging the
         // shards' lists by frame is the single pass's order, with no combined list to sort.
         if let output = result.output {
-            var next = [Int](repeating: 0, count: shards.count)
-            while true {
-                var pick = -1
-                for s in shards.indices where next[s] < shards[s].deferredEvents.count {
-                    if pick < 0 || shards[s].deferredEvents[next[s]].frame < shards[pick].deferredEvents[next[pick]].frame { pick = s }
-                }
-                guard pick >= 0 else { break }
-                let event = shards[pick].deferredEvents[next[pick]]
-                next[pick] += 1
-                event.write(to: output, stream: index[pick][event.connection])
+            forEachInMergedOrder(counts: shards.map(\.deferredEvents.count), key: { shards[$0].deferredEvents[$1].frame }) { s, i in
+                let event = shards[s].deferredEvents[i]
+                event.write(to: output, stream: index[s][event.connection])
             }
         }
         return result

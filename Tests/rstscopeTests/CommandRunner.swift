@@ -24,9 +24,10 @@ enum Rstscope {
 
     static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> CommandResult {
+    /// Runs `executable` (the built binary unless told) with `arguments`.
+    static func run(_ arguments: [String], stdin: Data? = nil, executable: String = binary) throws -> CommandResult {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

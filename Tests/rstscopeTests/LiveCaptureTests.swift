@@ -193,17 +193,10 @@ extension LiveCaptureTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let alone = directory.appendingPathComponent("rstscope").path
         try FileManager.default.copyItem(atPath: Rstscope.binary, toPath: alone)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: alone)
-        process.arguments = ["live", "-i", "lo", "-c", "1", "--metrics", "\(Self.closedPort())", "tcp port \(Self.closedPort())"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 64)
-        #expect(message.contains("libRstscopeMetrics.so must be installed next to rstscope"), "\(message)")
+        let result = try Rstscope.run(["live", "-i", "lo", "-c", "1", "--metrics", "\(Self.closedPort())", "tcp port \(Self.closedPort())"],
+                                      executable: alone)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("libRstscopeMetrics.so must be installed next to rstscope"), "\(result.stderr)")
     }
 
     /// `--write-annotated` live, without -w and as nobody: the packets are spooled, and when the

@@ -5,7 +5,7 @@ import PacketCore
 /// then IPv4 that is no fragment, or IPv6 with TCP as its first next header; the ports captured.
 /// For these the decoder takes the same addresses and ports, so the shard is the one
 /// `TCPTracker.shard(of:map:)` gives the decoded segment. Anything else (tunnels, fragments,
-/// ICMP errors, other link types) is nil: the router decodes it to find out.
+/// ICMP errors, other link types) is nil: every shard decodes it to find out.
 public enum FastShard {
     public static func owner(_ record: CaptureRecord, map: ShardMap) -> Int? {
         let bytes = record.bytes

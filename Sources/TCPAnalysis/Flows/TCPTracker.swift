@@ -1,3 +1,5 @@
+import PacketCore
+
 /// Follows every TCP conversation of one input in frame order and applies Wireshark 4.0.17's
 /// conversation and sequence analysis to each header (`dissect_tcp` and
 /// `tcp_analyze_sequence_number` in packet-tcp.c; the rules are cited where they are applied).
@@ -569,15 +571,7 @@ extension TCPTracker {
         // creation frame gives the single pass's order (a frame creates at most one connection).
         var order: [(part: Int, index: Int)] = []
         order.reserveCapacity(shards.reduce(0) { $0 + $1.store.count })
-        var next = [Int](repeating: 0, count: shards.count)
-        while true {
-            var pick = -1
-            for s in shards.indices where next[s] < shards[s].store.count {
-                if pick < 0 || shards[s].creationFrames[next[s]] < shards[pick].creationFrames[next[pick]] { pick = s }
-            }
-            guard pick >= 0 else { break }
-            let local = next[pick]
-            next[pick] += 1
+        forEachInMergedOrder(counts: shards.map(\.store.count), key: { Int(shards[$0].creationFrames[$1]) }) { pick, local in
             index[pick][local] = order.count
             shards[pick].store.withRecord(local) { record in
                 record.connection.stream = order.count
