@@ -18,7 +18,7 @@
 # removed on exit, also when interrupted.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-scenarios="backend_abort backend_refuses client_abort server_timeout client_timeout reject healthcheck keepalive_race injected injected_stealth lossy concurrent"
+scenarios="backend_abort backend_refuses client_abort server_timeout client_timeout reject healthcheck keepalive_race injected injected_stealth lossy request_lost concurrent"
 [ "${1:-}" = list ] && { echo "$scenarios"; exit 0; }
 scenario=${1:?scenario}; out=${2:?output directory}
 [[ " $scenarios " == *" $scenario "* ]] || { echo "unknown scenario $scenario (one of: $scenarios)" >&2; exit 64; }
@@ -94,6 +94,12 @@ case $scenario in
                    timeouts=${timeouts/timeout http-request 5s/timeout http-request 150ms}
                    # After the warm-up, every other segment from the client is lost: the upload stalls.
                    after_warmup="ip netns exec $r iptables -A FORWARD -s 10.77.1.2 -p tcp --dport 8080 --tcp-flags SYN NONE -m statistic --mode nth --every 2 --packet 1 -j DROP" ;;
+  request_lost)    # The lossy path at its worst: the segment with the request's headers is lost every
+                   # time it is sent, so the request never arrives whole (HAProxy: 408, then cR).
+                   client_args=(upload 10.77.2.2 8080); extra_defaults="option nolinger"
+                   timeouts=${timeouts/timeout client 5s/timeout client 150ms}
+                   timeouts=${timeouts/timeout http-request 5s/timeout http-request 150ms}
+                   after_warmup="ip netns exec $r iptables -A FORWARD -s 10.77.1.2 -p tcp --dport 8080 -m string --string 'POST /' --algo bm -j DROP" ;;
   concurrent)      client_args=(mixed 10.77.2.2 8080 200 20); backend_mode=slowish ;;
 esac
 [ "$backend_mode" = slowish ] && backend_mode=normal

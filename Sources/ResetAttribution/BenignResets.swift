@@ -21,7 +21,9 @@ enum BenignResets {
             return leg == .back ? .proxyClosedFinishedBackend : .clientClosedAfterExchange
         }
         let receiverFIN = r.senderSide == 0 ? r.finTime.1 : r.finTime.0
-        if !senderIsClient && serverDone && clientBytes > 0 && (leg == .front || leg == .direct) {
+        // A server's RST that leaves the client's data unacknowledged discards part of a request
+        // (an answer such as HAProxy's 408 or 413 before the request arrived whole): not benign.
+        if !senderIsClient && serverDone && clientBytes > 0 && unacknowledgedPeerBytes(r) == nil && (leg == .front || leg == .direct) {
             if facts.side(r.senderSide).finTime != 0 && r.timestamp - facts.side(r.senderSide).finTime <= ResetPhases.sameClose {
                 return .finThenRST
             }
@@ -34,6 +36,16 @@ enum BenignResets {
             return .healthCheck
         }
         return nil
+    }
+
+    /// The bytes of the peer's data a RST leaves unacknowledged, nil when it acknowledges all (a
+    /// FIN the peer sent before it counts for nothing: it holds no data).
+    static func unacknowledgedPeerBytes(_ r: ResetObservation) -> Int? {
+        guard r.hasAck else { return nil }
+        let peerFIN = r.senderSide == 0 ? r.finTime.1 : r.finTime.0
+        let fin: UInt32 = peerFIN != 0 && peerFIN < r.timestamp ? 1 : 0
+        let missing = Int32(bitPattern: r.receiverNextSeq &- fin &- r.acknowledgment)
+        return missing > 0 ? Int(missing) : nil
     }
 
     static func senderBytes(_ r: ResetObservation) -> Int { r.senderSide == 0 ? r.payloadBytes.0 : r.payloadBytes.1 }

@@ -28,6 +28,7 @@ public enum EvidenceNote: Sendable {
     case timeoutCluster(count: Int, meanMilliseconds: Double, spreadMilliseconds: Double)
     case rejectAfterAccept(milliseconds: Double)
     case noRequestAfterAccept(milliseconds: Double)
+    case requestIncomplete(unacknowledged: Int)
     case clientLegLoss(count: Int)
     case proxyReaction(to: Attribution, termination: String)
     /// Words made elsewhere (what other vantage points saw).
@@ -147,6 +148,10 @@ public enum EvidenceNote: Sendable {
             out.append("the client sent no request in the ")
             out.append(utf8: "\((ms * 10).rounded() / 10)")
             out.append(" ms after the accept: the proxy's request timeout")
+        case let .requestIncomplete(bytes):
+            out.append("the request never arrived whole (")
+            out.appendDecimal(bytes)
+            out.append(" bytes the client sent were never acknowledged) and no backend was tried: the proxy's request timeout")
         case let .clientLegLoss(count):
             out.appendDecimal(count)
             out.append(" loss signals on the client leg before the proxy gave up")

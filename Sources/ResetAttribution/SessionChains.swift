@@ -80,6 +80,17 @@ enum SessionChains {
                 session.cause = .timeout
                 let waited = Double(v.observation.timestamp - (f.connection.establishedTime ?? f.connection.firstTime)) / 1e6
                 verdicts[p].notes.append(.noRequestAfterAccept(milliseconds: waited))
+            } else if backs.isEmpty, let missing = BenignResets.unacknowledgedPeerBytes(v.observation) {
+                // The client sent a request the proxy never received whole (its RST leaves client
+                // data unacknowledged) and no backend was tried: HAProxy's http-request timeout
+                // (section 8.5, "cR"), here because the request's segments were lost.
+                session.termination = "cR"
+                let frontLoss = f.connection.lossEvents > 0 && v.observation.timestamp - f.connection.lastLossTime <= 2_000_000_000
+                session.cause = frontLoss ? .networkLoss : .timeout
+                verdicts[p].notes.append(.requestIncomplete(unacknowledged: missing))
+                if frontLoss {
+                    verdicts[p].notes.append(.clientLegLoss(count: f.connection.lossEvents))
+                }
             } else if v.phase == .keepaliveRace || isKeepaliveRace(v, front: f, backs: backs, connections: connections) {
                 // The proxy closed an idle keep-alive connection just as the client sent another
                 // request (with unread data, Linux closes with RST, not FIN). No session started

@@ -70,6 +70,7 @@ extension LabTests {
         "keepalive_race": ("proxy", "timeout"),
         "injected": ("network", "injected"),
         "lossy": ("proxy", "network_loss"),
+        "request_lost": ("proxy", "network_loss"),
         "concurrent": ("client", "app_abort"),
     ]
 
@@ -92,7 +93,7 @@ extension LabTests {
     }
 
     static let scenarios = ["backend_abort", "backend_refuses", "client_abort", "server_timeout", "client_timeout", "reject",
-                            "healthcheck", "keepalive_race", "injected", "lossy", "concurrent"]
+                            "healthcheck", "keepalive_race", "injected", "lossy", "request_lost", "concurrent"]
 
 }
 
