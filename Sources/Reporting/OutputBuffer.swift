@@ -56,7 +56,13 @@ public final class OutputBuffer {
     }
 
     /// Bytes another writer holds (lines formatted on another thread).
+    /// A large block goes straight to the file, not through the buffer.
     public func append(_ bytes: borrowing ByteWriter) {
+        if fd != nil && bytes.count >= flushThreshold {
+            flush()
+            bytes.withUnsafeBytes { writeAll($0) }
+            return
+        }
         writer!.append(bytes)
         flushIfFull()
     }
@@ -75,19 +81,22 @@ public final class OutputBuffer {
     }
 
     public func flush() {
-        guard let fd, (writer?.count ?? 0) > 0 else { return }
-        writer?.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    break  // a closed pipe: nothing more can be written
-                }
-                offset += n
-            }
-        }
+        guard fd != nil, (writer?.count ?? 0) > 0 else { return }
+        writer?.withUnsafeBytes { writeAll($0) }
         writer!.removeAll()
+    }
+
+    private func writeAll(_ raw: UnsafeRawBufferPointer) {
+        guard let fd else { return }
+        var offset = 0
+        while offset < raw.count {
+            let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                break  // a closed pipe: nothing more can be written
+            }
+            offset += n
+        }
     }
 
     /// What was collected (in-memory buffers).

@@ -27,8 +27,8 @@ public enum ResetReport {
         json.field("frame", r.frame)
         json.field("stream", r.stream)
         json.field("ts", timestamp: r.timestamp)
-        let connection = facts.connection
-        let sender = connection.key.endpoint(r.senderSide), receiver = connection.key.endpoint(1 - r.senderSide)
+        let key = facts.connection.key  // (not the whole connection: a line reads three fields of it)
+        let sender = key.endpoint(r.senderSide), receiver = key.endpoint(1 - r.senderSide)
         json.field("src", address: sender.address, port: sender.port)
         json.field("dst", address: receiver.address, port: receiver.port)
         json.field("sender_role", v.senderRole)
@@ -47,7 +47,7 @@ public enum ResetReport {
             bytes.append("frame.number==")
             bytes.appendDecimal(r.frame)
         }
-        json.field("wireshark_connection_filter") { WiresharkFilter.appendConnection(connection, to: &$0) }
+        json.field("wireshark_connection_filter") { WiresharkFilter.appendConnection(facts.connection, to: &$0) }
         json.field("wireshark_stream_filter") { bytes in
             bytes.append("tcp.stream eq ")
             bytes.appendDecimal(r.stream)

@@ -18,6 +18,9 @@ final class ParallelLines: @unchecked Sendable {
     private let format: (Range<Int>, inout ByteWriter) -> Int
     /// How far (in batches) a helper may run ahead of the writer.
     private let lead: Int
+    /// A batch's buffer: room for a batch of lines as long as `lineBytes`, so that it rarely grows
+    /// (a growth copies the batch).
+    private let capacity: Int
     /// Formatted batches waiting for the writer.
     private let slots: [Slot]
     /// Batches written so far.
@@ -33,9 +36,10 @@ final class ParallelLines: @unchecked Sendable {
     }
 
     /// Starts the helpers at once (they format their first batches while the caller does other work).
-    init(items: Int, batchSize: Int, threads: Int, format: @escaping (Range<Int>, inout ByteWriter) -> Int) {
+    init(items: Int, batchSize: Int, lineBytes: Int, threads: Int, format: @escaping (Range<Int>, inout ByteWriter) -> Int) {
         self.items = items
         self.batchSize = batchSize
+        capacity = batchSize * lineBytes
         self.threads = max(threads, 1)
         self.format = format
         batches = (items + batchSize - 1) / batchSize
@@ -51,7 +55,7 @@ final class ParallelLines: @unchecked Sendable {
     private func help(_ thread: Int) {
         for batch in stride(from: thread, to: batches, by: threads) {
             while batch - written.load(ordering: .acquiring) > lead { usleep(50) }
-            var writer = ByteWriter(capacity: 1 << 20)
+            var writer = ByteWriter(capacity: capacity)
             let count = format(range(batch), &writer)
             slots[batch].lines = consume writer
             slots[batch].count = count
@@ -64,7 +68,7 @@ final class ParallelLines: @unchecked Sendable {
         var total = 0
         for batch in 0..<batches {
             if batch % threads == 0 {
-                var writer = ByteWriter(capacity: 1 << 20)
+                var writer = ByteWriter(capacity: capacity)
                 total += format(range(batch), &writer)
                 output.append(writer)
             } else {

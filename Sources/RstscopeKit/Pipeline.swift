@@ -223,7 +223,7 @@ public struct Pipeline {
         let threads = options.outputThreads
         let parallel = threads > 1 && options.format == .jsonl && output != nil && output!.leadingFields.isEmpty
         let store = tracker.store
-        let connectionLines = !parallel ? nil : ParallelLines(items: store.count, batchSize: 2048, threads: threads) { range, writer in
+        let connectionLines = !parallel ? nil : ParallelLines(items: store.count, batchSize: 2048, lineBytes: 1024, threads: threads) { range, writer in
             var lines = 0
             for index in range where store[index].connection.hasTCPFrames {
                 AnalysisReport.writeConnection(ConnectionView(store[index]), to: &writer)
@@ -264,7 +264,7 @@ public struct Pipeline {
                 return p < 0 ? nil : (verdict, facts[Int(p)])
             }
             if parallel {
-                let resetLines = ParallelLines(items: order.count, batchSize: 1024, threads: threads) { range, writer in
+                let resetLines = ParallelLines(items: order.count, batchSize: 1024, lineBytes: 2048, threads: threads) { range, writer in
                     var lines = 0
                     for k in range {
                         guard let (verdict, facts) = reset(k) else { continue }

@@ -23,22 +23,20 @@ public final class ConnectionStore: @unchecked Sendable {
     /// are read for every record access.)
     @exclusivity(unchecked) private var pages: [UnsafeMutablePointer<ConnectionRecord>] = []
     @exclusivity(unchecked) public private(set) var count = 0
-    /// A merged store holds no pages: record `i` is record `order[i] & localMask` of part
-    /// `order[i] >> partShift` (the shards' stores, kept whole: a merge copies no record).
+    /// A merged store holds no pages: record `i` is at `merged[i]`, in one of `parts`' pages (the
+    /// shards' stores, kept alive whole and never grown again: a merge copies no record).
     private let parts: [ConnectionStore]
-    private let order: [UInt64]
-    private static let partShift: UInt64 = 40
-    private static let localMask: UInt64 = (1 << 40) - 1
+    private let merged: [UnsafeMutablePointer<ConnectionRecord>]
 
     init() {
         parts = []
-        order = []
+        merged = []
     }
 
     /// A store whose records are `parts`' records in the order `order` gives as (part, index).
     init(merging parts: [ConnectionStore], order: [(part: Int, index: Int)]) {
         self.parts = parts
-        self.order = order.map { UInt64($0.part) << Self.partShift | UInt64($0.index) }
+        merged = order.map { parts[$0.part].address($0.index) }
         count = order.count
     }
 
@@ -48,7 +46,7 @@ public final class ConnectionStore: @unchecked Sendable {
 
     /// Appends a record; returns its index.
     func append(_ record: ConnectionRecord) -> Int {
-        precondition(order.isEmpty, "ConnectionStore: a merged store takes no new records")
+        precondition(merged.isEmpty, "ConnectionStore: a merged store takes no new records")
         if count == pages.count << Self.pageShift {
             pages.append(.allocate(capacity: Self.pageSize))
         }
@@ -60,15 +58,8 @@ public final class ConnectionStore: @unchecked Sendable {
     @inline(__always)
     private func address(_ index: Int) -> UnsafeMutablePointer<ConnectionRecord> {
         precondition(index >= 0 && index < count, "ConnectionStore: index out of range")
-        if !order.isEmpty { return mergedAddress(index) }
+        if !merged.isEmpty { return merged[index] }
         return pages[index >> Self.pageShift] + (index & (Self.pageSize - 1))
-    }
-
-    /// A record, read in place (an addressor: reading one field copies that field, not the record).
-    @inline(never)
-    private func mergedAddress(_ index: Int) -> UnsafeMutablePointer<ConnectionRecord> {
-        let entry = order[index]
-        return parts[Int(entry >> Self.partShift)].address(Int(entry & Self.localMask))
     }
 
     public subscript(index: Int) -> ConnectionRecord {
