@@ -40,15 +40,19 @@ public final class ConnectionStore: @unchecked Sendable {
         count = order.count
     }
 
+    /// Where the pages live (huge-page backed where the kernel allows).
+    @exclusivity(unchecked) private var arena = PageArena()
+
     deinit {
-        for page in pages { page.deallocate() }
+        arena.release()
     }
 
     /// Appends a record; returns its index.
     func append(_ record: ConnectionRecord) -> Int {
         precondition(merged.isEmpty, "ConnectionStore: a merged store takes no new records")
         if count == pages.count << Self.pageShift {
-            pages.append(.allocate(capacity: Self.pageSize))
+            let bytes = MemoryLayout<ConnectionRecord>.stride * Self.pageSize
+            pages.append(arena.allocate(bytes: bytes).bindMemory(to: ConnectionRecord.self, capacity: Self.pageSize))
         }
         (pages[count >> Self.pageShift] + (count & (Self.pageSize - 1))).initialize(to: record)
         count += 1

@@ -571,6 +571,10 @@ extension TCPTracker {
         // creation frame gives the single pass's order (a frame creates at most one connection).
         var order: [(part: Int, index: Int)] = []
         order.reserveCapacity(shards.reduce(0) { $0 + $1.store.count })
+        result.creationFrames.reserveCapacity(order.capacity)
+        // Sized once (growth by doubling copies these lists, into memory touched for the first time).
+        result.resets.reserveCapacity(shards.reduce(0) { $0 + $1.resets.count })
+        result.synAcks.reserveCapacity(shards.reduce(0) { $0 + $1.synAcks.count })
         forEachInMergedOrder(counts: shards.map(\.store.count), key: { Int(shards[$0].creationFrames[$1]) }) { pick, local in
             index[pick][local] = order.count
             shards[pick].store.withRecord(local) { record in
@@ -583,19 +587,19 @@ extension TCPTracker {
         }
         result.store = ConnectionStore(merging: shards.map(\.store), order: order)
         result.nextStream = result.store.count
-        for (s, shard) in shards.enumerated() {
-            for var r in shard.resets {
-                r.connection = index[s][r.connection]
-                r.stream = r.connection
-                result.resets.append(r)
-            }
-            for var synAck in shard.synAcks {
-                synAck.connection = Int32(index[s][Int(synAck.connection)])
-                result.synAcks.append(synAck)
-            }
+        // Each shard kept these in frame order, and a frame is one shard's: merged by frame, they
+        // are in the single pass's order (no sort).
+        forEachInMergedOrder(counts: shards.map(\.resets.count), key: { shards[$0].resets[$1].frame }) { s, i in
+            var r = shards[s].resets[i]
+            r.connection = index[s][r.connection]
+            r.stream = r.connection
+            result.resets.append(r)
         }
-        result.resets.sort { $0.frame < $1.frame }
-        result.synAcks.sort { $0.frame < $1.frame }
+        forEachInMergedOrder(counts: shards.map(\.synAcks.count), key: { shards[$0].synAcks[$1].frame }) { s, i in
+            var synAck = shards[s].synAcks[i]
+            synAck.connection = Int32(index[s][Int(synAck.connection)])
+            result.synAcks.append(synAck)
+        }
         return (result, index)
     }
 }

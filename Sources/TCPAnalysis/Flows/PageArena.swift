@@ -1,0 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Memory for the connection store's pages, carved from large anonymous mappings that the kernel
+/// may back with transparent huge pages (`MADV_HUGEPAGE`): a store that grows to tens of MiB then
+/// takes one page fault per 2 MiB instead of one per 4 KiB (a tenth of the run's time went to
+/// faults on fresh memory). Where huge pages are off, the advice is ignored and nothing changes.
+/// Untouched parts of a mapping cost address space only.
+struct PageArena {
+    /// Bytes of one mapping: the first is small (most captures hold few connections), later ones
+    /// large.
+    private static let firstChunk = 2 << 20
+    private static let chunk = 32 << 20
+    private var chunks: [(base: UnsafeMutableRawPointer, bytes: Int)] = []
+    private var used = 0
+
+    /// A zeroed region of `bytes` (at most a chunk), 64-byte aligned; it stays until `release`.
+    mutating func allocate(bytes: Int) -> UnsafeMutableRawPointer {
+        let size = (bytes + 63) & ~63
+        precondition(size <= Self.chunk, "PageArena: region larger than a chunk")
+        if chunks.isEmpty || used + size > chunks[chunks.count - 1].bytes {
+            let length = max(chunks.isEmpty ? Self.firstChunk : Self.chunk, size)
+            guard let base = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+                  base != MAP_FAILED else {
+                fatalError("PageArena: out of memory (\(length) bytes)")
+            }
+            _ = madvise(base, length, 14 /* MADV_HUGEPAGE */)
+            chunks.append((base, length))
+            used = 0
+        }
+        let region = chunks[chunks.count - 1].base + used
+        used += size
+        return region
+    }
+
+    /// Unmaps every chunk: every region handed out is gone.
+    mutating func release() {
+        for chunk in chunks { munmap(chunk.base, chunk.bytes) }
+        chunks = []
+        used = 0
+    }
+}
