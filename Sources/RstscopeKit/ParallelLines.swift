@@ -6,10 +6,11 @@ import Reporting
 import Synchronization
 
 /// Lines of a multi-threaded run formatted on every thread in batches of consecutive items:
-/// batch `j` belongs to thread `j % threads`, thread 0 being the caller, which writes every batch
-/// in order (the same bytes as one by one). A helper stays at most a few batches ahead of the
-/// writer, so memory holds a few batches of text, not every line. `format` writes the lines of a
-/// range of items and returns how many it wrote; it runs on several threads at once.
+/// batch `j` belongs to thread `j % threads`, thread 0 being the writer, which writes every batch
+/// in order (the same bytes as one by one): the caller (`write`), or a thread of its own while the
+/// caller does other work (`writeInBackground`, then `wait`). A helper stays at most a few batches
+/// ahead of the writer, so memory holds a few batches of text, not every line. `format` writes the
+/// lines of a range of items and returns how many it wrote; it runs on several threads at once.
 final class ParallelLines: @unchecked Sendable {
     private let items: Int
     private let batchSize: Int
@@ -61,6 +62,24 @@ final class ParallelLines: @unchecked Sendable {
             slots[batch].count = count
             slots[batch].ready.store(true, ordering: .releasing)
         }
+    }
+
+    private var writer: CaptureThread?
+    private var backgroundTotal = 0
+
+    /// Writes every line in order on a thread of its own; nothing else may use `output` until
+    /// `wait` returns.
+    func writeInBackground(to output: OutputBuffer) {
+        precondition(writer == nil, "ParallelLines: written twice")
+        writer = CaptureThread { self.backgroundTotal = self.write(to: output) }
+        writer!.start()
+    }
+
+    /// Waits for `writeInBackground` to finish; returns how many lines it wrote.
+    func wait() -> Int {
+        writer?.join()
+        writer = nil  // it held this object: the cycle ends here
+        return backgroundTotal
     }
 
     /// Writes every line in order; returns how many.

@@ -214,22 +214,31 @@ public struct Pipeline {
         }
     }
 
-    /// Judges the resets (with what other inputs saw of them, by frame), then reports them, the
-    /// sessions and the connections. Returns the connections with problems, for the text report.
+    /// Reports the connections, judges the resets (with what other inputs saw of them, by frame),
+    /// then reports them and the sessions. Returns the connections with problems, for the text report.
     public mutating func finish(crossView: [Int: CrossViewFinding] = [:]) -> [ConnectionView] {
         completeInput()
-        // A multi-threaded run formats its lines on every thread; connection lines start meanwhile
-        // (JSON connection lines do not depend on the attribution).
+        // Connection lines come first: they do not depend on the attribution, so a multi-threaded
+        // run formats and writes them on other threads while this one judges the resets.
         let threads = options.outputThreads
         let parallel = threads > 1 && options.format == .jsonl && output != nil && output!.leadingFields.isEmpty
         let store = tracker.store
-        let connectionLines = !parallel ? nil : ParallelLines(items: store.count, batchSize: 2048, lineBytes: 1024, threads: threads) { range, writer in
-            var lines = 0
-            for index in range where store[index].connection.hasTCPFrames {
-                AnalysisReport.writeConnection(ConnectionView(store[index]), to: &writer)
-                lines += 1
+        var connectionLines: ParallelLines?
+        if parallel, let output {
+            output.flush()
+            connectionLines = ParallelLines(items: store.count, batchSize: 2048, lineBytes: 1024, threads: threads) { range, writer in
+                var lines = 0
+                for index in range where store[index].connection.hasTCPFrames {
+                    AnalysisReport.writeConnection(ConnectionView(store[index]), to: &writer)
+                    lines += 1
+                }
+                return lines
             }
-            return lines
+            connectionLines!.writeInBackground(to: output)
+        } else if output != nil {
+            for (index, connection) in tracker.connections.enumerated() where connection.hasTCPFrames {
+                report(index)
+            }
         }
         // Resets are judged with the whole capture in view: roles, proxy legs, clusters.
         connectionFacts = ConnectionTable(tracker).facts()
@@ -248,6 +257,7 @@ public struct Pipeline {
                 annotations[r.frame, default: []].append(text)
             }
         }
+        if let connectionLines { connectionsReported += connectionLines.wait() }
         if let output {
             var position = [Int32](repeating: -1, count: tracker.store.count)
             for (i, facts) in connectionFacts.enumerated() { position[facts.index] = Int32(i) }
@@ -284,13 +294,11 @@ public struct Pipeline {
                 ResetReport.writeSession(session, index: i, connections: connectionFacts, to: output)
             }
         }
-        // Connection lines stream out one by one; only problem connections are kept (text report).
-        if let connectionLines, let output {
-            connectionsReported += connectionLines.write(to: output)
-            return problems
-        }
-        for (index, connection) in tracker.connections.enumerated() where connection.hasTCPFrames {
-            report(index)
+        // Without an output (the text report), the connections with problems are kept, judged.
+        if output == nil {
+            for (index, connection) in tracker.connections.enumerated() where connection.hasTCPFrames {
+                report(index)
+            }
         }
         return problems
     }
