@@ -36,6 +36,14 @@ public enum AnalysisReport {
         }
     }
 
+    /// `writeEvent` straight into a writer (a formatting thread's).
+    public static func writeEvent(to writer: inout ByteWriter, frame: Int, stream: Int, timestamp: Int64, kind: String,
+                                  details: (inout JSONLine) -> Void = { _ in }) {
+        var json = JSONLine(type: "event", continuing: writer)
+        eventFields(&json, frame: frame, stream: stream, timestamp: timestamp, kind: kind, details: details)
+        writer = json.end()
+    }
+
     @inline(__always)
     private static func eventFields(_ json: inout JSONLine, frame: Int, stream: Int, timestamp: Int64, kind: String,
                                     details: (inout JSONLine) -> Void) {

@@ -35,9 +35,7 @@ public struct JSONLine: ~Copyable {
 
     @inline(__always)
     private mutating func key(_ name: StaticString) {
-        out.append(",\"")
-        out.append(name)
-        out.append("\":")
+        out.appendKey(name)
     }
 
     public mutating func field(_ name: StaticString, _ value: String) {

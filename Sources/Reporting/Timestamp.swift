@@ -28,6 +28,10 @@ public enum Timestamp {
 
     /// `rfc3339` written into a byte buffer (JSON output: no string per timestamp).
     public static func appendRFC3339<Sink: ByteSink & ~Copyable>(_ nanoseconds: Int64, to bytes: inout Sink) {
+        writeRFC3339(nanoseconds, to: &bytes)
+    }
+
+    private static func writeRFC3339<Sink: ByteSink & ~Copyable>(_ nanoseconds: Int64, to bytes: inout Sink) {
         let (seconds, fraction) = floorDivide(nanoseconds, 1_000_000_000)
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
@@ -47,6 +51,30 @@ public enum Timestamp {
             out[16] = UInt8(ascii: ":"); put(secondOfDay % 60, 2, at: 17); out[19] = UInt8(ascii: ".")
             put(fraction, 9, at: 20); out[29] = UInt8(ascii: "Z")
             bytes.append(UnsafeRawBufferPointer(rebasing: out[0..<30]))
+        }
+    }
+
+    /// `appendRFC3339` into a writer, which remembers the last second's "YYYY-MM-DDTHH:MM:SS."
+    /// (the calendar arithmetic is most of the cost): a time in the same second writes only its
+    /// fraction.
+    public static func appendRFC3339(_ nanoseconds: Int64, to writer: inout ByteWriter) {
+        let (seconds, fraction) = floorDivide(nanoseconds, 1_000_000_000)
+        if writer.memoKey != seconds {
+            var prefix: [UInt8] = []
+            prefix.reserveCapacity(32)
+            writeRFC3339(nanoseconds, to: &prefix)
+            guard prefix.count == 30 else {  // outside the fixed widths: not kept
+                writer.append(prefix)
+                return
+            }
+            writer.memoKey = seconds
+            withUnsafeMutableBytes(of: &writer.memoText) { $0.copyBytes(from: prefix[0..<20]) }
+        }
+        var text: (UInt64, UInt64, UInt64, UInt64) = (writer.memoText.0, writer.memoText.1, writer.memoText.2, 0)
+        withUnsafeMutableBytes(of: &text) { out in
+            DecimalDigits.write(UInt(fraction), width: 9, at: 20, in: out.baseAddress!)
+            out[29] = UInt8(ascii: "Z")
+            writer.append(UnsafeRawBufferPointer(rebasing: out[0..<30]))
         }
     }
 

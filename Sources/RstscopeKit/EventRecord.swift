@@ -1,3 +1,4 @@
+import PacketCore
 import Reporting
 import TCPAnalysis
 
@@ -32,18 +33,33 @@ struct EventRecord: Sendable {
     /// The line, written straight into the output.
     func write(to output: OutputBuffer, stream: Int) {
         if kind < 0 {
-            AnalysisReport.writeEvent(to: output, frame: frame, stream: stream, timestamp: time, kind: "ack_rtt") { json in
-                json.field("acks_frame", number)
-                json.field("rtt_ms", milliseconds: detail)
-            }
-            return
+            AnalysisReport.writeEvent(to: output, frame: frame, stream: stream, timestamp: time, kind: "ack_rtt", details: rttFields)
+        } else {
+            AnalysisReport.writeEvent(to: output, frame: frame, stream: stream, timestamp: time, kind: AnalysisFlags.names[Int(kind)],
+                                      details: flagFields)
         }
-        AnalysisReport.writeEvent(to: output, frame: frame, stream: stream, timestamp: time, kind: AnalysisFlags.names[Int(kind)]) { json in
-            if kind == Self.duplicateAckBit {
-                json.field("dup_ack_num", number)
-                json.field("dup_ack_of", Int(detail))
-            }
-            if isDuplicate { json.field("duplicate_packet", true) }
+    }
+
+    /// The line, written into a formatting thread's writer.
+    func write(to writer: inout ByteWriter, stream: Int) {
+        if kind < 0 {
+            AnalysisReport.writeEvent(to: &writer, frame: frame, stream: stream, timestamp: time, kind: "ack_rtt", details: rttFields)
+        } else {
+            AnalysisReport.writeEvent(to: &writer, frame: frame, stream: stream, timestamp: time, kind: AnalysisFlags.names[Int(kind)],
+                                      details: flagFields)
         }
+    }
+
+    private func rttFields(_ json: inout JSONLine) {
+        json.field("acks_frame", number)
+        json.field("rtt_ms", milliseconds: detail)
+    }
+
+    private func flagFields(_ json: inout JSONLine) {
+        if kind == Self.duplicateAckBit {
+            json.field("dup_ack_num", number)
+            json.field("dup_ack_of", Int(detail))
+        }
+        if isDuplicate { json.field("duplicate_packet", true) }
     }
 }

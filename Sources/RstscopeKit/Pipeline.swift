@@ -386,9 +386,26 @@ extension Pipeline {
         // flags in bit order, then its ACK RTT sample, as a single pass prints them): merging the
         // shards' lists by frame is the single pass's order, with no combined list to sort.
         if let output = result.output {
-            forEachInMergedOrder(counts: shards.map(\.deferredEvents.count), key: { shards[$0].deferredEvents[$1].frame }) { s, i in
-                let event = shards[s].deferredEvents[i]
-                event.write(to: output, stream: index[s][event.connection])
+            let events = shards.map(\.deferredEvents), counts = events.map(\.count)
+            let key = { (s: Int, i: Int) in events[s][i].frame }
+            if output.leadingFields.isEmpty {
+                // Formatted on every thread, in batches that resume the merge where each starts.
+                let batch = 8192
+                let starts = mergedOrderCheckpoints(counts: counts, key: key, every: batch)
+                output.flush()
+                let lines = ParallelLines(items: counts.reduce(0, +), batchSize: batch, lineBytes: 160, threads: shards.count) { range, writer in
+                    forEachInMergedOrder(counts: counts, key: key, from: starts[range.lowerBound / batch], limit: range.count) { s, i in
+                        let event = events[s][i]
+                        event.write(to: &writer, stream: index[s][event.connection])
+                    }
+                    return range.count
+                }
+                _ = lines.write(to: output)
+            } else {
+                forEachInMergedOrder(counts: counts, key: key) { s, i in
+                    let event = events[s][i]
+                    event.write(to: output, stream: index[s][event.connection])
+                }
             }
         }
         return result

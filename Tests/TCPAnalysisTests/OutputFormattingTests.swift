@@ -1,3 +1,4 @@
+import PacketCore
 import Reporting
 import TCPAnalysis
 import TestSupport
@@ -44,6 +45,29 @@ struct OutputFormattingTests {
             integer.field("n", Int(value))
             #expect(String(decoding: integer.finish(), as: UTF8.self) == "{\"type\":\"t\",\"n\":\(value)}\n")
         }
+        // One writer for many lines, as the reports use it: the times it remembers (the last
+        // second's date) and the numbers it writes in place give the same text.
+        var writer = ByteWriter()
+        var expected = ""
+        var time: Int64 = 1_700_000_000_000_000_000
+        for step in (0..<5_000).map({ _ in Int64(random.next() % 3_000_000_000) }) + [Int64.max / 2, -Int64.max / 2] {
+            time = step > 1_000_000_000_000 || step < 0 ? step : time &+ step
+            let number = Int(bitPattern: UInt(random.next())) >> Int(random.next() % 64)
+            Timestamp.appendRFC3339(time, to: &writer)
+            writer.appendDecimal(number)
+            expected += Timestamp.rfc3339(time) + String(number)
+        }
+        for number in [Int.min, Int.max, -9, -10, 9, 10, 99, 100] {
+            writer.appendDecimal(number)
+            expected += String(number)
+        }
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == expected)
+        // Keys of every length.
+        var keys = JSONLine(type: "t")
+        keys.field("a", 1); keys.field("abcd", 2); keys.field("abcdefg", 3); keys.field("abcdefgh", 4)
+        keys.field("abcdefghijklmnop", 5); keys.field("abcdefghijklmnopq", 6)
+        #expect(String(decoding: keys.finish(), as: UTF8.self)
+                == "{\"type\":\"t\",\"a\":1,\"abcd\":2,\"abcdefg\":3,\"abcdefgh\":4,\"abcdefghijklmnop\":5,\"abcdefghijklmnopq\":6}\n")
         // Milliseconds with microsecond precision, rounded half away from zero.
         for (ns, text) in [(0, "0.000"), (499, "0.000"), (500, "0.001"), (-500, "-0.001"), (1_234_567, "1.235"),
                            (-1_234_567, "-1.235"), (10_000_000_000, "10000.000")] as [(Int64, String)] {
