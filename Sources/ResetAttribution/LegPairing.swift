@@ -20,10 +20,12 @@ public enum LegPairing {
             for (i, leg) in legs.enumerated() where leg.proxy == proxy {
                 let facts = connections[i]
                 if leg.leg == .front {
-                    let starts = facts.connection.recentRequestStarts, responses = facts.connection.recentResponseStarts
-                    let last = facts.connection.lastTime
-                    for (k, start) in starts.enumerated() where start != 0 { requests.append((start, responses[k], i, last)) }
-                    if starts.isEmpty, let accepted = facts.connection.establishedTime { requests.append((accepted, 0, i, last)) }
+                    let kept = facts.connection.recentRequestCount, last = facts.connection.lastTime
+                    for k in 0..<kept {
+                        let (start, response) = facts.connection.recentRequest(k)
+                        if start != 0 { requests.append((start, response, i, last)) }
+                    }
+                    if kept == 0, let accepted = facts.connection.establishedTime { requests.append((accepted, 0, i, last)) }
                 } else if leg.leg == .back {
                     backs.append(i)
                 }

@@ -137,8 +137,8 @@ enum SessionChains {
     /// A reset by the proxy right after a new request on a kept-alive connection, for which no back
     /// leg was opened, after earlier requests that were served.
     static func isKeepaliveRace(_ v: ResetVerdict, front: ConnectionFacts, backs: [Int], connections: [ConnectionFacts]) -> Bool {
-        let starts = front.connection.recentRequestStarts
-        guard front.connection.requestCount >= 2, let lastRequest = starts.max() else { return false }
+        guard front.connection.requestCount >= 2 else { return false }
+        let lastRequest = (0..<front.connection.recentRequestCount).map { front.connection.recentRequest($0).start }.max()!
         return v.observation.timestamp - lastRequest < 50_000_000
             && backs.allSatisfy { connections[$0].openTime < lastRequest }
             && front.server.payloadBytes > 0

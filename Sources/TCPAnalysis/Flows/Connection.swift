@@ -123,14 +123,18 @@ public struct Connection: Sendable {
         set { flags[Flag.lastSYNReused] = newValue }
     }
 
-    public var recentRequestStarts: [Int64] {
-        let all = [requestStarts.0, requestStarts.1, requestStarts.2, requestStarts.3]
-        return Array(all.prefix(min(requestCount, 4)))
+    /// How many requests `recentRequest` holds (the last four at most).
+    public var recentRequestCount: Int { min(requestCount, 4) }
+    /// The `k`-th kept request's start and its response's (0: none), without an array.
+    public func recentRequest(_ k: Int) -> (start: Int64, response: Int64) {
+        switch k {
+        case 0: return (requestStarts.0, responseStarts.0)
+        case 1: return (requestStarts.1, responseStarts.1)
+        case 2: return (requestStarts.2, responseStarts.2)
+        default: return (requestStarts.3, responseStarts.3)
+        }
     }
-    public var recentResponseStarts: [Int64] {
-        let all = [responseStarts.0, responseStarts.1, responseStarts.2, responseStarts.3]
-        return Array(all.prefix(min(requestCount, 4)))
-    }
+
     mutating func recordResponseStart(_ time: Int64) {
         guard requestCount > 0 else { return }
         switch (requestCount - 1) % 4 {
