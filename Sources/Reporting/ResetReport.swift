@@ -65,6 +65,13 @@ public enum ResetReport {
         output.line(type: "session") { sessionFields(&$0, s, index: index, connections: connections) }
     }
 
+    /// `sessionLine` written straight into a writer (a formatting thread's).
+    public static func writeSession(_ s: SessionVerdict, index: Int, connections: [ConnectionFacts], to writer: inout ByteWriter) {
+        var json = JSONLine(type: "session", continuing: writer)
+        sessionFields(&json, s, index: index, connections: connections)
+        writer = json.end()
+    }
+
     private static func sessionFields(_ json: inout JSONLine, _ s: SessionVerdict, index: Int, connections: [ConnectionFacts]) {
         json.field("session", index)
         json.field("front_stream", connections[s.front].connection.stream)

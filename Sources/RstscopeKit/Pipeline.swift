@@ -290,8 +290,17 @@ public struct Pipeline {
                     ResetReport.writeReset(verdict, facts: facts, to: output)
                 }
             }
-            for (i, session) in judged.sessions.enumerated() {
-                ResetReport.writeSession(session, index: i, connections: connectionFacts, to: output)
+            let sessions = judged.sessions
+            if parallel {
+                let sessionLines = ParallelLines(items: sessions.count, batchSize: 1024, lineBytes: 1024, threads: threads) { range, writer in
+                    for i in range { ResetReport.writeSession(sessions[i], index: i, connections: facts, to: &writer) }
+                    return range.count
+                }
+                _ = sessionLines.write(to: output)
+            } else {
+                for (i, session) in sessions.enumerated() {
+                    ResetReport.writeSession(session, index: i, connections: facts, to: output)
+                }
             }
         }
         // Without an output (the text report), the connections with problems are kept, judged.
