@@ -64,21 +64,22 @@ final class ParallelLines: @unchecked Sendable {
         }
     }
 
-    private var writer: CaptureThread?
+    /// The thread of `writeInBackground`, and what it wrote.
+    private var backgroundWriter: CaptureThread?
     private var backgroundTotal = 0
 
     /// Writes every line in order on a thread of its own; nothing else may use `output` until
     /// `wait` returns.
     func writeInBackground(to output: OutputBuffer) {
-        precondition(writer == nil, "ParallelLines: written twice")
-        writer = CaptureThread { self.backgroundTotal = self.write(to: output) }
-        writer!.start()
+        precondition(backgroundWriter == nil, "ParallelLines: written twice")
+        backgroundWriter = CaptureThread { self.backgroundTotal = self.write(to: output) }
+        backgroundWriter!.start()
     }
 
     /// Waits for `writeInBackground` to finish; returns how many lines it wrote.
     func wait() -> Int {
-        writer?.join()
-        writer = nil  // it held this object: the cycle ends here
+        backgroundWriter?.join()
+        backgroundWriter = nil  // it held this object: the cycle ends here
         return backgroundTotal
     }
 

@@ -14,7 +14,8 @@ public struct ConnectionRecord: Sendable {
 /// copy of the whole table and no doubling overshoot, which cost a third of the peak memory), and
 /// the tracker updates a record in place instead of copying it out and back for every segment.
 ///
-/// The only pointer code of the tracker lives here; every access is checked against `count`.
+/// The only pointer code of the tracker lives here (and in `PageArena`, which maps the pages);
+/// every access is checked against `count`.
 /// Records are plain data (no references), so pages need no deinitialization beyond freeing.
 public final class ConnectionStore: @unchecked Sendable {
     static let pageShift = 10
