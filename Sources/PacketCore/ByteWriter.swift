@@ -128,8 +128,14 @@ public struct ByteWriter: ~Copyable, ByteSink {
         guard let source = bytes.baseAddress else { return }
         let n = bytes.count
         if length + n > capacity { grow(to: length + n) }
-        let target = base + length
-        // Keys, separators, short numbers: two overlapping word copies beat a call to memmove.
+        Self.copy(n, from: source, to: base + length)
+        length += n
+    }
+
+    /// Copies `n` bytes. Keys, separators, short numbers: two overlapping word copies beat a call
+    /// to memmove.
+    @inlinable @inline(__always)
+    static func copy(_ n: Int, from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer) {
         if n >= 8 && n <= 16 {
             target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
             (target + n - 8).storeBytes(of: (source + n - 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
@@ -141,7 +147,6 @@ public struct ByteWriter: ~Copyable, ByteSink {
         } else {
             target.copyMemory(from: source, byteCount: n)
         }
-        length += n
     }
 
     /// The last byte written, if any.
@@ -172,17 +177,8 @@ public struct ByteWriter: ~Copyable, ByteSink {
         let n = name.utf8CodeUnitCount
         if length + n + 4 > capacity { grow(to: length + n + 4) }
         let target = base + length
-        let source = UnsafeRawPointer(name.utf8Start)
         target.storeBytes(of: UInt16(0x222C), as: UInt16.self)  // ,"
-        if n >= 8 && n <= 16 {  // most keys: two overlapping word copies, no call to memcpy
-            (target + 2).storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
-            (target + 2 + n - 8).storeBytes(of: (source + n - 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
-        } else if n >= 4 && n < 8 {
-            (target + 2).storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
-            (target + 2 + n - 4).storeBytes(of: (source + n - 4).loadUnaligned(as: UInt32.self), as: UInt32.self)
-        } else {
-            (target + 2).copyMemory(from: source, byteCount: n)
-        }
+        Self.copy(n, from: UnsafeRawPointer(name.utf8Start), to: target + 2)
         (target + 2 + n).storeBytes(of: UInt16(0x3A22), as: UInt16.self)  // ":
         length += n + 4
     }

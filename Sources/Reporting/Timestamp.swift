@@ -60,15 +60,17 @@ public enum Timestamp {
     public static func appendRFC3339(_ nanoseconds: Int64, to writer: inout ByteWriter) {
         let (seconds, fraction) = floorDivide(nanoseconds, 1_000_000_000)
         if writer.memoKey != seconds {
-            var prefix: [UInt8] = []
-            prefix.reserveCapacity(32)
-            writeRFC3339(nanoseconds, to: &prefix)
-            guard prefix.count == 30 else {  // outside the fixed widths: not kept
-                writer.append(prefix)
-                return
+            // Written in full, and its date and time kept (not outside the fixed widths).
+            let start = writer.count
+            writeRFC3339(nanoseconds, to: &writer)
+            guard writer.count - start == 30 else { return }
+            var memo: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            writer.withUnsafeBytes { written in
+                withUnsafeMutableBytes(of: &memo) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: written[start..<start + 20])) }
             }
             writer.memoKey = seconds
-            withUnsafeMutableBytes(of: &writer.memoText) { $0.copyBytes(from: prefix[0..<20]) }
+            writer.memoText = memo
+            return
         }
         var text: (UInt64, UInt64, UInt64, UInt64) = (writer.memoText.0, writer.memoText.1, writer.memoText.2, 0)
         withUnsafeMutableBytes(of: &text) { out in

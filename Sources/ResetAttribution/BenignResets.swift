@@ -8,7 +8,7 @@ enum BenignResets {
     static func reason(_ r: ResetObservation, facts: ConnectionFacts, leg: Leg, phase: ResetPhase) -> BenignReason? {
         let senderIsClient = r.senderSide == facts.clientSide
         // Both sides had closed, and the RST leaves nothing the peer sent unread.
-        let nothingUnread = !r.hasAck || Int32(bitPattern: r.acknowledgment &- r.receiverNextSeq) >= 0
+        let nothingUnread = unacknowledgedPeerBytes(r, countingFIN: true) == nil
         if r.finTime.0 != 0 && r.finTime.1 != 0 && r.finTime.0 < r.timestamp && r.finTime.1 < r.timestamp && nothingUnread {
             return .bothClosed
         }
@@ -16,7 +16,7 @@ enum BenignResets {
         let serverBytes = senderIsClient ? receiverBytes(r) : senderBytes(r)
         // The exchange is complete: the server's data came last and the RST acknowledges all of it.
         let serverDone = serverBytes > 0 && r.lastPayloadSide == 1 - facts.clientSide
-            && (!r.hasAck || !senderIsClient || Int32(bitPattern: r.acknowledgment &- r.receiverNextSeq) >= 0)
+            && (!senderIsClient || nothingUnread)
         if senderIsClient && serverDone && (leg == .back || leg == .direct) {
             return leg == .back ? .proxyClosedFinishedBackend : .clientClosedAfterExchange
         }
@@ -38,14 +38,15 @@ enum BenignResets {
         return nil
     }
 
-    /// The bytes of the peer's data a RST leaves unacknowledged, nil when it acknowledges all (a
-    /// FIN the peer sent before it counts for nothing: it holds no data).
-    static func unacknowledgedPeerBytes(_ r: ResetObservation) -> Int? {
+    /// How much of what the peer sent a RST leaves unacknowledged, nil when it acknowledges all
+    /// (or carries no ACK). `countingFIN`: the peer's FIN must be acknowledged too; otherwise a FIN
+    /// sent before the RST counts for nothing (it holds no data).
+    static func unacknowledgedPeerBytes(_ r: ResetObservation, countingFIN: Bool = false) -> Int? {
         guard r.hasAck else { return nil }
         let peerFIN = r.senderSide == 0 ? r.finTime.1 : r.finTime.0
-        let fin: UInt32 = peerFIN != 0 && peerFIN < r.timestamp ? 1 : 0
-        let missing = Int32(bitPattern: r.receiverNextSeq &- fin &- r.acknowledgment)
-        return missing > 0 ? Int(missing) : nil
+        let fin: UInt32 = !countingFIN && peerFIN != 0 && peerFIN < r.timestamp ? 1 : 0
+        let ahead = Int32(bitPattern: r.acknowledgment &- (r.receiverNextSeq &- fin))
+        return ahead >= 0 ? nil : -Int(ahead)
     }
 
     static func senderBytes(_ r: ResetObservation) -> Int { r.senderSide == 0 ? r.payloadBytes.0 : r.payloadBytes.1 }

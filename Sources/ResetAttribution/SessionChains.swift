@@ -138,7 +138,7 @@ enum SessionChains {
     /// leg was opened, after earlier requests that were served.
     static func isKeepaliveRace(_ v: ResetVerdict, front: ConnectionFacts, backs: [Int], connections: [ConnectionFacts]) -> Bool {
         guard front.connection.requestCount >= 2 else { return false }
-        let lastRequest = (0..<front.connection.recentRequestCount).map { front.connection.recentRequest($0).start }.max()!
+        let lastRequest = (0..<front.connection.recentRequestCount).lazy.map { front.connection.recentRequest($0).start }.max()!
         return v.observation.timestamp - lastRequest < 50_000_000
             && backs.allSatisfy { connections[$0].openTime < lastRequest }
             && front.server.payloadBytes > 0

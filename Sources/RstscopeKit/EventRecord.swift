@@ -32,31 +32,23 @@ struct EventRecord: Sendable {
 
     /// The line, written straight into the output.
     func write(to output: OutputBuffer, stream: Int) {
-        if kind < 0 {
-            AnalysisReport.writeEvent(to: output, frame: frame, stream: stream, timestamp: time, kind: "ack_rtt", details: { rttFields(&$0) })
-        } else {
-            AnalysisReport.writeEvent(to: output, frame: frame, stream: stream, timestamp: time, kind: AnalysisFlags.names[Int(kind)],
-                                      details: { flagFields(&$0) })
-        }
+        AnalysisReport.writeEvent(to: output, frame: frame, stream: stream, timestamp: time, kind: kindName, details: { fields(&$0) })
     }
 
     /// The line, written into a formatting thread's writer.
     func write(to writer: inout ByteWriter, stream: Int) {
-        if kind < 0 {
-            AnalysisReport.writeEvent(to: &writer, frame: frame, stream: stream, timestamp: time, kind: "ack_rtt", details: { rttFields(&$0) })
-        } else {
-            AnalysisReport.writeEvent(to: &writer, frame: frame, stream: stream, timestamp: time, kind: AnalysisFlags.names[Int(kind)],
-                                      details: { flagFields(&$0) })
-        }
+        AnalysisReport.writeEvent(to: &writer, frame: frame, stream: stream, timestamp: time, kind: kindName, details: { fields(&$0) })
     }
+
+    private var kindName: String { kind < 0 ? "ack_rtt" : AnalysisFlags.names[Int(kind)] }
 
     // (Called from closure literals: a method passed as a closure is a heap allocation a line.)
-    private func rttFields(_ json: inout JSONLine) {
-        json.field("acks_frame", number)
-        json.field("rtt_ms", milliseconds: detail)
-    }
-
-    private func flagFields(_ json: inout JSONLine) {
+    private func fields(_ json: inout JSONLine) {
+        if kind < 0 {
+            json.field("acks_frame", number)
+            json.field("rtt_ms", milliseconds: detail)
+            return
+        }
         if kind == Self.duplicateAckBit {
             json.field("dup_ack_num", number)
             json.field("dup_ack_of", Int(detail))

@@ -225,7 +225,6 @@ public struct Pipeline {
         let store = tracker.store
         var connectionLines: ParallelLines?
         if parallel, let output {
-            output.flush()
             connectionLines = ParallelLines(items: store.count, batchSize: 2048, lineBytes: 1024, threads: threads) { range, writer in
                 var lines = 0
                 for index in range where store[index].connection.hasTCPFrames {
@@ -236,9 +235,7 @@ public struct Pipeline {
             }
             connectionLines!.writeInBackground(to: output)
         } else if output != nil {
-            for (index, connection) in tracker.connections.enumerated() where connection.hasTCPFrames {
-                report(index)
-            }
+            reportConnections()
         }
         // Resets are judged with the whole capture in view: roles, proxy legs, clusters.
         connectionFacts = ConnectionTable(tracker).facts()
@@ -304,12 +301,14 @@ public struct Pipeline {
             }
         }
         // Without an output (the text report), the connections with problems are kept, judged.
-        if output == nil {
-            for (index, connection) in tracker.connections.enumerated() where connection.hasTCPFrames {
-                report(index)
-            }
-        }
+        if output == nil { reportConnections() }
         return problems
+    }
+
+    private mutating func reportConnections() {
+        for (index, connection) in tracker.connections.enumerated() where connection.hasTCPFrames {
+            report(index)
+        }
     }
 
     private mutating func report(_ index: Int) {
@@ -401,7 +400,6 @@ extension Pipeline {
                 // Formatted on every thread, in batches that resume the merge where each starts.
                 let batch = 8192
                 let starts = mergedOrderCheckpoints(counts: counts, key: key, every: batch)
-                output.flush()
                 let lines = ParallelLines(items: counts.reduce(0, +), batchSize: batch, lineBytes: 160, threads: shards.count) { range, writer in
                     forEachInMergedOrder(counts: counts, key: key, from: starts[range.lowerBound / batch], limit: range.count) { s, i in
                         let event = events[s][i]
