@@ -86,8 +86,8 @@ public enum AnalysisReport {
         let client = connection.key.endpoint(c.outcome.clientSide), server = connection.key.endpoint(1 - c.outcome.clientSide)
         json.field("client", address: client.address, port: client.port)
         json.field("server", address: server.address, port: server.port)
-        json.field("role_inferred", c.outcome.roleBasis.rawValue)
-        json.field("conn_state", c.outcome.state)
+        json.field("role_inferred", c.outcome.roleBasis)
+        json.field("conn_state", word: c.outcome.stateWord)
         json.field("history") { connection.history.appendText(clientSide: c.outcome.clientSide, to: &$0) }
         json.field("community_id") { connection.key.appendCommunityID(to: &$0) }
         json.field("first_frame", connection.firstFrame)
@@ -107,8 +107,8 @@ public enum AnalysisReport {
             json.field("response_max_ms", milliseconds: connection.responseTimeMax)
             json.field("response_mean_ms", milliseconds: connection.responseTimeTotal / Int64(connection.responses))
         }
-        json.field("end", c.outcome.end)
-        if let closedBy = c.outcome.closedBy { json.field("closed_by", closedBy) }
+        json.field("end", word: c.outcome.endWord)
+        if let closedBy = c.outcome.closedByWord { json.field("closed_by", word: closedBy) }
         if let idle = connection.idleBeforeEnd { json.field("idle_before_end_ms", milliseconds: idle) }
         if connection.duplicates > 0 { json.field("duplicates", connection.duplicates) }
         json.field("wireshark_filter", plain: c.appendWiresharkFilter)

@@ -43,6 +43,22 @@ public struct JSONLine: ~Copyable {
         JSONLine.appendQuoted(value, to: &out)
     }
 
+    /// A vocabulary word (see `JSONWord`), quoted.
+    public mutating func field(_ name: StaticString, word: StaticString) {
+        key(name)
+        out.appendQuoted(word)
+    }
+
+    public mutating func field(_ name: StaticString, _ value: some JSONWord) {
+        field(name, word: value.word)
+    }
+
+    /// `value / 10^digits` as a JSON number with exactly `digits` decimals.
+    public mutating func field(_ name: StaticString, _ value: Int, fractionDigits digits: Int) {
+        key(name)
+        out.appendDecimal(value, fractionDigits: digits)
+    }
+
     public mutating func field(_ name: StaticString, _ value: Int) {
         key(name)
         out.appendDecimal(value)
@@ -157,15 +173,21 @@ public struct JSONLine: ~Copyable {
     /// Milliseconds with microsecond precision (`AnalysisReport.milliseconds`), as a JSON number.
     public mutating func field(_ name: StaticString, milliseconds nanoseconds: Int64) {
         key(name)
-        JSONLine.appendMilliseconds(nanoseconds, to: &out)
+        out.appendDecimal(Int(JSONLine.roundedMicroseconds(nanoseconds)), fractionDigits: 3)
     }
 
     public static func appendAddress<Sink: ByteSink & ~Copyable>(_ address: IPAddress, to bytes: inout Sink) {
         address.appendText(to: &bytes)
     }
 
+    /// Nanoseconds to microseconds, halves away from zero.
+    @inline(__always)
+    static func roundedMicroseconds(_ nanoseconds: Int64) -> Int64 {
+        (nanoseconds + (nanoseconds >= 0 ? 500 : -500)) / 1000
+    }
+
     static func appendMilliseconds<Sink: ByteSink & ~Copyable>(_ nanoseconds: Int64, to bytes: inout Sink) {
-        let micro = (nanoseconds + (nanoseconds >= 0 ? 500 : -500)) / 1000
+        let micro = roundedMicroseconds(nanoseconds)
         if micro < 0 { bytes.append(UInt8(ascii: "-")) }
         let magnitude = Int(micro.magnitude)
         bytes.appendDecimal(magnitude / 1000)

@@ -32,14 +32,14 @@ public enum ResetReport {
         json.field("src", address: sender.address, port: sender.port)
         json.field("dst", address: receiver.address, port: receiver.port)
         json.field("sender_role", v.senderRole)
-        json.field("role_inferred", v.roleBasis.rawValue)
-        json.field("leg", v.leg.rawValue)
-        json.field("attribution", v.attribution.rawValue)
+        json.field("role_inferred", v.roleBasis)
+        json.field("leg", v.leg)
+        json.field("attribution", v.attribution)
         json.field("benign", v.benign)
-        json.field("phase", v.phase.rawValue)
-        json.field("cause", v.cause.rawValue)
+        json.field("phase", v.phase)
+        json.field("cause", v.cause)
         json.field("evidence", texts: v.notes, escaping: \.mayNeedEscaping) { note, out in note.appendText(to: &out) }
-        json.field("confidence", raw: String(format2(v.confidence)))
+        json.field("confidence", Int((v.confidence * 100).rounded()), fractionDigits: 2)
         if let session = v.session { json.field("session", session) }
         if r.isDuplicate { json.field("duplicate_packet", true) }
         json.field("ttl", Int(r.ttl))
@@ -84,8 +84,8 @@ public enum ResetReport {
             JSONLine.appendEndpoint(endpoint.address, endpoint.port, to: &out)
         }
         json.field("termination", s.termination)
-        json.field("attribution", s.attribution.rawValue)
-        json.field("cause", s.cause.rawValue)
+        json.field("attribution", s.attribution)
+        json.field("cause", s.cause)
         json.field("resets", s.resets.count)
         let legs = [s.front] + s.backs
         json.field("wireshark_filter") { out in
@@ -103,11 +103,6 @@ public enum ResetReport {
                 out.appendDecimal(connections[leg].connection.stream)
             }
         }
-    }
-
-    static func format2(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
     }
 
     /// Counts by attribution and by cause, over the resets that are not benign.

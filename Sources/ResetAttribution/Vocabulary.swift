@@ -22,6 +22,6 @@ public enum ResetCause: String, Sendable, CaseIterable {
 }
 
 /// Which leg of a proxied session a connection is.
-public enum Leg: String, Sendable {
+public enum Leg: String, Sendable, CaseIterable {
     case front, back, direct
 }

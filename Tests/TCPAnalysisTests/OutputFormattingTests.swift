@@ -1,5 +1,6 @@
 import PacketCore
 import Reporting
+import ResetAttribution
 import TCPAnalysis
 import TestSupport
 import Testing
@@ -25,13 +26,66 @@ struct OutputFormattingTests {
                 if group < 4 { words.0 &= ~(0xFFFF << shift) } else { words.1 &= ~(0xFFFF << shift) }
             }
             let v6 = IPAddress(ipv6High: words.0, low: words.1)
-            #expect(Self.text { JSONLine.appendAddress(v6, to: &$0) } == v6.description)
+            #expect(Self.text { JSONLine.appendAddress(v6, to: &$0) } == Self.rfc5952(words.0, words.1))
             let v4 = IPAddress(ipv4: UInt32(truncatingIfNeeded: random.next()))
             #expect(Self.text { JSONLine.appendEndpoint(v4, 8080, to: &$0) } == v4.endpoint(8080))
         }
         for v6 in [IPAddress(ipv6High: 0, low: 0), IPAddress(ipv6High: 0, low: 1), IPAddress(ipv6High: 0x2001_0db8_0000_0000, low: 0)] {
             #expect(Self.text { JSONLine.appendEndpoint(v6, 443, to: &$0) } == v6.endpoint(443))
         }
+    }
+
+    /// RFC 5952 text written another way (strings, not the writer's buffer): the reference.
+    static func rfc5952(_ high: UInt64, _ low: UInt64) -> String {
+        let groups = (0..<8).map { i in UInt16(truncatingIfNeeded: (i < 4 ? high : low) >> UInt64(48 - 16 * (i % 4))) }
+        var best = (start: -1, length: 1)
+        var i = 0
+        while i < 8 {
+            var j = i
+            while j < 8 && groups[j] == 0 { j += 1 }
+            if j - i > best.length { best = (i, j - i) }
+            i = max(j, i + 1)
+        }
+        let hex = groups.map { String($0, radix: 16) }
+        guard best.start >= 0 else { return hex.joined(separator: ":") }
+        return hex[..<best.start].joined(separator: ":") + "::" + hex[(best.start + best.length)...].joined(separator: ":")
+    }
+
+    @Test func numbersWithDecimalsAndDigitCounts() {
+        var random = SplitMix64(seed: 0xDEC1)
+        var powers: [UInt] = [0]
+        var p: UInt = 1
+        for _ in 0..<19 { powers += [p - 1, p, p + 1]; p *= 10 }
+        powers += [p - 1, p, UInt.max]
+        for value in powers + (0..<5_000).map({ _ in UInt(random.next()) >> (random.next() % 64) }) {
+            #expect(DecimalDigits.count(value) == String(value).count)
+        }
+        // `appendDecimal(_:fractionDigits:)` against the generic milliseconds formatter.
+        var writer = ByteWriter(capacity: 16)
+        var expected = ""
+        let nanoseconds: [Int64] = [0, 499, 500, -500, -499, 1_234_567, Int64.max / 2, -(Int64.max / 2)]
+        for ns in nanoseconds + (0..<5_000).map({ _ in Int64(bitPattern: random.next()) >> (random.next() % 64) }) {
+            var json = JSONLine(type: "t")
+            json.field("ms", milliseconds: ns)
+            #expect(String(decoding: json.finish(), as: UTF8.self) == "{\"type\":\"t\",\"ms\":\(AnalysisReport.milliseconds(ns))}\n")
+            let hundredths = Int(random.next() % 20_001) - 10_000
+            writer.appendDecimal(hundredths, fractionDigits: 2)
+            let magnitude = abs(hundredths)
+            expected += (hundredths < 0 ? "-" : "") + "\(magnitude / 100)." + (magnitude % 100 < 10 ? "0" : "") + "\(magnitude % 100)"
+        }
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == expected)
+    }
+
+    /// Each vocabulary word written as a static string is spelled as its raw value.
+    @Test func jsonWordsAreTheRawValues() {
+        func check<T: JSONWord & RawRepresentable & CaseIterable>(_: T.Type) where T.RawValue == String {
+            for value in T.allCases { #expect(value.word.description == value.rawValue) }
+        }
+        check(RoleBasis.self)
+        check(Leg.self)
+        check(Attribution.self)
+        check(ResetPhase.self)
+        check(ResetCause.self)
     }
 
     @Test func timesAndNumbersAsTheReadableFormattersWriteThem() {

@@ -89,27 +89,30 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
                 runStart = -1
             }
         }
-        let hex: StaticString = "0123456789abcdef"
-        var i = 0
-        while i < 8 {
-            if i == bestStart {
-                sink.append(UInt8(ascii: ":"))
-                sink.append(UInt8(ascii: ":"))
-                i += bestLength
-                continue
-            }
-            if i > 0 && i != bestStart + bestLength { sink.append(UInt8(ascii: ":")) }
-            // Lower-case hex without leading zeros.
-            let value = group(i)
-            var started = false
-            for shift in stride(from: 12, through: 0, by: -4) {
-                let digit = Int(value >> UInt16(shift) & 0xF)
-                if digit != 0 || started || shift == 0 {
-                    started = true
-                    sink.append(hex.utf8Start[digit])
+        // Into a stack buffer (at most 39 bytes), then one append.
+        var text: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { out in
+            let hex = UnsafeRawPointer(("0123456789abcdef" as StaticString).utf8Start)
+            var n = 0, i = 0
+            while i < 8 {
+                if i == bestStart {
+                    out[n] = UInt8(ascii: ":")
+                    out[n + 1] = UInt8(ascii: ":")
+                    n += 2
+                    i += bestLength
+                    continue
                 }
+                if i > 0 && i != bestStart + bestLength { out[n] = UInt8(ascii: ":"); n += 1 }
+                // Lower-case hex without leading zeros.
+                let value = Int(group(i))
+                let digits = value >= 0x1000 ? 4 : value >= 0x100 ? 3 : value >= 0x10 ? 2 : 1
+                for k in 0..<digits {
+                    out[n + k] = hex.load(fromByteOffset: value >> (4 * (digits - 1 - k)) & 0xF, as: UInt8.self)
+                }
+                n += digits
+                i += 1
             }
-            i += 1
+            sink.append(UnsafeRawBufferPointer(rebasing: out[0..<n]))
         }
     }
 

@@ -1,5 +1,5 @@
 /// How the client (the side that opened the connection) was told apart.
-public enum RoleBasis: String, Sendable {
+public enum RoleBasis: String, Sendable, CaseIterable {
     /// It sent the pure SYN.
     case syn
     /// The other side sent the SYN-ACK.

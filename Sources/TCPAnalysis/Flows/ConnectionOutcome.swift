@@ -5,14 +5,19 @@ public struct ConnectionOutcome: Sendable {
     public var clientSide: Int
     public var roleBasis: RoleBasis
     /// Zeek's conn_state: S0, S1, SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, SH, SHR or OTH.
-    public var state: String
+    /// (The words are static strings: a report writes them with one copy, and the outcome holds no
+    /// reference.)
+    public let stateWord: StaticString
+    public var state: String { stateWord.description }
     /// Zeek's history: originator (client) letters upper case, responder letters lower case.
     public var history: String { historyLog.text(clientSide: clientSide) }
     public let historyLog: HistoryLog
     /// "rst", "fin" or "open".
-    public var end: String
+    public let endWord: StaticString
+    public var end: String { endWord.description }
     /// Which side sent the first RST (or FIN when there was no RST): "client", "server" or nil.
-    public var closedBy: String?
+    public let closedByWord: StaticString?
+    public var closedBy: String? { closedByWord?.description }
 
     /// Ports servers commonly listen on above 1023, used only when no handshake was seen.
     static let serverPorts: Set<UInt16> = [1080, 1433, 1521, 2049, 3128, 3306, 3389, 5432, 5672, 5900, 6379, 6443,
@@ -33,35 +38,35 @@ public struct ConnectionOutcome: Sendable {
         let established = client.sawSYN && server.sawSYNACK
         switch (client.sawSYN, server.sawSYNACK) {
         case (false, false):
-            state = "OTH"
+            stateWord = "OTH"
         case (true, false):
-            state = server.sawRST ? "REJ" : client.sawRST ? "RSTOS0" : client.sawFIN ? "SH" : "S0"
+            stateWord = server.sawRST ? "REJ" : client.sawRST ? "RSTOS0" : client.sawFIN ? "SH" : "S0"
         case (false, true):
-            state = server.sawRST ? "RSTRH" : server.sawFIN ? "SHR" : "OTH"
+            stateWord = server.sawRST ? "RSTRH" : server.sawFIN ? "SHR" : "OTH"
         case (true, true):
             if client.sawRST || server.sawRST {
-                state = connection.firstRSTSide == Int8(clientSide) ? "RSTO" : "RSTR"
+                stateWord = connection.firstRSTSide == Int8(clientSide) ? "RSTO" : "RSTR"
             } else if client.sawFIN && server.sawFIN {
-                state = "SF"
+                stateWord = "SF"
             } else if client.sawFIN {
-                state = "S2"
+                stateWord = "S2"
             } else if server.sawFIN {
-                state = "S3"
+                stateWord = "S3"
             } else {
-                state = "S1"
+                stateWord = "S1"
             }
         }
         _ = established
         historyLog = connection.history
         if let rstSide = connection.firstRSTSide {
-            end = "rst"
-            closedBy = Int(rstSide) == clientSide ? "client" : "server"
+            endWord = "rst"
+            closedByWord = Int(rstSide) == clientSide ? "client" : "server"
         } else if let finSide = connection.firstFINSide {
-            end = "fin"
-            closedBy = Int(finSide) == clientSide ? "client" : "server"
+            endWord = "fin"
+            closedByWord = Int(finSide) == clientSide ? "client" : "server"
         } else {
-            end = "open"
-            closedBy = nil
+            endWord = "open"
+            closedByWord = nil
         }
     }
 
