@@ -23,6 +23,7 @@ public final class RecordRing: @unchecked Sendable {
     private let mask: Int
     private let batch = 32
     public static let maximumLag = 2 << 20
+    static let prefetchDistance = 8
     private let padding0 = Padding()
     // Producer side: its index, the consumer's as last seen.
     @exclusivity(unchecked) private var written = 0
@@ -108,6 +109,9 @@ public final class RecordRing: @unchecked Sendable {
             }
         }
         let record = slots[read & mask], isShared = shared[read & mask]
+        // The packet a few records on: its first line is in memory by the time it is decoded (the
+        // reader touched it on another core, or not at all).
+        if read + Self.prefetchDistance < seenWritten { slots[(read + Self.prefetchDistance) & mask].bytes.prefetch(0) }
         read += 1
         if read & (batch - 1) == 0 { head.store(read, ordering: .releasing) }
         return (record, isShared)
