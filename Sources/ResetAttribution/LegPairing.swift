@@ -74,11 +74,18 @@ public enum LegPairing {
                     if let d = delta(candidates[i]), d != usual { candidates[i].cost += window }
                 }
             }
-            candidates.sort { ($0.cost, $0.back, $0.request) < ($1.cost, $1.back, $1.request) }
+            // Cheapest first, ties by back leg then request: sorted as one 128-bit key each (costs are
+            // never negative, indices fit 32 bits), a third of the work of sorting the tuples.
+            var order = candidates.map { c in
+                UInt128(UInt64(clamping: c.cost)) << 64 | UInt128(UInt64(truncatingIfNeeded: c.back) << 32 | UInt64(truncatingIfNeeded: c.request))
+            }
+            order.sort()
             var requestUsed = [Bool](repeating: false, count: requests.count)
-            for candidate in candidates where pairs[candidate.back] < 0 && !requestUsed[candidate.request] {
-                pairs[candidate.back] = Int32(requests[candidate.request].front)
-                requestUsed[candidate.request] = true
+            for key in order {
+                let back = Int(UInt64(truncatingIfNeeded: key) >> 32), request = Int(UInt32(truncatingIfNeeded: key))
+                guard pairs[back] < 0 && !requestUsed[request] else { continue }
+                pairs[back] = Int32(requests[request].front)
+                requestUsed[request] = true
             }
             // Retries: a back leg left over, opened soon after a refused one to the same backend.
             for (back, _, _) in opening where pairs[back] < 0 {
