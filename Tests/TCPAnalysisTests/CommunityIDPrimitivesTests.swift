@@ -55,6 +55,22 @@ import Testing
     ])
     func base64Vectors(input: String, encoded: String) {
         #expect(Base64.encode(Array(input.utf8)) == encoded)
+        #expect(Self.appended(Array(input.utf8)) == encoded)
+    }
+
+    static func appended(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        bytes.withUnsafeBytes { Base64.append($0, to: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The writer's path (48-byte blocks through a stack buffer) gives `encode`'s text at every
+    /// length around the block size, padding included.
+    @Test func base64AppendMatchesEncodeAtEveryLength() {
+        for length in 0...150 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ length) }
+            #expect(Self.appended(bytes) == Base64.encode(bytes))
+        }
     }
 
     @Test func base64UsesTheWholeAlphabet() {
