@@ -214,6 +214,7 @@ public struct ByteWriter: ~Copyable, ByteSink {
     /// the divisions become multiplications).
     @inlinable @inline(__always)
     public mutating func appendDecimal(_ value: Int, fractionDigits digits: Int) {
+        precondition((1...4).contains(digits), "ByteWriter: 1 to 4 decimals")
         if length + 24 > capacity { grow(to: length + 24) }
         if value < 0 {
             base.storeBytes(of: UInt8(ascii: "-"), toByteOffset: length, as: UInt8.self)

@@ -56,9 +56,9 @@ public enum AnalysisReport {
 
     /// Milliseconds with microsecond precision, for latency fields.
     public static func milliseconds(_ nanoseconds: Int64) -> String {
-        var bytes: [UInt8] = []
-        JSONLine.appendMilliseconds(nanoseconds, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        var writer = ByteWriter(capacity: 32)
+        JSONLine.appendMilliseconds(nanoseconds, to: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     /// The connection record (one per connection, after the events).

@@ -173,29 +173,19 @@ public struct JSONLine: ~Copyable {
     /// Milliseconds with microsecond precision (`AnalysisReport.milliseconds`), as a JSON number.
     public mutating func field(_ name: StaticString, milliseconds nanoseconds: Int64) {
         key(name)
-        out.appendDecimal(Int(JSONLine.roundedMicroseconds(nanoseconds)), fractionDigits: 3)
+        JSONLine.appendMilliseconds(nanoseconds, to: &out)
     }
 
     public static func appendAddress<Sink: ByteSink & ~Copyable>(_ address: IPAddress, to bytes: inout Sink) {
         address.appendText(to: &bytes)
     }
 
-    /// Nanoseconds to microseconds, halves away from zero.
+    /// Milliseconds with microsecond precision: microseconds rounded half away from zero, written
+    /// as a fixed-point number with three decimals.
     @inline(__always)
-    static func roundedMicroseconds(_ nanoseconds: Int64) -> Int64 {
-        (nanoseconds + (nanoseconds >= 0 ? 500 : -500)) / 1000
-    }
-
-    static func appendMilliseconds<Sink: ByteSink & ~Copyable>(_ nanoseconds: Int64, to bytes: inout Sink) {
-        let micro = roundedMicroseconds(nanoseconds)
-        if micro < 0 { bytes.append(UInt8(ascii: "-")) }
-        let magnitude = Int(micro.magnitude)
-        bytes.appendDecimal(magnitude / 1000)
-        bytes.append(UInt8(ascii: "."))
-        let fraction = magnitude % 1000
-        bytes.append(UInt8(ascii: "0") &+ UInt8(fraction / 100))
-        bytes.append(UInt8(ascii: "0") &+ UInt8(fraction / 10 % 10))
-        bytes.append(UInt8(ascii: "0") &+ UInt8(fraction % 10))
+    static func appendMilliseconds(_ nanoseconds: Int64, to out: inout ByteWriter) {
+        let micro = (nanoseconds + (nanoseconds >= 0 ? 500 : -500)) / 1000
+        out.appendDecimal(Int(micro), fractionDigits: 3)
     }
 
     public static func appendEndpoint<Sink: ByteSink & ~Copyable>(_ address: IPAddress, _ port: UInt16, to bytes: inout Sink) {

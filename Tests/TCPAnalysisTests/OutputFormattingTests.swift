@@ -60,18 +60,26 @@ struct OutputFormattingTests {
         for value in powers + (0..<5_000).map({ _ in UInt(random.next()) >> (random.next() % 64) }) {
             #expect(DecimalDigits.count(value) == String(value).count)
         }
-        // `appendDecimal(_:fractionDigits:)` against the generic milliseconds formatter.
+        // Fixed decimals against text built from Strings: milliseconds (three) and hundredths (two),
+        // in a line and in one writer that grows from 16 bytes.
+        func reference(_ value: Int, _ digits: Int) -> String {
+            var scale = 1
+            for _ in 0..<digits { scale *= 10 }
+            let fraction = String(Int(value.magnitude % UInt(scale)))
+            return (value < 0 ? "-" : "") + String(value.magnitude / UInt(scale)) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
+        }
         var writer = ByteWriter(capacity: 16)
         var expected = ""
         let nanoseconds: [Int64] = [0, 499, 500, -500, -499, 1_234_567, Int64.max / 2, -(Int64.max / 2)]
-        for ns in nanoseconds + (0..<5_000).map({ _ in Int64(bitPattern: random.next()) >> (random.next() % 64) }) {
+        for ns in nanoseconds + (0..<5_000).map({ _ in Int64(bitPattern: random.next()) >> (1 + random.next() % 63) }) {
+            let micro = Int((ns + (ns >= 0 ? 500 : -500)) / 1000)
             var json = JSONLine(type: "t")
             json.field("ms", milliseconds: ns)
-            #expect(String(decoding: json.finish(), as: UTF8.self) == "{\"type\":\"t\",\"ms\":\(AnalysisReport.milliseconds(ns))}\n")
+            #expect(String(decoding: json.finish(), as: UTF8.self) == "{\"type\":\"t\",\"ms\":\(reference(micro, 3))}\n")
+            #expect(AnalysisReport.milliseconds(ns) == reference(micro, 3))
             let hundredths = Int(random.next() % 20_001) - 10_000
             writer.appendDecimal(hundredths, fractionDigits: 2)
-            let magnitude = abs(hundredths)
-            expected += (hundredths < 0 ? "-" : "") + "\(magnitude / 100)." + (magnitude % 100 < 10 ? "0" : "") + "\(magnitude % 100)"
+            expected += reference(hundredths, 2)
         }
         #expect(String(decoding: writer.bytes, as: UTF8.self) == expected)
     }
