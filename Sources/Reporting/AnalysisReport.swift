@@ -20,15 +20,8 @@ public enum EventLevel: String, CaseIterable, Sendable {
 
 /// JSON Lines for analysis events and connections.
 public enum AnalysisReport {
-    /// `{"type":"event","frame":N,"stream":S,"ts":"...","kind":"..."}` with the kind's details.
-    public static func eventLine(frame: Int, stream: Int, timestamp: Int64, kind: String,
-                                 details: (inout JSONLine) -> Void = { _ in }) -> [UInt8] {
-        var json = JSONLine(type: "event")
-        eventFields(&json, frame: frame, stream: stream, timestamp: timestamp, kind: kind, details: details)
-        return json.finish()
-    }
-
-    /// `eventLine` written straight into the output.
+    /// `{"type":"event","frame":N,"stream":S,"ts":"...","kind":"..."}` with the kind's details,
+    /// written straight into the output.
     public static func writeEvent(to output: OutputBuffer, frame: Int, stream: Int, timestamp: Int64, kind: String,
                                   details: (inout JSONLine) -> Void = { _ in }) {
         output.line(type: "event") { json in
@@ -36,10 +29,10 @@ public enum AnalysisReport {
         }
     }
 
-    /// `writeEvent` straight into a writer (a formatting thread's).
-    public static func writeEvent(to writer: inout ByteWriter, frame: Int, stream: Int, timestamp: Int64, kind: String,
+    /// `writeEvent` straight into a writer (a batch of lines), after `leading` fields.
+    public static func writeEvent(to writer: inout ByteWriter, leading: [UInt8], frame: Int, stream: Int, timestamp: Int64, kind: String,
                                   details: (inout JSONLine) -> Void = { _ in }) {
-        var json = JSONLine(type: "event", continuing: writer)
+        var json = JSONLine(type: "event", continuing: writer, leading: leading)
         eventFields(&json, frame: frame, stream: stream, timestamp: timestamp, kind: kind, details: details)
         writer = json.end()
     }
@@ -61,21 +54,15 @@ public enum AnalysisReport {
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    /// The connection record (one per connection, after the events).
-    public static func connectionLine(_ c: ConnectionView) -> [UInt8] {
-        var json = JSONLine(type: "connection", capacity: 1024)
-        connectionFields(&json, c)
-        return json.finish()
-    }
-
-    /// `connectionLine` written straight into a writer (the output's, or a formatting thread's).
-    public static func writeConnection(_ c: ConnectionView, to writer: inout ByteWriter) {
-        var json = JSONLine(type: "connection", continuing: writer)
+    /// The connection record (one per connection, after the events), written into a batch of lines
+    /// after `leading` fields.
+    public static func writeConnection(_ c: ConnectionView, to writer: inout ByteWriter, leading: [UInt8]) {
+        var json = JSONLine(type: "connection", continuing: writer, leading: leading)
         connectionFields(&json, c)
         writer = json.end()
     }
 
-    /// `connectionLine` written straight into the output.
+    /// `writeConnection` straight into the output (a live capture's evicted connections).
     public static func writeConnection(_ c: ConnectionView, to output: OutputBuffer) {
         output.line(type: "connection") { connectionFields(&$0, c) }
     }

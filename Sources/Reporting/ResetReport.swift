@@ -4,20 +4,9 @@ import TCPAnalysis
 
 /// JSON Lines for resets and proxied sessions, and the verdict paragraph that leads the text report.
 public enum ResetReport {
-    public static func resetLine(_ v: ResetVerdict, facts: ConnectionFacts) -> [UInt8] {
-        var json = JSONLine(type: "reset", capacity: 2048)
-        resetFields(&json, v, facts: facts)
-        return json.finish()
-    }
-
-    /// `resetLine` written straight into the output.
-    public static func writeReset(_ v: ResetVerdict, facts: ConnectionFacts, to output: OutputBuffer) {
-        output.line(type: "reset") { resetFields(&$0, v, facts: facts) }
-    }
-
-    /// `resetLine` written straight into a writer (a formatting thread's).
-    public static func writeReset(_ v: ResetVerdict, facts: ConnectionFacts, to writer: inout ByteWriter) {
-        var json = JSONLine(type: "reset", continuing: writer)
+    /// A reset's line, written into a batch of lines after `leading` fields.
+    public static func writeReset(_ v: ResetVerdict, facts: ConnectionFacts, to writer: inout ByteWriter, leading: [UInt8]) {
+        var json = JSONLine(type: "reset", continuing: writer, leading: leading)
         resetFields(&json, v, facts: facts)
         writer = json.end()
     }
@@ -54,20 +43,10 @@ public enum ResetReport {
         }
     }
 
-    public static func sessionLine(_ s: SessionVerdict, index: Int, connections: [ConnectionFacts]) -> [UInt8] {
-        var json = JSONLine(type: "session")
-        sessionFields(&json, s, index: index, connections: connections)
-        return json.finish()
-    }
-
-    /// `sessionLine` written straight into the output.
-    public static func writeSession(_ s: SessionVerdict, index: Int, connections: [ConnectionFacts], to output: OutputBuffer) {
-        output.line(type: "session") { sessionFields(&$0, s, index: index, connections: connections) }
-    }
-
-    /// `sessionLine` written straight into a writer (a formatting thread's).
-    public static func writeSession(_ s: SessionVerdict, index: Int, connections: [ConnectionFacts], to writer: inout ByteWriter) {
-        var json = JSONLine(type: "session", continuing: writer)
+    /// A proxied session's line, written into a batch of lines after `leading` fields.
+    public static func writeSession(_ s: SessionVerdict, index: Int, connections: [ConnectionFacts], to writer: inout ByteWriter,
+                                    leading: [UInt8]) {
+        var json = JSONLine(type: "session", continuing: writer, leading: leading)
         sessionFields(&json, s, index: index, connections: connections)
         writer = json.end()
     }

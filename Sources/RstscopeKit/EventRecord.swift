@@ -35,9 +35,9 @@ struct EventRecord: Sendable {
         AnalysisReport.writeEvent(to: output, frame: frame, stream: stream, timestamp: time, kind: kindName, details: { fields(&$0) })
     }
 
-    /// The line, written into a formatting thread's writer.
-    func write(to writer: inout ByteWriter, stream: Int) {
-        AnalysisReport.writeEvent(to: &writer, frame: frame, stream: stream, timestamp: time, kind: kindName, details: { fields(&$0) })
+    /// The line, written into a batch of lines after `leading` fields.
+    func write(to writer: inout ByteWriter, leading: [UInt8], stream: Int) {
+        AnalysisReport.writeEvent(to: &writer, leading: leading, frame: frame, stream: stream, timestamp: time, kind: kindName, details: { fields(&$0) })
     }
 
     private var kindName: String { kind < 0 ? "ack_rtt" : AnalysisFlags.names[Int(kind)] }

@@ -219,23 +219,28 @@ public struct Pipeline {
     public mutating func finish(crossView: [Int: CrossViewFinding] = [:]) -> [ConnectionView] {
         completeInput()
         // Connection lines come first: they do not depend on the attribution, so a multi-threaded
-        // run formats and writes them on other threads while this one judges the resets.
+        // run formats and writes them on other threads while this one judges the resets. Every
+        // kind of line goes through `ParallelLines`, on one thread or many, after the output's
+        // leading fields (several inputs).
         let threads = options.outputThreads
-        let parallel = threads > 1 && options.format == .jsonl && output != nil && output!.leadingFields.isEmpty
+        let leading = output?.leadingFields ?? []
         let store = tracker.store
         var connectionLines: ParallelLines?
-        if parallel, let output {
-            connectionLines = ParallelLines(items: store.count, batchSize: 2048, lineBytes: 1024, threads: threads) { range, writer in
+        if let output {
+            let lines = ParallelLines(items: store.count, batchSize: 2048, lineBytes: 1024, threads: threads) { range, writer in
                 var lines = 0
                 for index in range where store[index].connection.hasTCPFrames {
-                    AnalysisReport.writeConnection(ConnectionView(store[index]), to: &writer)
+                    AnalysisReport.writeConnection(ConnectionView(store[index]), to: &writer, leading: leading)
                     lines += 1
                 }
                 return lines
             }
-            connectionLines!.writeInBackground(to: output)
-        } else if output != nil {
-            reportConnections()
+            if threads > 1 {
+                lines.writeInBackground(to: output)
+                connectionLines = lines
+            } else {
+                connectionsReported += lines.write(to: output)
+            }
         }
         // Resets are judged with the whole capture in view: roles, proxy legs, clusters.
         connectionFacts = ConnectionTable(tracker).facts()
@@ -270,35 +275,22 @@ public struct Pipeline {
                 let verdict = verdicts[order[k]], p = position[verdict.observation.connection]
                 return p < 0 ? nil : (verdict, facts[Int(p)])
             }
-            if parallel {
-                let resetLines = ParallelLines(items: order.count, batchSize: 1024, lineBytes: 2048, threads: threads) { range, writer in
-                    var lines = 0
-                    for k in range {
-                        guard let (verdict, facts) = reset(k) else { continue }
-                        ResetReport.writeReset(verdict, facts: facts, to: &writer)
-                        lines += 1
-                    }
-                    return lines
-                }
-                _ = resetLines.write(to: output)
-            } else {
-                for k in order.indices {
+            let resetLines = ParallelLines(items: order.count, batchSize: 1024, lineBytes: 2048, threads: threads) { range, writer in
+                var lines = 0
+                for k in range {
                     guard let (verdict, facts) = reset(k) else { continue }
-                    ResetReport.writeReset(verdict, facts: facts, to: output)
+                    ResetReport.writeReset(verdict, facts: facts, to: &writer, leading: leading)
+                    lines += 1
                 }
+                return lines
             }
+            _ = resetLines.write(to: output)
             let sessions = judged.sessions
-            if parallel {
-                let sessionLines = ParallelLines(items: sessions.count, batchSize: 1024, lineBytes: 1024, threads: threads) { range, writer in
-                    for i in range { ResetReport.writeSession(sessions[i], index: i, connections: facts, to: &writer) }
-                    return range.count
-                }
-                _ = sessionLines.write(to: output)
-            } else {
-                for (i, session) in sessions.enumerated() {
-                    ResetReport.writeSession(session, index: i, connections: facts, to: output)
-                }
+            let sessionLines = ParallelLines(items: sessions.count, batchSize: 1024, lineBytes: 1024, threads: threads) { range, writer in
+                for i in range { ResetReport.writeSession(sessions[i], index: i, connections: facts, to: &writer, leading: leading) }
+                return range.count
             }
+            _ = sessionLines.write(to: output)
         }
         // Without an output (the text report), the connections with problems are kept, judged.
         if output == nil { reportConnections() }
@@ -396,24 +388,17 @@ extension Pipeline {
         if let output = result.output {
             let events = shards.map(\.deferredEvents), counts = events.map(\.count)
             let key = { (s: Int, i: Int) in events[s][i].frame }
-            if output.leadingFields.isEmpty {
-                // Formatted on every thread, in batches that resume the merge where each starts.
-                let batch = 8192
-                let starts = mergedOrderCheckpoints(counts: counts, key: key, every: batch)
-                let lines = ParallelLines(items: counts.reduce(0, +), batchSize: batch, lineBytes: 160, threads: shards.count) { range, writer in
-                    forEachInMergedOrder(counts: counts, key: key, from: starts[range.lowerBound / batch], limit: range.count) { s, i in
-                        let event = events[s][i]
-                        event.write(to: &writer, stream: index[s][event.connection])
-                    }
-                    return range.count
-                }
-                _ = lines.write(to: output)
-            } else {
-                forEachInMergedOrder(counts: counts, key: key) { s, i in
+            // Formatted on every thread, in batches that resume the merge where each starts.
+            let batch = 8192, leading = output.leadingFields
+            let starts = mergedOrderCheckpoints(counts: counts, key: key, every: batch)
+            let lines = ParallelLines(items: counts.reduce(0, +), batchSize: batch, lineBytes: 160, threads: shards.count) { range, writer in
+                forEachInMergedOrder(counts: counts, key: key, from: starts[range.lowerBound / batch], limit: range.count) { s, i in
                     let event = events[s][i]
-                    event.write(to: output, stream: index[s][event.connection])
+                    event.write(to: &writer, leading: leading, stream: index[s][event.connection])
                 }
+                return range.count
             }
+            _ = lines.write(to: output)
         }
         return result
     }
