@@ -215,6 +215,7 @@ public struct ByteWriter: ~Copyable, ByteSink {
     @inlinable @inline(__always)
     public mutating func appendDecimal(_ value: Int, fractionDigits digits: Int) {
         precondition((1...4).contains(digits), "ByteWriter: 1 to 4 decimals")
+        // Room for the longest: a sign, 18 integer digits, the point and the decimals (21 bytes).
         if length + 24 > capacity { grow(to: length + 24) }
         if value < 0 {
             base.storeBytes(of: UInt8(ascii: "-"), toByteOffset: length, as: UInt8.self)
@@ -224,7 +225,6 @@ public struct ByteWriter: ~Copyable, ByteSink {
         for _ in 1..<digits { scale &*= 10 }
         let magnitude = value.magnitude
         appendDecimal(Int(magnitude / UInt(scale)))
-        if length + 1 + digits > capacity { grow(to: length + 1 + digits) }
         base.storeBytes(of: UInt8(ascii: "."), toByteOffset: length, as: UInt8.self)
         DecimalDigits.write(magnitude % UInt(scale), width: digits, at: length + 1, in: base)
         length += 1 + digits
