@@ -111,7 +111,7 @@ start = now()
 var lineBytes = 0
 var lineWriter = ByteWriter(capacity: 1 << 20)
 for index in endPipeline.tracker.connections.indices {
-    AnalysisReport.writeConnection(ConnectionView(endPipeline.tracker.store[index]), to: &lineWriter)
+    AnalysisReport.writeConnection(ConnectionView(endPipeline.tracker.store[index]), to: &lineWriter, leading: [])
     lineBytes += lineWriter.count
     lineWriter.removeAll()
 }
@@ -121,7 +121,7 @@ let warm = min(endPipeline.tracker.connections.count, 1000)
 start = now()
 for _ in 0..<(CommandLine.arguments.count > 3 ? 400 : 20) {
     for index in 0..<warm {
-        AnalysisReport.writeConnection(ConnectionView(endPipeline.tracker.store[index]), to: &lineWriter)
+        AnalysisReport.writeConnection(ConnectionView(endPipeline.tracker.store[index]), to: &lineWriter, leading: [])
         lineBytes += lineWriter.count
         lineWriter.removeAll()
     }
