@@ -14,7 +14,7 @@ public struct AttributionReport: Sendable {
 public enum ResetAnalyzer {
     /// `threads`: how many workers the independent parts (proxy fronts, resets) may use; the
     /// report is the same on any number.
-    public static func analyze(connections: [ConnectionFacts], resets: [ResetObservation],
+    public static func analyze(connections: [ConnectionFacts], resets: PagedList<ResetObservation>,
                                proxies: [ProxySpec]?, crossView: [Int: CrossViewFinding] = [:], threads: Int = 1) -> AttributionReport {
         let topology = proxies.map { ProxyTopology(proxies: $0, detected: false) } ?? ProxyTopology.detect(connections, threads: threads)
         let position = Position(connections)
@@ -82,7 +82,7 @@ public enum ResetAnalyzer {
     }
 
     /// One reset judged on its own connection.
-    static func judge(_ resets: [ResetObservation], at index: Int, facts: ConnectionFacts, leg: Leg, sameConnection: [ResetObservation],
+    static func judge(_ resets: PagedList<ResetObservation>, at index: Int, facts: ConnectionFacts, leg: Leg, sameConnection: [ResetObservation],
                       crossView: CrossViewFinding? = nil) -> ResetVerdict {
         let r = resets[index]
         let senderIsClient = r.senderSide == facts.clientSide

@@ -5,7 +5,7 @@ public struct ResetVerdict: Sendable {
     /// The RST as the tracker observed it: read from the tracker's list of resets, which every
     /// verdict shares (no copy of it per verdict).
     public var observation: ResetObservation { _read { yield resets[Int(resetIndex)] } }
-    private let resets: [ResetObservation]
+    private let resets: PagedList<ResetObservation>
     private let resetIndex: Int32
     /// "client" or "server": the TCP role of the endpoint whose address the RST carries.
     public var senderRole: String
@@ -21,7 +21,7 @@ public struct ResetVerdict: Sendable {
     /// Index of the proxied session it belongs to, if any.
     public var session: Int?
 
-    init(observing resets: [ResetObservation], at index: Int, senderRole: String, roleBasis: RoleBasis, leg: Leg,
+    init(observing resets: PagedList<ResetObservation>, at index: Int, senderRole: String, roleBasis: RoleBasis, leg: Leg,
          attribution: Attribution, benign: Bool, phase: ResetPhase, cause: ResetCause, notes: [EvidenceNote],
          confidence: Double, session: Int?) {
         self.resets = resets

@@ -12,8 +12,8 @@ public struct TCPTracker {
     public private(set) var store = ConnectionStore()
     private var table = FlowTable()
     private var unacked = UnackedSegments()
-    /// Every SYN-ACK seen (connection, frame, side, seq, printable), for the two-pass replay.
-    private var synAcks: [(connection: Int32, frame: Int, side: UInt8, seq: UInt32, printable: Bool, flagged: Bool, time: Int64)] = []
+    /// Every SYN-ACK seen, for the two-pass replay.
+    private var synAcks = PagedList<SynAckRecord>()
 
     /// The next `tcp.stream` number (slots of evicted connections are reused, numbers never).
     private var nextStream = 0
@@ -22,7 +22,7 @@ public struct TCPTracker {
     /// Connections evicted for being idle (live capture).
     public private(set) var evictions = 0
     /// Every RST frame, with what was known when it arrived (for the attribution stage).
-    public private(set) var resets: [ResetObservation] = []
+    public private(set) var resets = PagedList<ResetObservation>()
     /// The frame that created each connection slot (stream numbers follow it; see `merged`).
     private var creationFrames: [UInt32] = []
 
@@ -159,7 +159,8 @@ public struct TCPTracker {
             }
         }
         if isSYNACK {
-            synAcks.append((Int32(index), frame, UInt8(side), seq, result.printable, taFlags.contains(.reusedPorts), now))
+            synAcks.append(SynAckRecord(connection: Int32(index), frame: frame, side: UInt8(side), seq: seq, printable: result.printable,
+                                        flagged: taFlags.contains(.reusedPorts), time: now))
         }
         if segment.context == .quotedInICMPError {
             connection.icmpErrors += 1
@@ -510,6 +511,27 @@ public struct TCPTracker {
 
     // MARK: - End of input
 
+    /// A SYN-ACK as the second pass replays it: 24 bytes (one per connection, kept to the end).
+    struct SynAckRecord {
+        var time: Int64
+        var connection: Int32
+        @Count32 var frame: Int
+        var seq: UInt32
+        var side: UInt8
+        var printable: Bool
+        var flagged: Bool
+
+        init(connection: Int32, frame: Int, side: UInt8, seq: UInt32, printable: Bool, flagged: Bool, time: Int64) {
+            self.time = time
+            self.connection = connection
+            self.frame = frame
+            self.seq = seq
+            self.side = side
+            self.printable = printable
+            self.flagged = flagged
+        }
+    }
+
     /// tshark's second pass re-runs the SYN-ACK port-reuse test against each direction's final base
     /// sequence, so an earlier SYN-ACK of a reused conversation is flagged too. Files get the same
     /// (live capture cannot: it never sees the future). Returns the frames that gain `reused_ports`
@@ -572,9 +594,6 @@ extension TCPTracker {
         var order: [(part: Int, index: Int)] = []
         order.reserveCapacity(shards.reduce(0) { $0 + $1.store.count })
         result.creationFrames.reserveCapacity(order.capacity)
-        // Sized once (growth by doubling copies these lists, into memory touched for the first time).
-        result.resets.reserveCapacity(shards.reduce(0) { $0 + $1.resets.count })
-        result.synAcks.reserveCapacity(shards.reduce(0) { $0 + $1.synAcks.count })
         forEachInMergedOrder(counts: shards.map(\.store.count), key: { Int(shards[$0].creationFrames[$1]) }) { pick, local in
             index[pick][local] = order.count
             shards[pick].store.withRecord(local) { record in
