@@ -25,7 +25,8 @@ let package = Package(
         // C shims: prefixed functions over the system libraries, no logic.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // A prefetch hint for the mapped-file reader (Swift has no prefetch intrinsic).
+        // A prefetch hint for the mapped-file reader (Swift has no prefetch intrinsic), and SHA-1
+        // blocks by the CPU's SHA instructions (Community IDs; Swift cannot enable a target feature).
         .target(name: "CSupport"),
 
         // Byte views, link types, timestamps: the vocabulary every stage shares.
@@ -33,7 +34,7 @@ let package = Package(
         // Capture sources: our pcap/pcapng readers (mapped file, stream, gzip) and libpcap (live, BPF).
         .target(name: "PacketCapture", dependencies: ["PacketCore", "CPcap", "CZlib"], swiftSettings: optimized),
         // Pure Swift: decode -> flows -> Wireshark-exact analysis. No libpcap, no Foundation.
-        .target(name: "TCPAnalysis", dependencies: ["PacketCore"], swiftSettings: optimized),
+        .target(name: "TCPAnalysis", dependencies: ["PacketCore", "CSupport"], swiftSettings: optimized),
         // Pure Swift: who reset each connection, on which leg of a proxy, and why.
         .target(name: "ResetAttribution", dependencies: ["PacketCore", "TCPAnalysis"], swiftSettings: optimized),
         // Output: summaries, JSON Lines, text.

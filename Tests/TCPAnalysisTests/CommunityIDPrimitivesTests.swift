@@ -1,4 +1,4 @@
-import TCPAnalysis
+@testable import TCPAnalysis
 import Testing
 
 /// SHA-1 and base64, the two primitives of the Community ID, against their standards' vectors.
@@ -100,5 +100,30 @@ import Testing
             bytes += [UInt8(group >> 16), UInt8(group >> 8 & 0xFF), UInt8(group & 0xFF)]
         }
         #expect(Base64.encode(bytes) == "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+    }
+}
+
+/// The CPU's SHA instructions (where it has them) against the portable compression.
+@Suite struct SHA1HardwareTests {
+    static func words(_ message: [UInt8], hardware: Bool) -> [UInt32] {
+        let h = message.withUnsafeBytes { SHA1.hashShortWords($0, hardware: hardware) }
+        return [h.0, h.1, h.2, h.3, h.4]
+    }
+
+    /// Every one-block length with pseudo-random bytes (and all-zero and all-ones bytes): the same
+    /// state words both ways; and the portable words are FIPS 180-4's digest of "abc".
+    @Test func hardwareMatchesPortable() {
+        #expect(Self.words(Array("abc".utf8), hardware: false) == [0xA999_3E36, 0x4706_816A, 0xBA3E_2571, 0x7850_C26C, 0x9CD0_D89D])
+        guard SHA1.hardwareAvailable else { return }  // a CPU without them runs the portable path only
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for length in 0...55 {
+            for fill in 0..<3 {
+                let message = (0..<length).map { _ -> UInt8 in
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    return fill == 0 ? UInt8(truncatingIfNeeded: state >> 33) : fill == 1 ? 0 : 0xFF
+                }
+                #expect(Self.words(message, hardware: true) == Self.words(message, hardware: false), "length \(length)")
+            }
+        }
     }
 }

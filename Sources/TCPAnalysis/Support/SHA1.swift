@@ -1,8 +1,15 @@
+import CSupport
+
 /// SHA-1 as FIPS 180-4 (section 6.1) defines it: 512-bit blocks, 80 rounds, a 160-bit digest.
 /// Used for Community ID flow hashes, not for anything that needs collision resistance.
 ///
 /// Incremental: `update` any number of times, then `finalize` once. No heap allocation per block.
+/// Blocks are compressed by the CPU's SHA instructions where it has them (a tenth of the
+/// instructions), else by the portable code here; both give the same digest (tested).
 public struct SHA1: Sendable {
+    /// Whether `compress` uses the CPU's SHA instructions (x86-64 with the SHA extensions).
+    static let hardwareAvailable = csupport_sha1_available() != 0
+
     public static let digestLength = 20
 
     private var h0: UInt32 = 0x6745_2301
@@ -34,6 +41,11 @@ public struct SHA1: Sendable {
 
     /// `hashShort` as the five state words (big-endian order), without an array.
     public static func hashShortWords(_ message: UnsafeRawBufferPointer) -> (UInt32, UInt32, UInt32, UInt32, UInt32) {
+        hashShortWords(message, hardware: hardwareAvailable)
+    }
+
+    /// `hashShortWords` by the CPU's instructions or by the portable code (tests compare them).
+    static func hashShortWords(_ message: UnsafeRawBufferPointer, hardware: Bool) -> (UInt32, UInt32, UInt32, UInt32, UInt32) {
         precondition(message.count <= 55, "SHA1.hashShort: more than one block")
         var state = (UInt32(0x6745_2301), UInt32(0xEFCD_AB89), UInt32(0x98BA_DCFE), UInt32(0x1032_5476), UInt32(0xC3D2_E1F0))
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { block in
@@ -42,7 +54,7 @@ public struct SHA1: Sendable {
             block[message.count] = 0x80
             let bitLength = UInt64(message.count) * 8
             for i in 0..<8 { block[56 + i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(56 - 8 * i)) }
-            compress(UnsafeBufferPointer(block), &state)
+            compress(UnsafeBufferPointer(block), &state, hardware: hardware)
         }
         return state
     }
@@ -91,9 +103,16 @@ public struct SHA1: Sendable {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// The compression function (6.1.2) over one 64-byte block: the four 20-round stages as
-    /// loops of their own (no switch per round).
-    private static func compress(_ block: UnsafeBufferPointer<UInt8>, _ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32)) {
+    /// The compression function (6.1.2) over one 64-byte block.
+    private static func compress(_ block: UnsafeBufferPointer<UInt8>, _ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32),
+                                 hardware: Bool = hardwareAvailable) {
+        precondition(block.count == 64, "SHA1.compress: a block is 64 bytes")
+        guard hardware else { return portableCompress(block, &h) }
+        withUnsafeMutableBytes(of: &h) { csupport_sha1_block($0.baseAddress!.assumingMemoryBound(to: UInt32.self), block.baseAddress!) }
+    }
+
+    /// The compression in Swift: the four 20-round stages as loops of their own (no switch per round).
+    private static func portableCompress(_ block: UnsafeBufferPointer<UInt8>, _ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32)) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
             let raw = UnsafeRawPointer(block.baseAddress!)
             for t in 0..<16 { w[t] = UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4 * t, as: UInt32.self)) }
