@@ -13,15 +13,17 @@ public struct ShardMap: Sendable, Equatable {
         self.firstBuckets = firstBuckets
     }
 
-    /// The split for `threads` threads. Reading and routing every record costs shard 0 about a
-    /// fifth of what analyzing them all costs (the best split on the generated 2M-packet capture,
-    /// two threads: 26 buckets of 64, read phase 0.63-0.69 s against 0.71-0.73 s at 32 and
-    /// 0.6-0.84 s at 16): shard 0 takes 40% of the connections with two threads, 20% with three,
-    /// none from six on.
+    /// The split for `threads` threads. Reading and routing every record costs shard 0 about
+    /// 45% of what analyzing them all costs, on the kind of machine the benchmark runs on (two
+    /// threads, generated 2M-packet capture, 6 interleaved runs: 18 buckets of 64 for shard 0,
+    /// 0.62 s median, against 0.66 s at 22 and 0.67 s at 26; its read thread then takes as long as
+    /// the other, 370 ms against 345). A machine with slower memory found 26 best (the analysis
+    /// costs more there). So shard 0 takes 28% of the connections with two threads, 3% with
+    /// three, none from four on.
     public static func balanced(threads: Int) -> ShardMap {
         guard threads > 1 else { return ShardMap(count: 1, firstBuckets: 64) }
-        // Shard 0: read + s·P = (1 − s)·P / (threads − 1), with read ≈ P / 5.
-        let share = max(0, (1 - Double(threads - 1) / 5) / Double(threads))
+        // Shard 0: read + s·P = (1 − s)·P / (threads − 1), with read ≈ 0.45 P.
+        let share = max(0, (1 - Double(threads - 1) * 0.45) / Double(threads))
         return ShardMap(count: threads, firstBuckets: Int((share * 64).rounded()))
     }
 
