@@ -30,6 +30,19 @@ struct OutputFormattingTests {
             let v4 = IPAddress(ipv4: UInt32(truncatingIfNeeded: random.next()))
             #expect(Self.text { JSONLine.appendEndpoint(v4, 8080, to: &$0) } == v4.endpoint(8080))
         }
+        // IPv4 against dotted quads built from Strings (`description` is the writer's text too):
+        // random addresses, and every digit-count boundary in every octet.
+        let edges: [UInt32] = [0, 1, 9, 10, 11, 99, 100, 101, 199, 200, 249, 250, 255]
+        var values = (0..<20_000).map { _ in UInt32(truncatingIfNeeded: random.next()) }
+        for position in 0..<4 {
+            for edge in edges { values.append(UInt32(truncatingIfNeeded: random.next()) & ~(0xFF << (8 * position)) | edge << (8 * position)) }
+        }
+        for a in edges { for b in edges { values.append(a << 24 | b << 16 | b << 8 | a) } }
+        for value in values {
+            let dotted = [24, 16, 8, 0].map { String(value >> $0 & 0xFF) }.joined(separator: ".")
+            #expect(Self.text { JSONLine.appendAddress(IPAddress(ipv4: value), to: &$0) } == dotted)
+            #expect(IPAddress(ipv4: value).description == dotted)
+        }
         for v6 in [IPAddress(ipv6High: 0, low: 0), IPAddress(ipv6High: 0, low: 1), IPAddress(ipv6High: 0x2001_0db8_0000_0000, low: 0)] {
             #expect(Self.text { JSONLine.appendEndpoint(v6, 443, to: &$0) } == v6.endpoint(443))
         }

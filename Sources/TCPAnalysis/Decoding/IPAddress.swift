@@ -62,20 +62,26 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
     /// Appends `description`'s text as ASCII (the JSON writer's path: no String per address).
     public func appendText<Sink: ByteSink & ~Copyable>(to sink: inout Sink) {
         guard isIPv6 else {
-            // Four octets and three dots into a stack buffer (at most 15 bytes), then one append.
-            var text: (UInt64, UInt64) = (0, 0)
-            withUnsafeMutableBytes(of: &text) { out in
-                var n = 0
-                for shift in stride(from: 24, through: 0, by: -8) {
-                    let octet = UInt8(truncatingIfNeeded: low >> UInt64(shift))
-                    if octet >= 100 { out[n] = UInt8(ascii: "0") &+ octet / 100; n += 1 }
-                    if octet >= 10 { out[n] = UInt8(ascii: "0") &+ octet / 10 % 10; n += 1 }
-                    out[n] = UInt8(ascii: "0") &+ octet % 10
-                    n += 1
-                    if shift > 0 { out[n] = UInt8(ascii: "."); n += 1 }
+            // Each octet as one 4-byte store: its three digits and a dot, packed in a word and
+            // shifted past its leading zeros (the next store overwrites what lies beyond); then one
+            // append. At most 15 bytes, the last store ending by byte 16.
+            var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            let length = withUnsafeMutableBytes(of: &text) { out -> Int in
+                let p = out.baseAddress!
+                // (Wrapping arithmetic and masked shifts: no overflow or oversized-shift checks.)
+                @inline(__always) func put(_ octet: UInt32, at n: Int) -> Int {
+                    let hundreds = octet / 100, rest = octet &- hundreds &* 100
+                    let tens = rest / 10, units = rest &- tens &* 10
+                    let digits: UInt32 = octet >= 100 ? 3 : octet >= 10 ? 2 : 1
+                    let packed = (hundreds | tens &<< 8 | units &<< 16 | 0x2E &<< 24) &+ 0x0030_3030  // "."
+                    p.storeBytes(of: (packed &>> (8 &* (3 &- digits))).littleEndian, toByteOffset: n, as: UInt32.self)
+                    return n &+ Int(digits) &+ 1
                 }
-                sink.append(UnsafeRawBufferPointer(rebasing: out[0..<n]))
+                let address = UInt32(truncatingIfNeeded: low)
+                let n = put(address &>> 8 & 0xFF, at: put(address &>> 16 & 0xFF, at: put(address &>> 24, at: 0)))
+                return put(address & 0xFF, at: n) &- 1  // no dot after the last octet
             }
+            withUnsafeBytes(of: &text) { sink.append(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
             return
         }
         func group(_ i: Int) -> UInt16 { UInt16(truncatingIfNeeded: (i < 4 ? high : low) >> (48 - 16 * UInt64(i % 4))) }
