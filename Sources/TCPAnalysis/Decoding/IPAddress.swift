@@ -84,42 +84,47 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
             withUnsafeBytes(of: &text) { sink.append(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
             return
         }
-        func group(_ i: Int) -> UInt16 { UInt16(truncatingIfNeeded: (i < 4 ? high : low) >> (48 - 16 * UInt64(i % 4))) }
+        let words = (high, low)
+        @inline(__always) func group(_ i: Int) -> UInt32 {
+            UInt32(truncatingIfNeeded: (i < 4 ? words.0 : words.1) &>> UInt64(48 &- 16 &* (i & 3))) & 0xFFFF
+        }
         // Longest run of at least two zero groups (first one wins a tie), per RFC 5952 section 4.2.
-        var bestStart = -1, bestLength = 1, runStart = -1
-        for i in 0...8 {
-            if i < 8 && group(i) == 0 {
-                if runStart < 0 { runStart = i }
-            } else if runStart >= 0 {
-                if i - runStart > bestLength { bestStart = runStart; bestLength = i - runStart }
-                runStart = -1
-            }
+        var bestStart = 8, bestLength = 1, i = 0
+        while i < 8 {
+            guard group(i) == 0 else { i &+= 1; continue }
+            var j = i &+ 1
+            while j < 8 && group(j) == 0 { j &+= 1 }
+            if j &- i > bestLength { bestStart = i; bestLength = j &- i }
+            i = j
         }
-        // Into a stack buffer (at most 39 bytes), then one append.
-        var text: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &text) { out in
-            let hex = UnsafeRawPointer(("0123456789abcdef" as StaticString).utf8Start)
-            var n = 0, i = 0
-            while i < 8 {
-                if i == bestStart {
-                    out[n] = UInt8(ascii: ":")
-                    out[n + 1] = UInt8(ascii: ":")
-                    n += 2
-                    i += bestLength
-                    continue
-                }
-                if i > 0 && i != bestStart + bestLength { out[n] = UInt8(ascii: ":"); n += 1 }
-                // Lower-case hex without leading zeros.
-                let value = Int(group(i))
-                let digits = value >= 0x1000 ? 4 : value >= 0x100 ? 3 : value >= 0x10 ? 2 : 1
-                for k in 0..<digits {
-                    out[n + k] = hex.load(fromByteOffset: value >> (4 * (digits - 1 - k)) & 0xF, as: UInt8.self)
-                }
-                n += digits
-                i += 1
+        // Each group as one 8-byte store: its hex digits and a colon, made in a word (one nibble a
+        // byte, turned to ASCII all at once) and shifted past its leading zeros; the next store
+        // overwrites what lies beyond. Then one append. At most 39 bytes, stores end by byte 43.
+        var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+        let length = withUnsafeMutableBytes(of: &text) { out -> Int in
+            let p = out.baseAddress!
+            @inline(__always) func put(_ group: UInt32, at n: Int) -> Int {
+                // Nibbles most significant first, byte 0 first (little-endian).
+                let nibbles = group &>> 12 | (group &>> 8 & 0xF) &<< 8 | (group &>> 4 & 0xF) &<< 16 | (group & 0xF) &<< 24
+                // "0"-"9" from 0x30, "a"-"f" from 0x61: 39 more where a nibble is 10 or above.
+                let ascii = nibbles &+ 0x3030_3030 &+ ((nibbles &+ 0x0606_0606) &>> 4 & 0x0101_0101) &* 39
+                let digits = group == 0 ? 1 : (35 &- group.leadingZeroBitCount) / 4
+                let word = UInt64(ascii &>> UInt32(8 &* (4 &- digits))) | 0x3A &<< UInt64(8 &* digits)  // ":"
+                p.storeBytes(of: word.littleEndian, toByteOffset: n, as: UInt64.self)
+                return n &+ digits &+ 1
             }
-            sink.append(UnsafeRawBufferPointer(rebasing: out[0..<n]))
+            var n = 0
+            for i in 0..<min(bestStart, 8) { n = put(group(i), at: n) }
+            let end = bestStart &+ bestLength
+            guard bestStart < 8 else { return n &- 1 }  // no run: no colon after the last group
+            // "::": a colon after the groups before the run (both, when there are none).
+            if bestStart == 0 { p.storeBytes(of: 0x3A, toByteOffset: n, as: UInt8.self); n &+= 1 }
+            p.storeBytes(of: 0x3A, toByteOffset: n, as: UInt8.self)
+            n &+= 1
+            for i in end..<8 { n = put(group(i), at: n) }
+            return end < 8 ? n &- 1 : n
         }
+        withUnsafeBytes(of: &text) { sink.append(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
     }
 
     /// "ip:port", with IPv6 in brackets.
