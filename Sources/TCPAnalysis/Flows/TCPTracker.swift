@@ -43,7 +43,6 @@ public struct TCPTracker {
         let frame = segment.frame, now = segment.timestamp
         let seq = segment.sequence, flags = segment.flags
         let isPureSYN = flags.intersection([.syn, .ack]) == .syn
-        let store = self.store
 
         // find_conversation / conversation_new: the newest conversation of this address-port pair.
         var index: Int
@@ -69,16 +68,23 @@ public struct TCPTracker {
                 taFlags.insert(.reusedPorts)
             }
         }
+        // The rest works on the record in place and on the tracker's other state, passed apart: the
+        // store is then only read while the closure runs (a copy of the reference, kept across a
+        // call that may change the tracker, cost an atomic retain and release every packet).
         return store.withRecord(index) { record in
             side == 0
-                ? analyze(segment, side: 0, index: index, flags: taFlags, connection: &record.connection, fwd: &record.side0, rev: &record.side1)
-                : analyze(segment, side: 1, index: index, flags: taFlags, connection: &record.connection, fwd: &record.side1, rev: &record.side0)
+                ? Self.analyze(segment, side: 0, index: index, flags: taFlags, connection: &record.connection, fwd: &record.side0,
+                               rev: &record.side1, unacked: &unacked, synAcks: &synAcks, resets: &resets)
+                : Self.analyze(segment, side: 1, index: index, flags: taFlags, connection: &record.connection, fwd: &record.side1,
+                               rev: &record.side0, unacked: &unacked, synAcks: &synAcks, resets: &resets)
         }
     }
 
     /// The rest of `process`, on the connection's record in place.
-    private mutating func analyze(_ segment: TCPSegment, side: Int, index: Int, flags taFlagsIn: AnalysisFlags,
-                                  connection: inout Connection, fwd: inout DirectionState, rev: inout DirectionState) -> FrameAnalysis {
+    private static func analyze(_ segment: TCPSegment, side: Int, index: Int, flags taFlagsIn: AnalysisFlags,
+                                connection: inout Connection, fwd: inout DirectionState, rev: inout DirectionState,
+                                unacked: inout UnackedSegments, synAcks: inout PagedList<SynAckRecord>,
+                                resets: inout PagedList<ResetObservation>) -> FrameAnalysis {
         let frame = segment.frame, now = segment.timestamp
         let seq = segment.sequence, ack = segment.acknowledgment, flags = segment.flags
         let isPureSYN = flags.intersection([.syn, .ack]) == .syn
@@ -120,7 +126,7 @@ public struct TCPTracker {
             }
             analyzeSequence(seq: seq, ack: ack, length: segmentLength, flags: flags, window: UInt32(segment.window),
                             frame: frame, now: now, initialRTT: connection.initialRTT,
-                            fwd: &fwd, rev: &rev, ta: &taFlags, result: &result)
+                            fwd: &fwd, rev: &rev, ta: &taFlags, result: &result, unacked: &unacked)
         }
 
         if headerLength >= 20 {
@@ -233,10 +239,10 @@ public struct TCPTracker {
 
     // MARK: - tcp_analyze_sequence_number (4.0.17), rule by rule and in its order
 
-    private mutating func analyzeSequence(seq: UInt32, ack: UInt32, length seglen: UInt32, flags: TCPFlags, window: UInt32,
-                                          frame: Int, now: Int64, initialRTT: Int64,
-                                          fwd: inout DirectionState, rev: inout DirectionState,
-                                          ta: inout AnalysisFlags, result: inout FrameAnalysis) {
+    private static func analyzeSequence(seq: UInt32, ack: UInt32, length seglen: UInt32, flags: TCPFlags, window: UInt32,
+                                        frame: Int, now: Int64, initialRTT: Int64,
+                                        fwd: inout DirectionState, rev: inout DirectionState,
+                                        ta: inout AnalysisFlags, result: inout FrameAnalysis, unacked: inout UnackedSegments) {
         typealias S = SequenceNumber
         let noFlag = flags.intersection([.syn, .fin, .rst]).isEmpty
         let synOrFin = !flags.intersection([.syn, .fin]).isEmpty
@@ -375,7 +381,7 @@ public struct TCPTracker {
 
     // MARK: - Connection facts (not Wireshark's analysis): packets, bytes, history
 
-    private func recordConnectionFacts(_ segment: TCPSegment, side: Int, flags ta: AnalysisFlags, previousTime: Int64,
+    private static func recordConnectionFacts(_ segment: TCPSegment, side: Int, flags ta: AnalysisFlags, previousTime: Int64,
                                        duplicate: Bool, connection: inout Connection, fwd: inout DirectionState) {
         let now = segment.timestamp
         let flags = segment.flags
@@ -462,7 +468,7 @@ public struct TCPTracker {
     }
 
     /// What the attribution stage needs to know about a RST, taken before the RST changes anything.
-    private func observeReset(_ segment: TCPSegment, side: Int, index: Int, connection: Connection,
+    private static func observeReset(_ segment: TCPSegment, side: Int, index: Int, connection: Connection,
                               fwd: DirectionState, rev: DirectionState, senderNextSeq: UInt32, previousTime: Int64,
                               duplicate: Bool) -> ResetObservation {
         var text: String?
