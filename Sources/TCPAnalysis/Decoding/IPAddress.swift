@@ -89,7 +89,7 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
             UInt32(truncatingIfNeeded: (i < 4 ? words.0 : words.1) &>> UInt64(48 &- 16 &* (i & 3))) & 0xFFFF
         }
         // Longest run of at least two zero groups (first one wins a tie), per RFC 5952 section 4.2.
-        var bestStart = 8, bestLength = 1, i = 0
+        var bestStart = 8, bestLength = 1, i = 0  // (bestStart 8: no run)
         while i < 8 {
             guard group(i) == 0 else { i &+= 1; continue }
             var j = i &+ 1
@@ -114,9 +114,9 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
                 return n &+ digits &+ 1
             }
             var n = 0
-            for i in 0..<min(bestStart, 8) { n = put(group(i), at: n) }
-            let end = bestStart &+ bestLength
+            for i in 0..<bestStart { n = put(group(i), at: n) }
             guard bestStart < 8 else { return n &- 1 }  // no run: no colon after the last group
+            let end = bestStart &+ bestLength
             // "::": a colon after the groups before the run (both, when there are none).
             if bestStart == 0 { p.storeBytes(of: 0x3A, toByteOffset: n, as: UInt8.self); n &+= 1 }
             p.storeBytes(of: 0x3A, toByteOffset: n, as: UInt8.self)

@@ -14,7 +14,8 @@ public struct ConnectionRecord: Sendable {
 /// copy of the whole table and no doubling overshoot, which cost a third of the peak memory), and
 /// the tracker updates a record in place instead of copying it out and back for every segment.
 ///
-/// The only pointer code of the tracker lives here (and in `PageArena`, which maps the pages);
+/// The only pointer code of the tracker lives here (and in `PageArena`, which maps the pages, and
+/// `PagedList`, the same paging for the lists of resets and SYN-ACKs);
 /// every access is checked against `count`.
 /// Records are plain data (no references), so pages need no deinitialization beyond freeing.
 public final class ConnectionStore: @unchecked Sendable {

@@ -165,8 +165,8 @@ public struct TCPTracker {
             }
         }
         if isSYNACK {
-            synAcks.append(SynAckRecord(connection: Int32(index), frame: frame, side: UInt8(side), seq: seq, printable: result.printable,
-                                        flagged: taFlags.contains(.reusedPorts), time: now))
+            synAcks.append(SynAckRecord(time: now, connection: Int32(index), frame: frame, seq: seq, side: UInt8(side),
+                                        printable: result.printable, flagged: taFlags.contains(.reusedPorts)))
         }
         if segment.context == .quotedInICMPError {
             connection.icmpErrors += 1
@@ -526,16 +526,6 @@ public struct TCPTracker {
         var side: UInt8
         var printable: Bool
         var flagged: Bool
-
-        init(connection: Int32, frame: Int, side: UInt8, seq: UInt32, printable: Bool, flagged: Bool, time: Int64) {
-            self.time = time
-            self.connection = connection
-            self.frame = frame
-            self.seq = seq
-            self.side = side
-            self.printable = printable
-            self.flagged = flagged
-        }
     }
 
     /// tshark's second pass re-runs the SYN-ACK port-reuse test against each direction's final base

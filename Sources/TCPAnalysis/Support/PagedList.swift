@@ -33,6 +33,15 @@ public struct PagedList<Element>: RandomAccessCollection {
             count += 1
         }
 
+        /// Drops the elements from `newCount` on, and the pages no element is left in.
+        func truncate(to newCount: Int) {
+            precondition(newCount >= 0 && newCount <= count, "PagedList: truncating beyond the end")
+            for i in newCount..<count { address(i).deinitialize(count: 1) }
+            count = newCount
+            let pagesNeeded = (newCount + PagedList.pageSize - 1) >> PagedList.pageShift
+            while pages.count > pagesNeeded { pages.removeLast().deallocate() }
+        }
+
         @inlinable
         func address(_ index: Int) -> UnsafeMutablePointer<Element> {
             precondition(index >= 0 && index < count, "PagedList: index out of range")
@@ -70,11 +79,16 @@ public struct PagedList<Element>: RandomAccessCollection {
         storage = fresh
     }
 
-    /// Keeps the elements that satisfy `keep`, in order.
+    /// Removes the elements `remove` picks, keeping the others in order: moved forward in place,
+    /// pages left empty freed.
     public mutating func removeAll(where remove: (Element) -> Bool) {
-        let fresh = Storage()
-        for i in 0..<storage.count where !remove(storage.address(i).pointee) { fresh.append(storage.address(i).pointee) }
-        storage = fresh
+        makeUnique()
+        var kept = 0
+        for i in 0..<storage.count where !remove(storage.address(i).pointee) {
+            if kept != i { storage.address(kept).pointee = storage.address(i).pointee }
+            kept += 1
+        }
+        storage.truncate(to: kept)
     }
 }
 
