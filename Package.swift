@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "TCPAnalysisTests", dependencies: ["PacketCore", "PacketCapture", "TCPAnalysis", "ResetAttribution", "Reporting", "RstscopeKit", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ResetAttributionTests", dependencies: ["TCPAnalysis", "ResetAttribution", "TestSupport"]),
-        .testTarget(name: "rstscopeTests", dependencies: ["PacketCore", "PacketCapture", "RstscopeKit", "TestSupport"]),
+        .testTarget(name: "rstscopeTests", dependencies: ["PacketCore", "PacketCapture", "RstscopeKit", "TestSupport"],
+                    exclude: ["Fixtures"]),
     ]
 )

@@ -24,29 +24,29 @@ public struct ProxyTopology: Sendable {
     }
 
     /// Finds proxies in the traffic: an address that accepts connections (A) and an address (B,
-    /// maybe A itself) whose outgoing connections follow A's incoming requests within milliseconds,
-    /// for at least two requests and half of A's connections that carried one. Under steady load
-    /// many pairs of addresses correlate loosely; a proxy's delay is short and steady, so candidates
-    /// are ranked by their median delay, and one whose front is a backend of a better-ranked proxy
-    /// (or whose back legs go to that proxy's front) is a reflection, not a proxy; and a source that
-    /// connects out as often before the front's requests as after them only happens to be busy. A transparent
-    /// proxy that connects out with the client's address is not found this way: name it with
-    /// `--proxy`.
+    /// maybe A itself) whose outgoing connections follow A's incoming requests within milliseconds
+    /// and are answered while A's connection is still open (`FrontSession.canCause`), for at least two
+    /// requests and half of A's connections that carried one. Under steady load many pairs of
+    /// addresses correlate loosely: a source must open more connections right after the requests
+    /// than its rate predicts (`causes`), candidates are ranked by their median delay (a proxy's
+    /// is short and steady), and one whose front is a backend of a better-ranked proxy (or whose
+    /// back legs go to that proxy's front) is a reflection, not a proxy. A transparent proxy that
+    /// connects out with the client's address is not found this way: name it with `--proxy`.
     public static func detect(_ connections: [ConnectionFacts], window: Int64 = 50_000_000, threads: Int = 1) -> ProxyTopology {
         // Addresses as small numbers, so that what follows counts in arrays.
         var numbers = AddressNumbers(capacity: 2 * connections.count)
         func id(_ address: IPAddress) -> Int32 { numbers.number(address) }
         // Every connection opening, in time order, and every accepted session's trigger (its
         // first request byte, or its handshake), by the server address that accepted it.
-        var openings: [(time: Int64, source: Int32, server: Int32)] = []
-        var inbound: [[(client: Int32, trigger: Int64, port: UInt16)]] = []
+        var openings: [Opening] = []
+        var inbound: [[FrontSession]] = []
         for facts in connections where facts.connection.synSender != nil {
             let client = facts.clientEndpoint, server = facts.serverEndpoint
             let source = id(client.address), accepter = id(server.address)
-            openings.append((facts.openTime, source, accepter))
+            openings.append(Opening(time: facts.openTime, source: source, server: accepter, response: facts.server.firstPayloadTime))
             let trigger = facts.client.firstPayloadTime != 0 ? facts.client.firstPayloadTime : facts.connection.establishedTime ?? facts.openTime
             while inbound.count < numbers.addresses.count { inbound.append([]) }
-            inbound[Int(accepter)].append((source, trigger, server.port))
+            inbound[Int(accepter)].append(FrontSession(client: source, trigger: trigger, end: facts.connection.lastTime, port: server.port))
         }
         openings.sort { $0.time < $1.time }
         let times = openings.map(\.time)
@@ -62,7 +62,9 @@ public struct ProxyTopology: Sendable {
                   count >= 2, count * 2 >= sessions.count else { return nil }
             let median = mine.map(\.delay).sorted()[count / 2]
             let sourceTimes = openings.filter { $0.source == best }.map(\.time)
-            guard causes(sessions.map(\.trigger), followed: count, openings: sourceTimes, within: min(window, max(4 * median, 1_000_000)))
+            // The span: four times the median delay (a busy proxy's delays spread), at least 0.25 ms
+            // (timestamps and scheduling). Wider would let dense traffic's chance drown a real proxy.
+            guard causes(sessions.map(\.trigger), followed: count, openings: sourceTimes, within: min(window, max(4 * median, 250_000)))
             else { return nil }
             let frontAddress = addresses[frontID], source = addresses[Int(best)]
             // The port it accepted most connections on (the lowest on a tie).
@@ -142,6 +144,34 @@ public struct ProxyTopology: Sendable {
     }
 }
 
+/// A connection opening, as proxy detection sees it: when, from which address to which, and when
+/// the server's first payload came (0: none).
+struct Opening {
+    var time: Int64
+    var source: Int32
+    var server: Int32
+    var response: Int64
+}
+
+/// A connection a candidate front accepted: its client, what may have caused a back leg (the first
+/// request byte, or the handshake), its last packet and the port.
+struct FrontSession {
+    var client: Int32
+    var trigger: Int64
+    var end: Int64
+    var port: UInt16
+
+    /// Whether `opening` can be a back leg this session caused: it was answered (or, unanswered,
+    /// opened) while the session was still open, as a proxy's back leg is, for the proxy has an
+    /// answer to relay. A busy proxy's clients, seen from its back legs, look like its followers
+    /// (each client connects again once answered, soon after the back leg's request), but they
+    /// are answered after that back leg closed. (Not the session's first response byte: a TLS or
+    /// SOCKS proxy answers before it connects out.)
+    func canCause(_ opening: Opening) -> Bool {
+        (opening.response != 0 ? opening.response : opening.time) <= end
+    }
+}
+
 /// What one worker of the detection reuses from front to front.
 struct FollowerScratch {
     /// What followed the sessions of the front at hand.
@@ -161,14 +191,14 @@ struct FollowerScratch {
     /// The source that followed the most of `front`'s sessions (the front itself on a tie, then
     /// the lowest address: the result must not depend on input order), how many it followed, and
     /// what it opened after them.
-    mutating func bestFollower(of front: Int32, sessions: [(client: Int32, trigger: Int64, port: UInt16)],
-                               openings: [(time: Int64, source: Int32, server: Int32)], times: [Int64],
+    mutating func bestFollower(of front: Int32, sessions: [FrontSession], openings: [Opening], times: [Int64],
                                addresses: [IPAddress], window: Int64)
         -> (source: Int32, count: Int, followers: [(source: Int32, delay: Int64, server: Int32)])? {
         followers.removeAll(keepingCapacity: true)
         // For each session, the first few openings that follow it (each source once).
         var hint = 0
-        for (client, trigger, _) in sessions {
+        for session in sessions {
+            let client = session.client, trigger = session.trigger
             guard var k = ProxyTopology.firstIndex(times, atLeast: trigger, near: hint) else { continue }
             hint = k
             sessionNumber += 1
@@ -177,7 +207,8 @@ struct FollowerScratch {
             while k < openings.count && k < limit && openings[k].time - trigger <= window && distinct < 8 {
                 let o = openings[k]
                 k += 1
-                if o.server == front || (o.source == client && o.source != front) || seenIn[Int(o.source)] == sessionNumber { continue }
+                if o.server == front || (o.source == client && o.source != front) || seenIn[Int(o.source)] == sessionNumber
+                    || !session.canCause(o) { continue }
                 seenIn[Int(o.source)] = sessionNumber
                 distinct += 1
                 followers.append((o.source, o.time - trigger, o.server))
