@@ -39,28 +39,43 @@ public struct ProxyTopology: Sendable {
         // Every connection opening, in time order, and every accepted session's trigger (its
         // first request byte, or its handshake), by the server address that accepted it.
         var openings: [Opening] = []
-        var inbound: [[FrontSession]] = []
-        for facts in connections where facts.connection.synSender != nil {
-            let client = facts.clientEndpoint, server = facts.serverEndpoint
-            let source = id(client.address), accepter = id(server.address)
+        openings.reserveCapacity(connections.count)
+        var opener: [Int32] = []  // the connection of each opening
+        opener.reserveCapacity(connections.count)
+        for (i, facts) in connections.enumerated() where facts.connection.synSender != nil {
+            let source = id(facts.clientEndpoint.address), accepter = id(facts.serverEndpoint.address)
             openings.append(Opening(time: facts.openTime, source: source, server: accepter, response: facts.server.firstPayloadTime))
-            let trigger = facts.client.firstPayloadTime != 0 ? facts.client.firstPayloadTime : facts.connection.establishedTime ?? facts.openTime
-            while inbound.count < numbers.addresses.count { inbound.append([]) }
-            inbound[Int(accepter)].append(FrontSession(client: source, trigger: trigger, end: facts.connection.lastTime, port: server.port))
+            opener.append(Int32(i))
         }
+        // The sessions of each accepter side by side in one array, `first[a]..<first[a + 1]`:
+        // counted, then placed (an array per address took twice the room).
+        var first = [Int32](repeating: 0, count: numbers.addresses.count + 1)
+        for o in openings { first[Int(o.server) + 1] += 1 }
+        for a in 0..<numbers.addresses.count { first[a + 1] += first[a] }
+        var placed = first
+        var inbound = [FrontSession](repeating: FrontSession(trigger: 0, end: 0, client: 0, port: 0), count: openings.count)
+        for (o, i) in zip(openings, opener) {
+            let facts = connections[Int(i)]
+            let trigger = facts.client.firstPayloadTime != 0 ? facts.client.firstPayloadTime : facts.connection.establishedTime ?? facts.openTime
+            inbound[Int(placed[Int(o.server)])] = FrontSession(trigger: trigger, end: facts.connection.lastTime, client: o.source,
+                                                               port: facts.serverEndpoint.port)
+            placed[Int(o.server)] += 1
+        }
+        placed = []
+        opener = []
         openings.sort { $0.time < $1.time }
         let times = openings.map(\.time)
         let addresses = numbers.addresses
         // Every front is examined on its own (in parallel), each worker with scratch of its own.
-        let fronts = inbound.indices.filter { inbound[$0].count >= 2 }
+        let fronts = (0..<numbers.addresses.count).filter { first[$0 + 1] - first[$0] >= 2 }
         let found = ParallelWork.map(fronts.count, threads: threads, makeScratch: { FollowerScratch(addresses: addresses.count) }) {
             (i: Int, scratch: inout FollowerScratch) -> (spec: ProxySpec, median: Int64, backends: Set<IPAddress>)? in
             let frontID = fronts[i]
-            let front = Int32(frontID), sessions = inbound[frontID]
+            let front = Int32(frontID), sessions = inbound[Int(first[frontID])..<Int(first[frontID + 1])]
             guard let (best, count, mine) = scratch.bestFollower(of: front, sessions: sessions, openings: openings, times: times,
                                                                  addresses: addresses, window: window),
                   count >= 2, count * 2 >= sessions.count else { return nil }
-            let median = mine.map(\.delay).sorted()[count / 2]
+            let median = Int64(mine.map(\.delay).sorted()[count / 2])
             let sourceTimes = openings.filter { $0.source == best }.map(\.time)
             // The span: four times the median delay (a busy proxy's delays spread), at least 0.25 ms
             // (timestamps and scheduling). Wider would let dense traffic's chance drown a real proxy.
@@ -156,9 +171,9 @@ struct Opening {
 /// A connection a candidate front accepted: its client, what may have caused a back leg (the first
 /// request byte, or the handshake), its last packet and the port.
 struct FrontSession {
-    var client: Int32
     var trigger: Int64
     var end: Int64
+    var client: Int32
     var port: UInt16
 
     /// Whether `opening` can be a back leg this session caused: it was answered (or, unanswered,
@@ -175,7 +190,8 @@ struct FrontSession {
 /// What one worker of the detection reuses from front to front.
 struct FollowerScratch {
     /// What followed the sessions of the front at hand.
-    var followers: [(source: Int32, delay: Int64, server: Int32)] = []
+    /// (The delay is at most the window, under 2.1 s: 32 bits, 12 bytes a follower.)
+    var followers: [(source: Int32, delay: Int32, server: Int32)] = []
     /// How many of its sessions each source followed, and the sources counted so far.
     var followed: [Int32]
     var touched: [Int32] = []
@@ -191,9 +207,10 @@ struct FollowerScratch {
     /// The source that followed the most of `front`'s sessions (the front itself on a tie, then
     /// the lowest address: the result must not depend on input order), how many it followed, and
     /// what it opened after them.
-    mutating func bestFollower(of front: Int32, sessions: [FrontSession], openings: [Opening], times: [Int64],
+    mutating func bestFollower(of front: Int32, sessions: ArraySlice<FrontSession>, openings: [Opening], times: [Int64],
                                addresses: [IPAddress], window: Int64)
-        -> (source: Int32, count: Int, followers: [(source: Int32, delay: Int64, server: Int32)])? {
+        -> (source: Int32, count: Int, followers: [(source: Int32, delay: Int32, server: Int32)])? {
+        precondition(window <= Int64(Int32.max), "ProxyTopology: window beyond 32 bits of nanoseconds")
         followers.removeAll(keepingCapacity: true)
         // For each session, the first few openings that follow it (each source once).
         var hint = 0
@@ -211,7 +228,7 @@ struct FollowerScratch {
                     || !session.canCause(o) { continue }
                 seenIn[Int(o.source)] = sessionNumber
                 distinct += 1
-                followers.append((o.source, o.time - trigger, o.server))
+                followers.append((o.source, Int32(truncatingIfNeeded: o.time - trigger), o.server))
                 if followed[Int(o.source)] == 0 { touched.append(o.source) }
                 followed[Int(o.source)] += 1
             }

@@ -212,6 +212,7 @@ public struct Pipeline {
                 }
             }
         }
+        tracker.releaseSecondPassLog()
     }
 
     /// Reports the connections, judges the resets (with what other inputs saw of them, by frame),
@@ -227,7 +228,7 @@ public struct Pipeline {
         let store = tracker.store
         var connectionLines: ParallelLines?
         if let output {
-            let lines = ParallelLines(items: store.count, batchSize: 2048, lineBytes: 1024, threads: threads) { range, writer in
+            let lines = ParallelLines(items: store.count, batchSize: 256, lineBytes: 1024, threads: threads) { range, writer in
                 var lines = 0
                 for index in range where store[index].connection.hasTCPFrames {
                     AnalysisReport.writeConnection(ConnectionView(store[index]), to: &writer, leading: leading)
@@ -275,7 +276,7 @@ public struct Pipeline {
                 let verdict = verdicts[order[k]], p = position[verdict.observation.connection]
                 return p < 0 ? nil : (verdict, facts[Int(p)])
             }
-            let resetLines = ParallelLines(items: order.count, batchSize: 1024, lineBytes: 2048, threads: threads) { range, writer in
+            let resetLines = ParallelLines(items: order.count, batchSize: 128, lineBytes: 2048, threads: threads) { range, writer in
                 var lines = 0
                 for k in range {
                     guard let (verdict, facts) = reset(k) else { continue }
@@ -286,7 +287,7 @@ public struct Pipeline {
             }
             _ = resetLines.write(to: output)
             let sessions = judged.sessions
-            let sessionLines = ParallelLines(items: sessions.count, batchSize: 1024, lineBytes: 1024, threads: threads) { range, writer in
+            let sessionLines = ParallelLines(items: sessions.count, batchSize: 256, lineBytes: 1024, threads: threads) { range, writer in
                 for i in range { ResetReport.writeSession(sessions[i], index: i, connections: facts, to: &writer, leading: leading) }
                 return range.count
             }

@@ -554,6 +554,12 @@ public struct TCPTracker {
         }
         return flagged
     }
+
+    /// The input has ended and the second pass ran: its log of SYN-ACKs (24 bytes each) is freed
+    /// before the report's work.
+    public mutating func releaseSecondPassLog() {
+        synAcks = PagedList()
+    }
 }
 
 extension TCPTracker {
