@@ -11,7 +11,7 @@ public enum LegPairing {
     public static let window: Int64 = 200_000_000
 
     /// Back leg index -> front leg index (indices into `connections`; -1 for none).
-    public static func pair(_ connections: [ConnectionFacts], legs: [(leg: Leg, proxy: Int?)]) -> [Int32] {
+    public static func pair(_ connections: [ConnectionFacts], legs: [ConnectionLeg]) -> [Int32] {
         var pairs = [Int32](repeating: -1, count: connections.count)
         for proxy in Set(legs.compactMap(\.proxy)) {
             // With its front leg's last packet: the scan below reads no connection record.

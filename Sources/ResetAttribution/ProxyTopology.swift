@@ -47,31 +47,25 @@ public struct ProxyTopology: Sendable {
             openings.append(Opening(time: facts.openTime, source: source, server: accepter, response: facts.server.firstPayloadTime))
             opener.append(Int32(i))
         }
-        // The sessions of each accepter side by side in one array, `first[a]..<first[a + 1]`:
-        // counted, then placed (an array per address took twice the room).
-        var first = [Int32](repeating: 0, count: numbers.addresses.count + 1)
-        for o in openings { first[Int(o.server) + 1] += 1 }
-        for a in 0..<numbers.addresses.count { first[a + 1] += first[a] }
-        var placed = first
-        var inbound = [FrontSession](repeating: FrontSession(trigger: 0, end: 0, client: 0, port: 0), count: openings.count)
-        for (o, i) in zip(openings, opener) {
-            let facts = connections[Int(i)]
-            let trigger = facts.client.firstPayloadTime != 0 ? facts.client.firstPayloadTime : facts.connection.establishedTime ?? facts.openTime
-            inbound[Int(placed[Int(o.server)])] = FrontSession(trigger: trigger, end: facts.connection.lastTime, client: o.source,
-                                                               port: facts.serverEndpoint.port)
-            placed[Int(o.server)] += 1
+        // The sessions each address accepted, side by side.
+        let inbound = Groups(owners: numbers.addresses.count, blank: FrontSession(trigger: 0, end: 0, client: 0, port: 0)) { visit in
+            for (o, i) in zip(openings, opener) {
+                let facts = connections[Int(i)]
+                visit(Int(o.server), FrontSession(trigger: facts.client.firstPayloadTime != 0 ? facts.client.firstPayloadTime
+                                                      : facts.connection.establishedTime ?? facts.openTime,
+                                                  end: facts.connection.lastTime, client: o.source, port: facts.serverEndpoint.port))
+            }
         }
-        placed = []
         opener = []
         openings.sort { $0.time < $1.time }
         let times = openings.map(\.time)
         let addresses = numbers.addresses
         // Every front is examined on its own (in parallel), each worker with scratch of its own.
-        let fronts = (0..<numbers.addresses.count).filter { first[$0 + 1] - first[$0] >= 2 }
+        let fronts = (0..<inbound.owners).filter { inbound.count(of: $0) >= 2 }
         let found = ParallelWork.map(fronts.count, threads: threads, makeScratch: { FollowerScratch(addresses: addresses.count) }) {
             (i: Int, scratch: inout FollowerScratch) -> (spec: ProxySpec, median: Int64, backends: Set<IPAddress>)? in
             let frontID = fronts[i]
-            let front = Int32(frontID), sessions = inbound[Int(first[frontID])..<Int(first[frontID + 1])]
+            let front = Int32(frontID), sessions = inbound[frontID]
             guard let (best, count, mine) = scratch.bestFollower(of: front, sessions: sessions, openings: openings, times: times,
                                                                  addresses: addresses, window: window),
                   count >= 2, count * 2 >= sessions.count else { return nil }

@@ -18,7 +18,7 @@ public enum ResetAnalyzer {
                                proxies: [ProxySpec]?, crossView: [Int: CrossViewFinding] = [:], threads: Int = 1) -> AttributionReport {
         let topology = proxies.map { ProxyTopology(proxies: $0, detected: false) } ?? ProxyTopology.detect(connections, threads: threads)
         let position = Position(connections)
-        let legs = connections.map { topology.leg($0) }
+        let legs = connections.map { ConnectionLeg(topology.leg($0)) }
         let pairs = LegPairing.pair(connections, legs: legs)
 
         // 1. Each reset on its own (with the others of its connection, when it has several).
@@ -52,11 +52,13 @@ public enum ResetAnalyzer {
             }
         }
         // 3. Proxied sessions: chains across the legs.
-        var backsOfFront = [[Int]](repeating: [], count: connections.count)
-        for (back, front) in pairs.enumerated() where front >= 0 { backsOfFront[Int(front)].append(back) }
+        let backsOfFront = Groups(owners: connections.count, blank: 0) { visit in
+            for (back, front) in pairs.enumerated() where front >= 0 { visit(Int(front), back) }
+        }
         var sessions: [SessionVerdict] = []
-        var verdictsOfConnection = [[Int]](repeating: [], count: connections.count)
-        for (i, v) in verdicts.enumerated() { verdictsOfConnection[position[v.observation.connection]!].append(i) }
+        let verdictsOfConnection = Groups(owners: connections.count, blank: 0) { visit in
+            for (i, v) in verdicts.enumerated() { visit(position[v.observation.connection]!, i) }
+        }
         for (front, leg) in legs.enumerated() where leg.leg == .front {
             let backs = backsOfFront[front].sorted { connections[$0].openTime < connections[$1].openTime }
             var session = SessionChains.verdict(front: front, backs: backs, connections: connections, position: position,

@@ -8,7 +8,7 @@ enum SessionChains {
     /// `position`: a connection's tracker index -> its place in `connections`; `verdictsOf`: the
     /// verdicts on each place's resets.
     static func verdict(front: Int, backs: [Int], connections: [ConnectionFacts], position: ResetAnalyzer.Position,
-                        verdicts: inout [ResetVerdict], verdictsOf: [[Int]]) -> SessionVerdict {
+                        verdicts: inout [ResetVerdict], verdictsOf: Groups<Int>) -> SessionVerdict {
         let f = connections[front]
         let all = ([front] + backs).flatMap { verdictsOf[$0] }.filter { !verdicts[$0].observation.isDuplicate }
         let live = all.filter { !verdicts[$0].benign }.sorted { verdicts[$0].observation.timestamp < verdicts[$1].observation.timestamp }

@@ -18,6 +18,7 @@ public func analyzeShardedCapture(_ reader: any PacketReader, threads: Int, opti
         var reader = reader
         var pipeline = Pipeline(options: options, output: output)
         let failure = analyzeCapture(&reader, pipeline: &pipeline, progress: progress)
+        reader.releaseReadPages()
         return (pipeline, failure)
     }
     let map = ShardMap.balanced(threads: threads)
@@ -34,6 +35,7 @@ public func analyzeShardedCapture(_ reader: any PacketReader, threads: Int, opti
     var reader = reader
     let failure = routeCapture(&reader, pipeline: &shards[0].pipeline, router: router, progress: progress)
     for helper in helpers { helper.join() }
+    reader.releaseReadPages()
     return (Pipeline.merged(shards.map(\.pipeline), output: output), failure)
 }
 

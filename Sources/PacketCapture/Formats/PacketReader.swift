@@ -13,10 +13,14 @@ public protocol PacketReader {
     /// Reads a memory-mapped file (not a stream, not gzip): its records' bytes stay valid after the
     /// next call, so other threads may analyze them (`--threads`).
     var readsMappedFile: Bool { get }
+    /// Every record is analyzed: the pages of a mapped file still held are dropped (the report's
+    /// work needs the memory more; a record touched again faults back in from the page cache).
+    func releaseReadPages()
 }
 
 extension PacketReader {
     public var readsMappedFile: Bool { false }
+    public func releaseReadPages() {}
 }
 
 /// Our own readers: a format over a byte source.
@@ -28,6 +32,7 @@ public protocol SourceReader: PacketReader {
 
 extension SourceReader {
     public var readsMappedFile: Bool { Source.self == MappedSource.self }
+    public func releaseReadPages() { (source as? MappedSource)?.releaseAll() }
 }
 
 /// Wireshark's limit for one packet of the usual link types (WTAP_MAX_PACKET_SIZE_STANDARD): a record

@@ -55,6 +55,16 @@ public final class MappedFile: @unchecked Sendable {
         #endif
     }
 
+    /// Drops every page still held (the reading is over; `advance` keeps a window).
+    func releaseAll() {
+        #if canImport(Glibc)
+        guard let address, released < count else { return }
+        _ = madvise(address + released, count - released, MADV_DONTNEED)
+        released = count
+        populated = count
+        #endif
+    }
+
     /// The whole file; valid while this object lives.
     public var bytes: ByteView { ByteView(unsafeStart: UnsafeRawPointer(address), count: count) }
 
@@ -91,6 +101,8 @@ public struct MappedSource: ByteSource {
             nextAdvance = offset + MappedFile.window
         }
     }
+    /// The reading is over: the file's pages still held are dropped.
+    public func releaseAll() { file.releaseAll() }
     public var position: Int64 { Int64(offset) }
     public mutating func isAtEnd() throws(CaptureError) -> Bool { offset >= all.count }
     /// Bytes left in the file (for progress reports).
