@@ -227,11 +227,14 @@ struct FollowerScratch {
                 followed[Int(o.source)] += 1
             }
         }
+        // The most followed (the front itself first on a tie), then the lowest address among those:
+        // the addresses of the many sources that followed once or twice are never compared.
+        func rank(_ source: Int32) -> Int { Int(followed[Int(source)]) << 1 | (source == front ? 1 : 0) }
+        var top = -1
+        for source in touched { top = max(top, rank(source)) }
         var best: Int32 = -1
-        for source in touched {
-            if best < 0 { best = source; continue }
-            let a = (followed[Int(source)], source == front ? 1 : 0), b = (followed[Int(best)], best == front ? 1 : 0)
-            if a > b || (a == b && addresses[Int(source)] < addresses[Int(best)]) { best = source }
+        for source in touched where rank(source) == top {
+            if best < 0 || addresses[Int(source)] < addresses[Int(best)] { best = source }
         }
         let count = best < 0 ? 0 : Int(followed[Int(best)])
         for source in touched { followed[Int(source)] = 0 }

@@ -20,37 +20,9 @@ public enum ResetAnalyzer {
         let position = Position(connections)
         let legs = connections.map { ConnectionLeg(topology.leg($0)) }
         let pairs = LegPairing.pair(connections, legs: legs)
+        var (verdicts, clusters) = judgeAll(connections: connections, resets: resets, legs: legs, position: position,
+                                            crossView: crossView, threads: threads)
 
-        // 1. Each reset on its own (with the others of its connection, when it has several).
-        var resetCount = [Int32](repeating: 0, count: position.count)
-        for r in resets { resetCount[r.connection] += 1 }
-        var resetsOf: [Int: [ResetObservation]] = [:]
-        for r in resets where resetCount[r.connection] > 1 { resetsOf[r.connection, default: []].append(r) }
-        // In chunks of resets, on every worker; the verdicts in the resets' order.
-        let chunk = 2048
-        var verdicts: [ResetVerdict] = []
-        verdicts.reserveCapacity(resets.count)
-        for part in ParallelWork.map((resets.count + chunk - 1) / chunk, threads: threads, makeScratch: {}, { (c: Int, _: inout Void) -> [ResetVerdict] in
-            var judged: [ResetVerdict] = []
-            for i in c * chunk..<min(resets.count, (c + 1) * chunk) {
-                let r = resets[i]
-                guard let p = position[r.connection] else { continue }
-                judged.append(judge(resets, at: i, facts: connections[p], leg: legs[p].leg, sameConnection: resetsOf[r.connection] ?? [r],
-                                    crossView: crossView.isEmpty ? nil : crossView[r.frame]))
-            }
-            return judged
-        }) {
-            verdicts.append(contentsOf: part)
-        }
-        // 2. Timeouts: resets sent after the same idle time.
-        let clusters = TimeoutClustering.clusters(verdicts)
-        for i in verdicts.indices where verdicts[i].cause == .unknown || verdicts[i].cause == .timeout {
-            if let cluster = clusters.first(where: { TimeoutClustering.belongs(verdicts[i], to: $0) }) {
-                verdicts[i].cause = .timeout
-                verdicts[i].notes.append(.timeoutCluster(count: cluster.count, meanMilliseconds: cluster.meanMilliseconds,
-                                                         spreadMilliseconds: cluster.spreadMilliseconds))
-            }
-        }
         // 3. Proxied sessions: chains across the legs.
         let backsOfFront = Groups(owners: connections.count, blank: 0) { visit in
             for (back, front) in pairs.enumerated() where front >= 0 { visit(Int(front), back) }
@@ -68,6 +40,43 @@ public enum ResetAnalyzer {
             sessions.append(session)
         }
         return AttributionReport(verdicts: verdicts, sessions: sessions, topology: topology, timeoutClusters: clusters)
+    }
+
+    /// Steps 1 and 2: every reset judged on its own (with the others of its connection), then
+    /// timeouts found across them.
+    static func judgeAll(connections: [ConnectionFacts], resets: PagedList<ResetObservation>, legs: [ConnectionLeg], position: Position,
+                         crossView: [Int: CrossViewFinding], threads: Int) -> (verdicts: [ResetVerdict], clusters: [TimeoutCluster]) {
+        // 1. Each reset on its own (with the others of its connection, when it has several).
+        var resetCount = [Int32](repeating: 0, count: position.count)
+        for r in resets { resetCount[r.connection] += 1 }
+        var resetsOf: [Int: [ResetObservation]] = [:]
+        for r in resets where resetCount[r.connection] > 1 { resetsOf[r.connection, default: []].append(r) }
+        // In chunks of resets, on every worker; the verdicts in the resets' order.
+        let chunk = 2048
+        var verdicts: [ResetVerdict] = []
+        verdicts.reserveCapacity(resets.count)
+        for part in ParallelWork.map((resets.count + chunk - 1) / chunk, threads: threads, makeScratch: {}, { (c: Int, _: inout Void) -> [ResetVerdict] in
+            var judged: [ResetVerdict] = []
+            for i in c * chunk..<min(resets.count, (c + 1) * chunk) {
+                let r = resets[i]
+                guard let p = position[r.connection] else { continue }
+                judged.append(judge(resets, at: i, facts: connections[p], leg: legs[p].leg, sameConnection: resetsOf[r.connection] ?? [],
+                                    crossView: crossView.isEmpty ? nil : crossView[r.frame]))
+            }
+            return judged
+        }) {
+            verdicts.append(contentsOf: part)
+        }
+        // 2. Timeouts: resets sent after the same idle time.
+        let clusters = TimeoutClustering.clusters(verdicts)
+        for i in verdicts.indices where verdicts[i].cause == .unknown || verdicts[i].cause == .timeout {
+            if let cluster = clusters.first(where: { TimeoutClustering.belongs(verdicts[i], to: $0) }) {
+                verdicts[i].cause = .timeout
+                verdicts[i].notes.append(.timeoutCluster(count: cluster.count, meanMilliseconds: cluster.meanMilliseconds,
+                                                         spreadMilliseconds: cluster.spreadMilliseconds))
+            }
+        }
+        return (verdicts, clusters)
     }
 
     /// A connection's tracker index -> its place in the facts (nil: it carried no TCP frame).
@@ -88,17 +97,22 @@ public enum ResetAnalyzer {
                       crossView: CrossViewFinding? = nil) -> ResetVerdict {
         let r = resets[index]
         let senderIsClient = r.senderSide == facts.clientSide
-        var evidence = ResetEvidence.examine(r, facts: facts, sameConnection: sameConnection)
+        let evidence = ResetEvidence.examine(r, facts: facts, sameConnection: sameConnection)
         let phase = ResetPhases.phase(r, facts: facts)
+        let benign = BenignResets.reason(r, facts: facts, leg: leg, phase: phase)
+        let idle = r.idleBefore >= 1_000_000
+        let peerSilent = r.peerSilence >= 100_000_000 && r.peerSilence > r.idleBefore + 1_000_000
+        let lossBefore = r.lossEvents > 0 && r.timestamp - r.lastLossTime <= 2_000_000_000
+        // Built once, at its exact size: a verdict keeps its notes, and every note array grown or
+        // freed costs a walk over its notes.
         var notes: [EvidenceNote] = []
+        let optional = (idle ? 1 : 0) + (peerSilent ? 1 : 0) + (r.isDuplicate ? 1 : 0) + (benign != nil ? 1 : 0) + (lossBefore ? 1 : 0)
+        notes.reserveCapacity(1 + optional + evidence.notes.count + (crossView?.notes.count ?? 0))
         let sender = facts.connection.key.endpoint(r.senderSide)
         notes.append(.sender(sender.address, port: sender.port, isClient: senderIsClient, basis: facts.roleBasis))
-        if r.idleBefore >= 1_000_000 { notes.append(.idleBefore(nanoseconds: r.idleBefore)) }
-        if r.peerSilence >= 100_000_000 && r.peerSilence > r.idleBefore + 1_000_000 {
-            notes.append(.peerSilent(nanoseconds: r.peerSilence))
-        }
+        if idle { notes.append(.idleBefore(nanoseconds: r.idleBefore)) }
+        if peerSilent { notes.append(.peerSilent(nanoseconds: r.peerSilence)) }
         if r.isDuplicate { notes.append(.duplicateCopy) }
-        let benign = BenignResets.reason(r, facts: facts, leg: leg, phase: phase)
         if let benign { notes.append(.benign(benign)) }
 
         var attribution: Attribution
@@ -125,13 +139,12 @@ public enum ResetAnalyzer {
             cause = localCause(r, facts: facts, phase: phase, senderIsClient: senderIsClient, leg: leg)
             confidence = 0.7
         }
-        if r.lossEvents > 0 && r.timestamp - r.lastLossTime <= 2_000_000_000 {
-            notes.append(.lossSignals(count: r.lossEvents, lastBefore: r.timestamp - r.lastLossTime))
-        }
-        evidence.notes = notes + evidence.notes + (crossView?.notes ?? []).map { .text($0) }
+        if lossBefore { notes.append(.lossSignals(count: r.lossEvents, lastBefore: r.timestamp - r.lastLossTime)) }
+        notes.append(contentsOf: evidence.notes)
+        for text in crossView?.notes ?? [] { notes.append(.text(text)) }
         return ResetVerdict(observing: resets, at: index, senderRole: senderIsClient ? "client" : "server", roleBasis: facts.roleBasis,
                             leg: leg, attribution: attribution, benign: isBenign, phase: phase, cause: cause,
-                            notes: evidence.notes, confidence: confidence, session: nil)
+                            notes: notes, confidence: confidence, session: nil)
     }
 
     static func localCause(_ r: ResetObservation, facts: ConnectionFacts, phase: ResetPhase, senderIsClient: Bool, leg: Leg) -> ResetCause {

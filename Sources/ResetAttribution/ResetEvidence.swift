@@ -9,7 +9,8 @@ struct ResetEvidence {
     /// Points towards a forged reset (0: none).
     var forgery = 0.0
 
-    /// `sameConnection`: every reset of r's connection (r among them).
+    /// `sameConnection`: every reset of r's connection (r among them) when it has several; empty
+    /// when r is its only one (no array a reset).
     static func examine(_ r: ResetObservation, facts: ConnectionFacts, sameConnection: [ResetObservation]) -> ResetEvidence {
         var e = ResetEvidence()
         let sender = facts.side(r.senderSide)
@@ -58,7 +59,7 @@ struct ResetEvidence {
             e.forgery += 0.6
         }
         // Back to back: within a tenth of a second of this one.
-        let burst = sameConnection.filter { $0.senderSide == r.senderSide && !$0.isDuplicate
+        let burst = sameConnection.count < 2 ? [] : sameConnection.filter { $0.senderSide == r.senderSide && !$0.isDuplicate
             && abs($0.timestamp - r.timestamp) <= 100_000_000 }
         if burst.count >= 2 && Set(burst.map(\.sequence)).count >= 2,
            burst.allSatisfy({ $0.senderNextSeq == 0 || Int32(bitPattern: $0.sequence &- $0.senderNextSeq) >= 0 }) {

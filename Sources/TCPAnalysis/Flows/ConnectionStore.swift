@@ -19,16 +19,16 @@ public struct ConnectionRecord: Sendable {
 /// every access is checked against `count`.
 /// Records are plain data (no references), so pages need no deinitialization beyond freeing.
 public final class ConnectionStore: @unchecked Sendable {
-    static let pageShift = 10
-    static let pageSize = 1 << pageShift  // 1024 records, about half a MiB
+    @usableFromInline static let pageShift = 10
+    @usableFromInline static let pageSize = 1 << pageShift  // 1024 records, about half a MiB
     /// (No dynamic exclusivity checks on these two: one owner mutates them, between reads, and they
     /// are read for every record access.)
-    @exclusivity(unchecked) private var pages: [UnsafeMutablePointer<ConnectionRecord>] = []
+    @usableFromInline @exclusivity(unchecked) var pages: [UnsafeMutablePointer<ConnectionRecord>] = []
     @exclusivity(unchecked) public private(set) var count = 0
     /// A merged store holds no pages: record `i` is at `merged[i]`, in one of `parts`' pages (the
     /// shards' stores, kept alive whole and never grown again: a merge copies no record).
     private let parts: [ConnectionStore]
-    private let merged: [UnsafeMutablePointer<ConnectionRecord>]
+    @usableFromInline let merged: [UnsafeMutablePointer<ConnectionRecord>]
 
     init() {
         parts = []
@@ -61,13 +61,16 @@ public final class ConnectionStore: @unchecked Sendable {
         return count - 1
     }
 
-    @inline(__always)
-    private func address(_ index: Int) -> UnsafeMutablePointer<ConnectionRecord> {
+    // (Inlinable: the report and the attribution read records from other modules, millions of
+    // times on a busy capture; a call took more than the access.)
+    @inlinable @inline(__always)
+    func address(_ index: Int) -> UnsafeMutablePointer<ConnectionRecord> {
         precondition(index >= 0 && index < count, "ConnectionStore: index out of range")
         if !merged.isEmpty { return merged[index] }
         return pages[index >> Self.pageShift] + (index & (Self.pageSize - 1))
     }
 
+    @inlinable
     public subscript(index: Int) -> ConnectionRecord {
         unsafeAddress { UnsafePointer(address(index)) }
         unsafeMutableAddress { address(index) }
