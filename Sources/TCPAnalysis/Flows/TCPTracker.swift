@@ -477,28 +477,29 @@ public struct TCPTracker {
             if printable.count >= 4 { text = String(decoding: printable, as: UTF8.self) }
         }
         return ResetObservation(
-            frame: segment.frame, timestamp: segment.timestamp, connection: index, stream: connection.stream,
-            senderSide: side, sequence: segment.sequence, acknowledgment: segment.acknowledgment,
-            hasAck: segment.flags.contains(.ack), window: segment.window, ttl: segment.ttl, ipID: segment.ipID,
-            isIPv6: segment.isIPv6, payloadText: text, checksumBad: segment.checksumBad, isDuplicate: duplicate,
-            senderTTLBaseline: fwd.ttlBaseline == 0 ? nil : fwd.ttlBaseline,
+            timestamp: segment.timestamp, payloadText: text,
+            payloadBytes: side == 0 ? (fwd.payloadBytes, rev.payloadBytes) : (rev.payloadBytes, fwd.payloadBytes),
+            finTime: side == 0 ? (fwd.finTime, rev.finTime) : (rev.finTime, fwd.finTime),
+            lastPayloadTime: connection.requestEndTime,
+            idleBefore: connection.hasTCPFrames ? segment.timestamp - previousTime : 0,
+            peerSilence: rev.packets > 0 ? segment.timestamp - rev.lastTime : 0,
+            lastLossTime: connection.lastLossTime, establishedTime: connection.establishedTime,
+            frame: segment.frame, connection: index, stream: connection.stream, senderSide: side,
+            sequence: segment.sequence, acknowledgment: segment.acknowledgment, senderPackets: fwd.packets,
+            senderNextSeq: senderNextSeq, receiverNextSeq: rev.nextSeq, receiverWindow: rev.window,
+            lossEvents: connection.lossEvents, receiverAck: rev.packets > 0 ? rev.lastAck : nil,
+            window: segment.window, ipID: segment.ipID, receiverLastIPID: rev.lastNonRSTIPID,
             senderLastIPID: fwd.lastNonRSTIPID == 0 ? nil : fwd.lastNonRSTIPID,
-            senderPackets: fwd.packets, receiverLastIPID: rev.lastNonRSTIPID, senderNextSeq: senderNextSeq, receiverNextSeq: rev.nextSeq,
-            receiverAck: rev.packets > 0 ? rev.lastAck : nil, receiverWindow: rev.window, receiverWindowScale: rev.windowScale,
+            hasAck: segment.flags.contains(.ack), ttl: segment.ttl, isIPv6: segment.isIPv6,
+            checksumBad: segment.checksumBad, isDuplicate: duplicate,
+            senderTTLBaseline: fwd.ttlBaseline == 0 ? nil : fwd.ttlBaseline, receiverWindowScale: rev.windowScale,
             answersSYN: connection.lastSegmentPureSYN && Int(connection.lastSegmentSide) == 1 - side,
             answersReusedSYN: connection.lastSYNReused && Int(connection.lastSegmentSide) == 1 - side,
             synSender: connection.synSender, synAckSeen: connection.synAckSender != nil,
             handshakeAckSeen: connection.establishedTime != nil,
-            payloadBytes: side == 0 ? (fwd.payloadBytes, rev.payloadBytes) : (rev.payloadBytes, fwd.payloadBytes),
-            finTime: side == 0 ? (fwd.finTime, rev.finTime) : (rev.finTime, fwd.finTime),
             lastPayloadSide: connection.lastPayloadSide >= 0 ? Int(connection.lastPayloadSide) : nil,
-            lastPayloadTime: connection.requestEndTime,
             lastPayloadPushed: connection.lastPayloadSide == Int8(side) ? fwd.lastPayloadPushed : rev.lastPayloadPushed,
-            receiverDataAfterSenderFIN: rev.payloadAfterPeerFIN,
-            idleBefore: connection.hasTCPFrames ? segment.timestamp - previousTime : 0,
-            peerSilence: rev.packets > 0 ? segment.timestamp - rev.lastTime : 0,
-            lossEvents: connection.lossEvents, lastLossTime: connection.lastLossTime,
-            zeroWindowSeen: connection.zeroWindowSeen, establishedTime: connection.establishedTime)
+            receiverDataAfterSenderFIN: rev.payloadAfterPeerFIN, zeroWindowSeen: connection.zeroWindowSeen)
     }
 
     /// A copy of this side's previous segment (same IP ID, sequence, acknowledgment, length and
