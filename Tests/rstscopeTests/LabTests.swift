@@ -233,19 +233,30 @@ extension LabTests {
         let offline = try Rstscope.run(["analyze", directory + "/capture.pcap", "--format", "jsonl", "--events", "none",
                                         "tcp port 8080 or tcp port 9000"])
         let summary = try #require(offline.summary)
+        // (The causes too, not a fixed one: on a loaded machine the backend may stall half a second
+        // before its abort, and both then call that reset a timeout.)
+        #expect(byCause["app_abort"] ?? 0 >= 1, "\(byAttribution) \(byCause)")
         if dropped == 0 {
-            #expect(byCause["app_abort"] == byAttribution["backend"], "\(byAttribution) \(byCause)")
             #expect(summary["resets_by_attribution"] as? [String: Int] == byAttribution)
+            #expect(summary["resets_by_cause"] as? [String: Int] == byCause)
             #expect(summary["tcp_segments"] as? Int == live["tcp_segments"] as? Int)
         }
-        // The metrics scraped after the traffic stopped say what the final report says.
+        // The metrics scraped after the traffic stopped say what the final report says: every
+        // (attribution, cause) gauge, summed by attribution and by cause.
         let metrics = read("metrics.txt")
-        for (key, count) in byAttribution {
-            let cause = key == "backend" ? "app_abort" : ""
-            if !cause.isEmpty {
-                #expect(metrics.contains("rstscope_resets{attribution=\"\(key)\",cause=\"\(cause)\",interface=\"any\"} \(count).0"), "\(metrics)")
+        var metricByAttribution: [String: Int] = [:], metricByCause: [String: Int] = [:]
+        for line in metrics.split(separator: "\n") where line.hasPrefix("rstscope_resets{") {
+            func label(_ name: String) -> String? {
+                guard let start = line.range(of: name + "=\"") else { return nil }
+                return String(line[start.upperBound...].prefix { $0 != "\"" })
             }
+            guard let attribution = label("attribution"), let cause = label("cause"),
+                  let value = line.split(separator: " ").last.flatMap({ Double($0) }), value > 0 else { continue }
+            metricByAttribution[attribution, default: 0] += Int(value)
+            metricByCause[cause, default: 0] += Int(value)
         }
+        #expect(metricByAttribution == byAttribution.filter { $0.value > 0 }, "\(metrics)")
+        #expect(metricByCause == byCause.filter { $0.value > 0 }, "\(metrics)")
         #expect(!metrics.contains("10.77."))  // no addresses in labels
     }
 }
