@@ -120,7 +120,7 @@ public struct Pipeline {
         let shard = options.shard!
         let saved = decoder.counters
         var decoding = TCPSegment.blank
-        let decoded = decoder.decode(record, into: &decoding)
+        let decoded = decoder.decode(record, intoBlank: &decoding)
         let owner = decoded ? TCPTracker.shard(of: decoding, map: shard.map) : 0
         guard owner == shard.index else {
             decoder.counters = saved
@@ -135,7 +135,7 @@ public struct Pipeline {
         // Decoded in place into a local, then bound once as a constant: every later use borrows
         // it (a `var` is copied for each call that takes it, 201 bytes a time).
         var decoding = TCPSegment.blank
-        guard decoder.decode(record, into: &decoding) else { return }
+        guard decoder.decode(record, intoBlank: &decoding) else { return }
         analyze(decoding)
     }
 

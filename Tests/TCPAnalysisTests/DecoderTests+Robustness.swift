@@ -235,3 +235,39 @@ struct InvariantChecker {
         #expect(violations.isEmpty, "\(violations.joined(separator: "\n"))", sourceLocation: sourceLocation)
     }
 }
+
+extension DecoderTests.Robustness {
+    /// The per-packet path decodes into a fresh blank segment and skips blanking it again
+    /// (`decode(_:intoBlank:)`): it must give what `decode(_:into:)` gives from a segment left
+    /// over from another packet, on mutated packets of every framing (both the one-pass path and
+    /// the general walk).
+    @Test("decoding into a blank segment = decoding into a used one", arguments: LinkFraming.all)
+    func intoBlankAgreesWithInto(framing: LinkFraming) {
+        var rng = SplitMix64(seed: 0xB1A2 ^ Self.seed(framing.description))
+        var blankDecoder = PacketDecoder(), usedDecoder = PacketDecoder()
+        let bases = Self.basePackets.map { (frame: framing.frame($0), linkType: framing.linkType(ipVersion: Int($0[0] >> 4))) }
+        var used = TCPSegment.blank
+        var compared = 0
+        for round in 0..<200 {
+            for base in bases {
+                let (bytes, wire) = round == 0 ? (base.frame, base.frame.count) : Self.mutate(base.frame, &rng)
+                bytes.withRecord(base.linkType, wireLength: wire, frame: compared + 1, timestamp: Int64(compared)) { record in
+                    var fresh = TCPSegment.blank
+                    let a = blankDecoder.decode(record, intoBlank: &fresh)
+                    let b = usedDecoder.decode(record, into: &used)
+                    #expect(a == b)
+                    if a && b { #expect(Self.fields(fresh) == Self.fields(used), "\(bytes)") }
+                    compared += 1
+                }
+            }
+        }
+        #expect(blankDecoder.weirds.asDictionary == usedDecoder.weirds.asDictionary)
+    }
+
+    static func fields(_ s: TCPSegment) -> String {
+        "\(s.frame) \(s.timestamp) \(s.interface) \(s.source) \(s.destination) \(s.sourcePort) \(s.destinationPort) \(s.sequence) "
+            + "\(s.acknowledgment) \(s.flags.rawValue) \(s.window) \(s.headerLength) \(s.payloadLength) \(s.tcpLength) "
+            + "\(s.capturedTCPLength) \(s.context) \(s.ttl) \(s.ipID) \(s.options) \(s.headerTruncated) \(s.headerBogus) "
+            + "\(s.payload.count) \(s.checksumBad)"
+    }
+}

@@ -47,9 +47,20 @@ public struct PacketDecoder {
         return decode(record, into: &segment) ? segment : nil
     }
 
-    /// Decodes into a segment the caller keeps (the per-packet path: no copy of the segment).
+    /// Decodes into a segment the caller keeps (no copy of the segment).
     public mutating func decode(_ record: CaptureRecord, into segment: inout TCPSegment) -> Bool {
-        if let plain = decodePlain(record, into: &segment) { return plain }
+        decode(record, into: &segment, isBlank: false)
+    }
+
+    /// The same into a segment that is `.blank` (the per-packet path's fresh local): the common
+    /// case does not blank it a second time (208 bytes a packet).
+    public mutating func decode(_ record: CaptureRecord, intoBlank segment: inout TCPSegment) -> Bool {
+        decode(record, into: &segment, isBlank: true)
+    }
+
+    @inline(__always)
+    private mutating func decode(_ record: CaptureRecord, into segment: inout TCPSegment, isBlank: Bool) -> Bool {
+        if let plain = decodePlain(record, into: &segment, isBlank: isBlank) { return plain }
         let bytes = record.bytes
         let reported = max(record.wireLength, bytes.count)
         guard let link = LinkLayer.parse(bytes, reported: reported, record.linkType) else {
@@ -79,7 +90,7 @@ public struct PacketDecoder {
     /// `decodeIP`), without their dispatch: what it cannot decode that way (anything else, and any
     /// header the general path would count as a weird) is nil, and decoded there.
     @inline(__always)
-    private mutating func decodePlain(_ record: CaptureRecord, into segment: inout TCPSegment) -> Bool? {
+    private mutating func decodePlain(_ record: CaptureRecord, into segment: inout TCPSegment, isBlank: Bool) -> Bool? {
         guard !checkChecksums, record.linkType.rawValue == LinkType.ethernet.rawValue else { return nil }
         let bytes = record.bytes
         guard bytes.has(18) else { return nil }
@@ -102,7 +113,7 @@ public struct PacketDecoder {
             } else if totalLength < 20 {
                 return nil
             }
-            segment = .blank
+            if !isBlank { segment = .blank }
             segment.source = IPAddress(ipv4: ip.u32be(12))
             segment.destination = IPAddress(ipv4: ip.u32be(16))
             segment.ttl = ip.u8(8)
@@ -112,7 +123,7 @@ public struct PacketDecoder {
         case EtherType.ipv6:
             // TCP right after the fixed header (no extension headers, so no jumbogram either).
             guard ip.has(40), ip.u8(0) >> 4 == 6, ip.u8(6) == 6 else { return nil }
-            segment = .blank
+            if !isBlank { segment = .blank }
             segment.source = IPAddress(ipv6High: ip.u64be(8), low: ip.u64be(16))
             segment.destination = IPAddress(ipv6High: ip.u64be(24), low: ip.u64be(32))
             segment.ttl = ip.u8(7)
