@@ -12,15 +12,15 @@ public struct ProxyTopology: Sendable {
         self.detected = detected
     }
 
-    public func leg(_ facts: ConnectionFacts) -> (leg: Leg, proxy: Int?) {
+    public func leg(_ facts: ConnectionFacts) -> ConnectionLeg {
         let server = facts.serverEndpoint, client = facts.clientEndpoint
         for (index, proxy) in proxies.enumerated() {
-            if server.address == proxy.front && (proxy.frontPort.map { $0 == server.port } ?? true) { return (.front, index) }
+            if server.address == proxy.front && (proxy.frontPort.map { $0 == server.port } ?? true) { return ConnectionLeg(.front, proxy: index) }
         }
         for (index, proxy) in proxies.enumerated() where proxy.outboundAddresses.contains(client.address) {
-            return (.back, index)
+            return ConnectionLeg(.back, proxy: index)
         }
-        return (.direct, nil)
+        return ConnectionLeg(.direct)
     }
 
     /// Finds proxies in the traffic: an address that accepts connections (A) and an address (B,
@@ -51,9 +51,8 @@ public struct ProxyTopology: Sendable {
         let inbound = Groups(owners: numbers.addresses.count, blank: FrontSession(trigger: 0, end: 0, client: 0, port: 0)) { visit in
             for (o, i) in zip(openings, opener) {
                 let facts = connections[Int(i)]
-                visit(Int(o.server), FrontSession(trigger: facts.client.firstPayloadTime != 0 ? facts.client.firstPayloadTime
-                                                      : facts.connection.establishedTime ?? facts.openTime,
-                                                  end: facts.connection.lastTime, client: o.source, port: facts.serverEndpoint.port))
+                let trigger = facts.client.firstPayloadTime != 0 ? facts.client.firstPayloadTime : facts.connection.establishedTime ?? facts.openTime
+                visit(Int(o.server), FrontSession(trigger: trigger, end: facts.connection.lastTime, client: o.source, port: facts.serverEndpoint.port))
             }
         }
         opener = []

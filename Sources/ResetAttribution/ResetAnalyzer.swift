@@ -18,8 +18,10 @@ public enum ResetAnalyzer {
                                proxies: [ProxySpec]?, crossView: [Int: CrossViewFinding] = [:], threads: Int = 1) -> AttributionReport {
         let topology = proxies.map { ProxyTopology(proxies: $0, detected: false) } ?? ProxyTopology.detect(connections, threads: threads)
         let position = Position(connections)
-        let legs = connections.map { ConnectionLeg(topology.leg($0)) }
+        let legs = connections.map { topology.leg($0) }
         let pairs = LegPairing.pair(connections, legs: legs)
+        // (Bound as a pair of vars: a `let` of the pair would keep a second reference to the
+        // verdicts, and the first change below would copy them all.)
         var (verdicts, clusters) = judgeAll(connections: connections, resets: resets, legs: legs, position: position,
                                             crossView: crossView, threads: threads)
 

@@ -59,7 +59,7 @@ struct ResetEvidence {
             e.forgery += 0.6
         }
         // Back to back: within a tenth of a second of this one.
-        let burst = sameConnection.count < 2 ? [] : sameConnection.filter { $0.senderSide == r.senderSide && !$0.isDuplicate
+        let burst = sameConnection.filter { $0.senderSide == r.senderSide && !$0.isDuplicate
             && abs($0.timestamp - r.timestamp) <= 100_000_000 }
         if burst.count >= 2 && Set(burst.map(\.sequence)).count >= 2,
            burst.allSatisfy({ $0.senderNextSeq == 0 || Int32(bitPattern: $0.sequence &- $0.senderNextSeq) >= 0 }) {

@@ -27,14 +27,14 @@ public enum Leg: String, Sendable, CaseIterable {
 }
 
 /// A connection's leg and the proxy it belongs to (an index into the topology's proxies), in 8
-/// bytes where the tuple took 24: the attribution keeps one for every connection.
+/// bytes (a tuple with an optional index took 24): the attribution keeps one for every connection.
 public struct ConnectionLeg: Sendable {
     public let leg: Leg
     private let proxyIndex: Int32  // -1: none
 
-    public init(_ assignment: (leg: Leg, proxy: Int?)) {
-        leg = assignment.leg
-        proxyIndex = assignment.proxy.map { Int32($0) } ?? -1
+    public init(_ leg: Leg, proxy: Int? = nil) {
+        self.leg = leg
+        proxyIndex = proxy.map { Int32($0) } ?? -1
     }
 
     public var proxy: Int? { proxyIndex < 0 ? nil : Int(proxyIndex) }

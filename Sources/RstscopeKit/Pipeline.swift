@@ -406,9 +406,11 @@ extension Pipeline {
 }
 
 /// Reads a whole capture through the pipeline. A read that fails part-way keeps what was read:
-/// the summary covers every complete record, and the error says where the input broke.
+/// the summary covers every complete record, and the error says where the input broke. Every
+/// record is analyzed on return, so a mapped file's pages are dropped then.
 public func analyzeCapture(_ reader: inout any PacketReader, pipeline: inout Pipeline,
                            progress: ((Int) -> Void)? = nil) -> CaptureError? {
+    defer { reader.releaseReadPages() }
     // The readers of mapped files get loops specialized for them (a generic loop calls the reader
     // and its byte source through witness tables for every record); the rest share one.
     if var mapped = reader as? PcapReader<MappedSource> {

@@ -18,7 +18,6 @@ public func analyzeShardedCapture(_ reader: any PacketReader, threads: Int, opti
         var reader = reader
         var pipeline = Pipeline(options: options, output: output)
         let failure = analyzeCapture(&reader, pipeline: &pipeline, progress: progress)
-        reader.releaseReadPages()
         return (pipeline, failure)
     }
     let map = ShardMap.balanced(threads: threads)

@@ -206,7 +206,6 @@ struct AnalyzeCommand: ParsableCommand {
         } else {
             pipeline = Pipeline(options: options, output: output)
             failure = analyzeCapture(&reader, pipeline: &pipeline, progress: report)
-            reader.releaseReadPages()
         }
         if case .badFilter = failure { throw fail(failure!) }
         pipeline.completeInput()

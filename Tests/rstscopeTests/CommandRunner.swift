@@ -1,11 +1,19 @@
 import Foundation
 import TestSupport
+import Testing
 
 /// Runs the built `rstscope` binary as a user would, capturing its output and exit status.
 struct CommandResult {
     var status: Int32
     var stdout: String
     var stderr: String
+
+    /// Every line of standard output as a JSON object (JSON Lines output).
+    func jsonLines() throws -> [[String: Any]] {
+        try stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
 
     /// The JSON object on the last line of standard output.
     var summary: [String: Any]? {

@@ -36,7 +36,12 @@ extension LabTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "lab.sh \(scenario) exited \(process.terminationStatus)")
         let text = (try? String(contentsOfFile: directory + "/haproxy.log", encoding: .utf8)) ?? ""
-        let log = text.split(separator: "\n").filter { $0.hasPrefix("LAB ") }.map { line -> LogLine in
+        return (directory, logLines(text))
+    }
+
+    /// The `LAB ` lines of a HAProxy log in the lab's log format.
+    static func logLines(_ text: String) -> [LogLine] {
+        text.split(separator: "\n").filter { $0.hasPrefix("LAB ") }.map { line -> LogLine in
             var fields: [String: String] = [:]
             for part in line.split(separator: " ") {
                 let kv = part.split(separator: "=", maxSplits: 1)
@@ -45,7 +50,6 @@ extension LabTests {
             let back = fields["bi"] ?? "-:-"
             return LogLine(client: fields["ci"] ?? "", backSource: back == "-:-" ? nil : back, termination: fields["ts"] ?? "")
         }
-        return (directory, log)
     }
 
     static func analyze(_ directory: String, proxy: Bool) throws -> [[String: Any]] {
@@ -53,9 +57,7 @@ extension LabTests {
         if proxy { arguments += ["--proxy", proxyFlag] }
         let result = try Rstscope.run(arguments)
         #expect(result.status == 0, "\(result.stderr)")
-        return try result.stdout.split(separator: "\n").map {
-            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
-        }
+        return try result.jsonLines()
     }
 
     /// What a scenario's resets must be blamed on (resets that are not benign), and the cause.
@@ -172,9 +174,7 @@ extension LabTests {
         func lines(_ arguments: [String]) throws -> [[String: Any]] {
             let result = try Rstscope.run(["analyze"] + arguments + ["--format", "jsonl", "--events", "none"])
             #expect(result.status == 0, "\(result.stderr)")
-            return try result.stdout.split(separator: "\n").map {
-                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
-            }
+            return try result.jsonLines()
         }
         func forged(_ lines: [[String: Any]]) -> [[String: Any]] {
             lines.filter { $0["type"] as? String == "reset" && ($0["input"] as? String ?? proxyView) == proxyView

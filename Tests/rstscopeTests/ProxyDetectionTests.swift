@@ -10,9 +10,7 @@ struct ProxyDetectionTests {
     static func lines(_ arguments: [String]) throws -> [[String: Any]] {
         let result = try Rstscope.run(["analyze"] + arguments + ["--format", "jsonl", "--events", "none"])
         #expect(result.status == 0, "\(result.stderr)")
-        return try result.stdout.split(separator: "\n").map {
-            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
-        }
+        return try result.jsonLines()
     }
 
     /// The lab's "concurrent" scenario (200 sessions, 20 at a time; Scripts/lab/lab.sh) with HAProxy
@@ -26,14 +24,7 @@ struct ProxyDetectionTests {
         let capture = Self.fixtures.appendingPathComponent("lab-concurrent-starved.pcap.gz").path
         let log = try String(contentsOf: Self.fixtures.appendingPathComponent("lab-concurrent-starved.haproxy.log"), encoding: .utf8)
         var backLegOf: [String: String] = [:]  // HAProxy's client tuple -> its source tuple towards the backend
-        for line in log.split(separator: "\n") {
-            var fields: [String: String] = [:]
-            for part in line.split(separator: " ") {
-                let kv = part.split(separator: "=", maxSplits: 1)
-                if kv.count == 2 { fields[String(kv[0])] = String(kv[1]) }
-            }
-            if let client = fields["ci"], let back = fields["bi"] { backLegOf[client] = back }
-        }
+        for entry in LabTests.logLines(log) { if let back = entry.backSource { backLegOf[entry.client] = back } }
         #expect(backLegOf.count == 200)
         let sessions = try Self.lines([capture]).filter { $0["type"] as? String == "session" }
         #expect(sessions.count == 200)

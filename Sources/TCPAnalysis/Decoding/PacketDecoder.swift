@@ -44,7 +44,7 @@ public struct PacketDecoder {
     /// The TCP segment the record carries, if any. The segment's `payload` points into the record.
     public mutating func decode(_ record: CaptureRecord) -> TCPSegment? {
         var segment = TCPSegment.blank
-        return decode(record, into: &segment) ? segment : nil
+        return decode(record, intoBlank: &segment) ? segment : nil
     }
 
     /// Decodes into a segment the caller keeps (no copy of the segment).

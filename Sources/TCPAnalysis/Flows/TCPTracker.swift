@@ -518,7 +518,7 @@ public struct TCPTracker {
 
     // MARK: - End of input
 
-    /// A SYN-ACK as the second pass replays it: 24 bytes (one per connection, kept to the end).
+    /// A SYN-ACK as the second pass replays it: 24 bytes (one per SYN-ACK, kept until that pass).
     struct SynAckRecord {
         var time: Int64
         var connection: Int32
