@@ -110,21 +110,21 @@ public enum AnalysisReport {
 public struct ConnectionView {
     public var connection: Connection
     public var outcome: ConnectionOutcome
-    public var clientState: DirectionState
-    public var serverState: DirectionState
+    public var clientState: DirectionSummary
+    public var serverState: DirectionSummary
     /// Community ID v1 (computed when asked: a SHA-1 per connection is not free).
     public var communityID: String { connection.communityID() }
     /// A reset that was not benign ended it (set from the attribution; true when not judged).
     public var brokenByReset = true
 
-    public init(_ connection: Connection, side0: DirectionState, side1: DirectionState) {
+    public init(_ connection: Connection, side0: DirectionSummary, side1: DirectionSummary) {
         self.connection = connection
         outcome = ConnectionOutcome(connection, side0, side1)
         clientState = outcome.clientSide == 0 ? side0 : side1
         serverState = outcome.clientSide == 0 ? side1 : side0
     }
 
-    public init(_ record: ConnectionRecord) {
+    public init(_ record: ConnectionSummary) {
         self.init(record.connection, side0: record.side0, side1: record.side1)
     }
 

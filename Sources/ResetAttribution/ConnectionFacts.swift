@@ -1,14 +1,14 @@
 import TCPAnalysis
 
 /// The tracker's connections at the end of the input, shared by every `ConnectionFacts` (the
-/// records are not copied: the table reads the tracker's store).
+/// summaries are not copied: the table reads a finished tracker's own).
 public final class ConnectionTable: @unchecked Sendable {
-    public let store: ConnectionStore
+    public let store: SummaryStore
     /// The client side of each connection, decided once.
     let roles: [(side: Int8, basis: RoleBasis)]
 
     public init(_ tracker: TCPTracker) {
-        store = tracker.store
+        store = tracker.summaries
         roles = tracker.connections.map { c in
             let r = ConnectionOutcome.roles(c)
             return (Int8(r.clientSide), r.basis)
@@ -34,15 +34,15 @@ public struct ConnectionFacts: Sendable {
 
     // Read in place (`_read`): the attribution asks for one field at a time.
     public var connection: Connection { _read { yield table.store[index].connection } }
-    public var side0: DirectionState { _read { yield table.store[index].side0 } }
-    public var side1: DirectionState { _read { yield table.store[index].side1 } }
+    public var side0: DirectionSummary { _read { yield table.store[index].side0 } }
+    public var side1: DirectionSummary { _read { yield table.store[index].side1 } }
     /// Zeek's state and history (computed when asked: reports want it, the attribution rarely).
     public var outcome: ConnectionOutcome { ConnectionOutcome(connection, side0, side1) }
     public var clientSide: Int { Int(table.roles[index].side) }
     public var roleBasis: RoleBasis { table.roles[index].basis }
-    public func side(_ side: Int) -> DirectionState { table.store[index].side(side) }
-    public var client: DirectionState { _read { yield clientSide == 0 ? table.store[index].side0 : table.store[index].side1 } }
-    public var server: DirectionState { _read { yield clientSide == 0 ? table.store[index].side1 : table.store[index].side0 } }
+    public func side(_ side: Int) -> DirectionSummary { table.store[index].side(side) }
+    public var client: DirectionSummary { _read { yield clientSide == 0 ? table.store[index].side0 : table.store[index].side1 } }
+    public var server: DirectionSummary { _read { yield clientSide == 0 ? table.store[index].side1 : table.store[index].side0 } }
     public var clientEndpoint: (address: IPAddress, port: UInt16) { connection.key.endpoint(clientSide) }
     public var serverEndpoint: (address: IPAddress, port: UInt16) { connection.key.endpoint(1 - clientSide) }
     /// When the connection was opened (its SYN, or its first packet).

@@ -197,6 +197,7 @@ public struct Pipeline {
     public mutating func completeInput() {
         guard !inputComplete else { return }
         inputComplete = true
+        tracker.finishTracking()
         // Earlier SYN-ACKs of reused conversations (files only: live capture cannot look ahead).
         let reusedBit = 14
         for late in tracker.secondPassReusedPorts() where late.printable {
@@ -215,6 +216,12 @@ public struct Pipeline {
         tracker.releaseSecondPassLog()
     }
 
+    /// The input has ended for this pipeline's tracker: it keeps only its connections' summaries
+    /// (see `TCPTracker.finishTracking`). A shard's thread calls it before the merge.
+    public mutating func finishTracking() {
+        tracker.finishTracking()
+    }
+
     /// Reports the connections, judges the resets (with what other inputs saw of them, by frame),
     /// then reports them and the sessions. Returns the connections with problems, for the text report.
     public mutating func finish(crossView: [Int: CrossViewFinding] = [:]) -> [ConnectionView] {
@@ -225,7 +232,7 @@ public struct Pipeline {
         // leading fields (several inputs).
         let threads = options.outputThreads
         let leading = output?.leadingFields ?? []
-        let store = tracker.store
+        let store = tracker.summaries
         var connectionLines: ParallelLines?
         if let output {
             let lines = ParallelLines(items: store.count, batchSize: 256, lineBytes: 1024, threads: threads) { range, writer in
@@ -262,7 +269,7 @@ public struct Pipeline {
         }
         if let connectionLines { connectionsReported += connectionLines.wait() }
         if let output {
-            var position = [Int32](repeating: -1, count: tracker.store.count)
+            var position = [Int32](repeating: -1, count: tracker.connections.count)
             for (i, facts) in connectionFacts.enumerated() { position[facts.index] = Int32(i) }
             // In frame order (the tracker's order already: then no copy of the verdicts is sorted).
             let verdicts = judged.verdicts
@@ -305,7 +312,7 @@ public struct Pipeline {
     }
 
     private mutating func report(_ index: Int) {
-        var view = ConnectionView(tracker.store[index])
+        var view = ConnectionView(tracker.summary(index))
         if attribution != nil && options.format == .text { view.brokenByReset = brokenConnections.contains(index) }
         connectionsReported += 1
         if let output { AnalysisReport.writeConnection(view, to: output) }

@@ -28,11 +28,15 @@ public func analyzeShardedCapture(_ reader: any PacketReader, threads: Int, opti
     }
     let router = RecordRouter(count: threads - 1)
     let helpers = router.rings.indices.map { i in
-        CaptureThread { drain(router.rings[i], into: &shards[i + 1].pipeline) }
+        CaptureThread {
+            drain(router.rings[i], into: &shards[i + 1].pipeline)
+            shards[i + 1].pipeline.finishTracking()  // on this thread, beside the others
+        }
     }
     for helper in helpers { helper.start() }
     var reader = reader
     let failure = routeCapture(&reader, pipeline: &shards[0].pipeline, router: router, progress: progress)
+    shards[0].pipeline.finishTracking()
     for helper in helpers { helper.join() }
     reader.releaseReadPages()
     return (Pipeline.merged(shards.map(\.pipeline), output: output), failure)

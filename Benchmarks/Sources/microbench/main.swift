@@ -107,11 +107,12 @@ let facts = connectionTable.facts()
 let judged = ResetAnalyzer.analyze(connections: facts, resets: endPipeline.tracker.resets, proxies: nil)
 let attributionNs = Double(now() - start) / connectionCount
 sink &+= judged.verdicts.count
+let summaries = endPipeline.tracker.summaries  // finished by completeInput: the tracker's own
 start = now()
 var lineBytes = 0
 var lineWriter = ByteWriter(capacity: 1 << 20)
 for index in endPipeline.tracker.connections.indices {
-    AnalysisReport.writeConnection(ConnectionView(endPipeline.tracker.store[index]), to: &lineWriter, leading: [])
+    AnalysisReport.writeConnection(ConnectionView(summaries[index]), to: &lineWriter, leading: [])
     lineBytes += lineWriter.count
     lineWriter.removeAll()
 }
@@ -121,7 +122,7 @@ let warm = min(endPipeline.tracker.connections.count, 1000)
 start = now()
 for _ in 0..<(CommandLine.arguments.count > 3 ? 400 : 20) {
     for index in 0..<warm {
-        AnalysisReport.writeConnection(ConnectionView(endPipeline.tracker.store[index]), to: &lineWriter, leading: [])
+        AnalysisReport.writeConnection(ConnectionView(summaries[index]), to: &lineWriter, leading: [])
         lineBytes += lineWriter.count
         lineWriter.removeAll()
     }
@@ -148,7 +149,8 @@ func show(_ name: String, _ value: Double, _ unit: String) {
 }
 print("\(records.count) packets, best of \(rounds) rounds (sink \(sink & 1))")
 print("state: \(MemoryLayout<ConnectionRecord>.stride) bytes a connection (connection \(MemoryLayout<Connection>.stride), "
-      + "direction \(MemoryLayout<DirectionState>.stride) x 2), \(MemoryLayout<ResetObservation>.stride) a reset, "
+      + "direction \(MemoryLayout<DirectionState>.stride) x 2), \(MemoryLayout<ConnectionSummary>.stride) once finished "
+      + "(direction \(MemoryLayout<DirectionSummary>.stride) x 2), \(MemoryLayout<ResetObservation>.stride) a reset, "
       + "\(MemoryLayout<ResetVerdict>.stride) a verdict, \(MemoryLayout<TCPSegment>.stride) a decoded segment")
 show("decode", decodeNs, "ns/packet")
 show("flow lookup (hit)", lookupNs, "ns/lookup")

@@ -32,7 +32,7 @@ public struct ConnectionOutcome: Sendable {
         return (Int(connection.firstSender), .firstData)
     }
 
-    public init(_ connection: Connection, _ side0: DirectionState, _ side1: DirectionState) {
+    public init(_ connection: Connection, _ side0: DirectionSummary, _ side1: DirectionSummary) {
         (clientSide, roleBasis) = Self.roles(connection)
         let client = clientSide == 0 ? side0 : side1, server = clientSide == 0 ? side1 : side0
         let established = client.sawSYN && server.sawSYNACK

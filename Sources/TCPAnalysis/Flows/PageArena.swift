@@ -34,6 +34,16 @@ struct PageArena {
         return region
     }
 
+    /// Gives a region's whole pages back to the system (they read as zeros if touched again):
+    /// the region is no longer used, though its chunk stays mapped until `release`.
+    func discard(_ region: UnsafeMutableRawPointer, bytes: Int) {
+        let page = 4096
+        let start = (Int(bitPattern: region) + page - 1) & ~(page - 1)
+        let end = (Int(bitPattern: region) + bytes) & ~(page - 1)
+        guard end > start, let base = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(base, end - start, MADV_DONTNEED)
+    }
+
     /// Unmaps every chunk: every region handed out is gone.
     mutating func release() {
         for chunk in chunks { munmap(chunk.base, chunk.bytes) }

@@ -8,8 +8,10 @@ import PacketCore
 /// second flat array (two entries per connection), copied into locals for the duration of one
 /// segment. Nothing is allocated per packet in steady state.
 public struct TCPTracker {
-    /// Every connection with its two directions, in place (see `ConnectionStore`).
-    public private(set) var store = ConnectionStore()
+    /// Every connection with its two directions, in place (see `RecordStore`), while packets come.
+    private var store = ConnectionStore()
+    /// Every connection's summary, once tracking finished (`finishTracking`): then `store` is empty.
+    private var finished: SummaryStore?
     private var table = FlowTable()
     private var unacked = UnackedSegments()
     /// Every SYN-ACK seen, for the two-pass replay.
@@ -29,9 +31,36 @@ public struct TCPTracker {
     public init() {}
 
     /// The connections, in slot order (a slot's stream number is its index until eviction reuses it).
-    public var connections: ConnectionList { ConnectionList(store: store) }
+    public var connections: ConnectionList { ConnectionList(store: store, summaries: finished) }
 
-    public func direction(_ connection: Int, _ side: Int) -> DirectionState { store[connection].side(side) }
+    public func direction(_ connection: Int, _ side: Int) -> DirectionSummary {
+        finished?[connection].side(side) ?? DirectionSummary(store[connection].side(side))
+    }
+
+    /// A connection as the reports read it (from its record while packets come).
+    public func summary(_ connection: Int) -> ConnectionSummary {
+        finished?[connection] ?? ConnectionSummary(store[connection])
+    }
+
+    /// Every connection's summary: the finished tracker's own, or (while packets come) a copy.
+    public var summaries: SummaryStore {
+        finished ?? store.map(ConnectionSummary.init)
+    }
+
+    public var isFinished: Bool { finished != nil }
+
+    /// The input has ended: each connection keeps its summary, and the state that only served
+    /// the next segment (each direction's sequence tracking, the flow table, the unacked segments)
+    /// is freed, page by page (528 bytes a connection become 368). No packet may follow.
+    public mutating func finishTracking() {
+        guard finished == nil else { return }
+        // A tracker that shares its store with a copy leaves the copy's records alone.
+        finished = isKnownUniquelyReferenced(&store) ? store.compact(ConnectionSummary.init) : store.map(ConnectionSummary.init)
+        store = ConnectionStore()
+        table = FlowTable()
+        unacked = UnackedSegments()
+        freeSlots = []
+    }
 
     // MARK: - Per segment
 
@@ -188,6 +217,7 @@ public struct TCPTracker {
     }
 
     private mutating func newConnection(_ key: FlowKey, hash: UInt64, frame: Int, time: Int64, firstSender: Int) -> Int {
+        precondition(finished == nil, "TCPTracker: a packet after finishTracking")
         let record = ConnectionRecord(Connection(key: key, stream: nextStream, frame: frame, time: time, firstSender: firstSender))
         nextStream += 1
         let index: Int
@@ -215,6 +245,7 @@ public struct TCPTracker {
     /// capture evicts: Wireshark never forgets a conversation, and in a file late packets must find
     /// theirs.
     public mutating func release(_ index: Int) {
+        precondition(finished == nil, "TCPTracker: release after finishTracking")
         guard store[index].connection.isLive else { return }
         if !isKnownUniquelyReferenced(&store) { store = store.copy() }
         table.remove(hash: store[index].connection.key.hash(seed: table.seed), value: Int32(index))
@@ -536,20 +567,20 @@ public struct TCPTracker {
     public func secondPassReusedPorts() -> [(frame: Int, stream: Int, printable: Bool, time: Int64)] {
         // Per direction (2 * connection + side): the base the replay has reached, and whether the
         // direction has a base at all (0: not replayed yet, 1: no base, 2: a base).
-        var replayedBase = [UInt32](repeating: 0, count: 2 * store.count)
-        var replayState = [UInt8](repeating: 0, count: 2 * store.count)
+        var replayedBase = [UInt32](repeating: 0, count: 2 * connections.count)
+        var replayState = [UInt8](repeating: 0, count: 2 * connections.count)
         var flagged: [(frame: Int, stream: Int, printable: Bool, time: Int64)] = []
         for synAck in synAcks {
             let connection = Int(synAck.connection), side = Int(synAck.side), slot = 2 * connection + side
             if replayState[slot] == 0 {
-                let set = side == 0 ? store[connection].side0.baseSet : store[connection].side1.baseSet
-                replayedBase[slot] = side == 0 ? store[connection].side0.baseSeq : store[connection].side1.baseSeq
-                replayState[slot] = set ? 2 : 1
+                let base = finished.map { $0[connection].side(side).baseSequence } ?? store[connection].side(side).baseSequence
+                replayedBase[slot] = base ?? 0
+                replayState[slot] = base != nil ? 2 : 1
             }
             if replayState[slot] == 2 && synAck.seq != replayedBase[slot] {
                 replayedBase[slot] = synAck.seq
                 if !synAck.flagged {
-                    flagged.append((synAck.frame, store[connection].connection.stream, synAck.printable, synAck.time))
+                    flagged.append((synAck.frame, connections[connection].stream, synAck.printable, synAck.time))
                 }
             }
         }
@@ -584,31 +615,31 @@ extension TCPTracker {
     /// SYN-ACKs are put in that pass's order. `index[shard][local]` is a connection's new index.
     /// The result is for reports (its flow table is empty: it takes no more packets).
     ///
-    /// The merged tracker reads the shards' records where they are (no copy; see
-    /// `ConnectionStore.init(merging:order:)`), renumbering their streams in place.
+    /// The merged tracker is finished: it reads the shards' summaries where they are (no copy; see
+    /// `RecordStore.init(merging:order:)`), renumbering their streams in place. (Shards that are
+    /// not finished yet are finished here; finishing them on their own threads is faster.)
     public static func merged(_ shards: [TCPTracker]) -> (tracker: TCPTracker, index: [[Int]]) {
-        for shard in shards {
-            precondition(shard.freeSlots.isEmpty && shard.evictions == 0, "merging trackers that evicted connections")
+        var shards = shards
+        for i in shards.indices {
+            precondition(shards[i].freeSlots.isEmpty && shards[i].evictions == 0, "merging trackers that evicted connections")
+            shards[i].finishTracking()
         }
-        var index = shards.map { Array(repeating: 0, count: $0.store.count) }
+        let parts = shards.map { $0.finished! }
+        var index = parts.map { Array(repeating: 0, count: $0.count) }
         var result = TCPTracker()
         // Each shard created its connections in frame order: merging the shards' sequences by
         // creation frame gives the single pass's order (a frame creates at most one connection).
         var order: [(part: Int, index: Int)] = []
-        order.reserveCapacity(shards.reduce(0) { $0 + $1.store.count })
+        order.reserveCapacity(parts.reduce(0) { $0 + $1.count })
         result.creationFrames.reserveCapacity(order.capacity)
-        forEachInMergedOrder(counts: shards.map(\.store.count), key: { Int(shards[$0].creationFrames[$1]) }) { pick, local in
+        forEachInMergedOrder(counts: parts.map(\.count), key: { Int(shards[$0].creationFrames[$1]) }) { pick, local in
             index[pick][local] = order.count
-            shards[pick].store.withRecord(local) { record in
-                record.connection.stream = order.count
-                record.side0.unackedHead = -1  // the pool stays with the shard
-                record.side1.unackedHead = -1
-            }
+            parts[pick].withRecord(local) { $0.connection.stream = order.count }
             order.append((pick, local))
             result.creationFrames.append(shards[pick].creationFrames[local])
         }
-        result.store = ConnectionStore(merging: shards.map(\.store), order: order)
-        result.nextStream = result.store.count
+        result.finished = SummaryStore(merging: parts, order: order)
+        result.nextStream = order.count
         // Each shard kept these in frame order, and a frame is one shard's: merged by frame, they
         // are in the single pass's order (no sort).
         forEachInMergedOrder(counts: shards.map(\.resets.count), key: { shards[$0].resets[$1].frame }) { s, i in
@@ -625,3 +656,4 @@ extension TCPTracker {
         return (result, index)
     }
 }
+

@@ -1,0 +1,53 @@
+/// What the reports and the attribution read of one direction once its input has ended: 48 of
+/// `DirectionState`'s 128 bytes. The rest (sequence tracking, the duplicate test's last segment,
+/// the unacked list) only serves the next segment, so a finished tracker keeps this alone
+/// (`TCPTracker.finishTracking`).
+public struct DirectionSummary: Sendable {
+    // (Fields in falling order of alignment.)
+    public let payloadBytes: Int
+    /// Time of this side's last segment carrying payload, of its first FIN and of its first payload
+    /// byte (0: none).
+    public let lastPayloadTime: Int64
+    public let finTime: Int64
+    public let firstPayloadTime: Int64
+    @Count32 public private(set) var packets: Int
+    @Count32 public private(set) var retransmissions: Int
+    /// The base sequence (meaningful when `hasBase`): tshark's second pass replays SYN-ACKs against it.
+    let baseSeq: UInt32
+    /// TTL (hop limit) of this side's first non-RST segment.
+    public let ttlBaseline: UInt8
+    private let flags: FlagByte
+
+    private enum Flag {
+        static let hasBase: UInt8 = 1
+        static let sawSYN: UInt8 = 2
+        static let sawSYNACK: UInt8 = 4
+        static let sawFIN: UInt8 = 8
+        static let sawRST: UInt8 = 16
+    }
+
+    init(_ state: DirectionState) {
+        payloadBytes = state.payloadBytes
+        lastPayloadTime = state.lastPayloadTime
+        finTime = state.finTime
+        firstPayloadTime = state.firstPayloadTime
+        packets = state.packets
+        retransmissions = state.retransmissions
+        baseSeq = state.baseSeq
+        ttlBaseline = state.ttlBaseline
+        var flags = FlagByte()
+        flags[Flag.hasBase] = state.baseSet
+        flags[Flag.sawSYN] = state.sawSYN
+        flags[Flag.sawSYNACK] = state.sawSYNACK
+        flags[Flag.sawFIN] = state.sawFIN
+        flags[Flag.sawRST] = state.sawRST
+        self.flags = flags
+    }
+
+    var hasBase: Bool { flags[Flag.hasBase] }
+    public var sawSYN: Bool { flags[Flag.sawSYN] }
+    public var sawSYNACK: Bool { flags[Flag.sawSYNACK] }
+    public var sawFIN: Bool { flags[Flag.sawFIN] }
+    public var sawRST: Bool { flags[Flag.sawRST] }
+    public var baseSequence: UInt32? { hasBase ? baseSeq : nil }
+}
