@@ -7,7 +7,7 @@ import PacketCore
 
 /// A read-only memory map of a whole file, read front to back by one reader; unmapped when the
 /// last reference goes. The records' bytes are read in place (other threads may analyze them
-/// while the reader goes on, `--threads`): pages stay mapped a window behind the reader.
+/// while the reader goes on, `--threads`): pages stay mapped a little way behind the reader.
 public final class MappedFile: @unchecked Sendable {
     private let address: UnsafeMutableRawPointer?
     public let count: Int
@@ -27,19 +27,23 @@ public final class MappedFile: @unchecked Sendable {
         self.count = count
     }
 
-    /// Bytes mapped ahead of the reader in one call, and kept behind it (more than a
-    /// `RecordRing` lets a consumer lag).
-    static let window = 4 << 20
+    /// How often the reader tells the file where it is; the bytes mapped ahead of it; and the
+    /// bytes kept behind it (more than a `RecordRing` lets a consumer lag on a capture of
+    /// average packets; a consumer further behind faults the pages back in). At most 5 MiB of the
+    /// file are held at a time (16 with the 4 MiB step and window before: 4-8 MiB more peak memory).
+    static let step = 1 << 20
+    static let ahead = 2 << 20
+    static let behind = 2 << 20
 
-    /// The reader has reached `offset`: the next window is mapped in one call
-    /// (`MADV_POPULATE_READ`, instead of a page fault every 64 KiB), and the pages more than a
-    /// window behind are dropped from this process (`MADV_DONTNEED`: they stay in the page cache
+    /// The reader has reached `offset`: the bytes up to `ahead` are mapped in one call
+    /// (`MADV_POPULATE_READ`, instead of a page fault every 64 KiB), and the pages more than
+    /// `behind` back are dropped from this process (`MADV_DONTNEED`: they stay in the page cache
     /// and would fault back in if touched), so a multi-gigabyte file costs a few MiB.
     func advance(to offset: Int) {
         #if canImport(Glibc)
         guard let address else { return }
         let page = 4096
-        let end = min(count, offset + 2 * Self.window)
+        let end = min(count, offset + Self.ahead)
         let start = max(populated, offset / page * page)
         if end > start {
             if madvise(address + start, end - start, 22 /* MADV_POPULATE_READ, Linux 5.14 */) != 0 {
@@ -47,7 +51,7 @@ public final class MappedFile: @unchecked Sendable {
             }
             populated = end / page * page  // madvise takes page-aligned addresses
         }
-        let behind = max(0, min(offset, count) - Self.window) / page * page
+        let behind = max(0, min(offset, count) - Self.behind) / page * page
         if behind > released {
             _ = madvise(address + released, behind - released, MADV_DONTNEED)
             released = behind
@@ -55,7 +59,7 @@ public final class MappedFile: @unchecked Sendable {
         #endif
     }
 
-    /// Drops every page still held (the reading is over; `advance` keeps a window).
+    /// Drops every page still held (the reading is over; `advance` keeps a few MiB).
     func releaseAll() {
         #if canImport(Glibc)
         guard let address, released < count else { return }
@@ -98,7 +102,7 @@ public struct MappedSource: ByteSource {
         all.prefetch(offset + 64)
         if offset >= nextAdvance {
             file.advance(to: offset)
-            nextAdvance = offset + MappedFile.window
+            nextAdvance = offset + MappedFile.step
         }
     }
     /// The reading is over: the file's pages still held are dropped.
