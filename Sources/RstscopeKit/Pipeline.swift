@@ -255,7 +255,9 @@ public struct Pipeline {
         let judged = ResetAnalyzer.analyze(connections: connectionFacts, resets: tracker.resets, proxies: options.proxies,
                                            crossView: crossView, threads: threads)
         attribution = judged
-        brokenConnections = Set(judged.verdicts.filter { !$0.benign && !$0.observation.isDuplicate }.map(\.observation.connection))
+        if options.format == .text {  // (only the text report marks them: 2 MiB kept to the end on the 2M capture)
+            brokenConnections = Set(judged.verdicts.lazy.filter { !$0.benign && !$0.observation.isDuplicate }.map(\.observation.connection))
+        }
         if options.collectAnnotations {
             for v in judged.verdicts {
                 let r = v.observation
