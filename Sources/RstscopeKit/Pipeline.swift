@@ -66,8 +66,9 @@ public struct Pipeline {
     /// Packets kept for correlation with other inputs (`recordFingerprints`).
     public private(set) var fingerprints = FingerprintLog()
     private var inputComplete = false
-    /// A shard's event lines, waiting for the merge.
-    private var deferredEvents: [EventRecord] = []
+    /// A shard's event lines, waiting for the merge (in pages: an array's doubling held up to
+    /// twice the events, and a copy of them while it grew).
+    private var deferredEvents = PagedList<EventRecord>()
     /// Connections a reset broke (not benign), for the text report; live eviction reports before
     /// any attribution, so there every reset counts.
     private var brokenConnections = Set<Int>()
