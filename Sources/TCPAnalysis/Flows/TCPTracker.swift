@@ -619,12 +619,15 @@ extension TCPTracker {
     /// `RecordStore.init(merging:order:)`), renumbering their streams in place. (Shards that are
     /// not finished yet are finished here; finishing them on their own threads is faster.)
     public static func merged(_ shards: [TCPTracker]) -> (tracker: TCPTracker, index: [[Int]]) {
-        var shards = shards
-        for i in shards.indices {
-            precondition(shards[i].freeSlots.isEmpty && shards[i].evictions == 0, "merging trackers that evicted connections")
-            shards[i].finishTracking()
+        let parts = shards.map { shard in
+            precondition(shard.freeSlots.isEmpty && shard.evictions == 0, "merging trackers that evicted connections")
+            var shard = shard
+            shard.finishTracking()
+            return shard.finished!
         }
-        let parts = shards.map { $0.finished! }
+        // (The merges read these lists, not `shards[s].list`: a tracker read out of the array for
+        // every item cost a retain and a release of each of its parts.)
+        let creationFrames = shards.map(\.creationFrames), resets = shards.map(\.resets), synAcks = shards.map(\.synAcks)
         var index = parts.map { Array(repeating: 0, count: $0.count) }
         var result = TCPTracker()
         // Each shard created its connections in frame order: merging the shards' sequences by
@@ -632,24 +635,24 @@ extension TCPTracker {
         var order: [(part: Int, index: Int)] = []
         order.reserveCapacity(parts.reduce(0) { $0 + $1.count })
         result.creationFrames.reserveCapacity(order.capacity)
-        forEachInMergedOrder(counts: parts.map(\.count), key: { Int(shards[$0].creationFrames[$1]) }) { pick, local in
+        forEachInMergedOrder(counts: parts.map(\.count), key: { Int(creationFrames[$0][$1]) }) { pick, local in
             index[pick][local] = order.count
             parts[pick].withRecord(local) { $0.connection.stream = order.count }
             order.append((pick, local))
-            result.creationFrames.append(shards[pick].creationFrames[local])
+            result.creationFrames.append(creationFrames[pick][local])
         }
         result.finished = SummaryStore(merging: parts, order: order)
         result.nextStream = order.count
         // Each shard kept these in frame order, and a frame is one shard's: merged by frame, they
         // are in the single pass's order (no sort).
-        forEachInMergedOrder(counts: shards.map(\.resets.count), key: { shards[$0].resets[$1].frame }) { s, i in
-            var r = shards[s].resets[i]
+        forEachInMergedOrder(counts: resets.map(\.count), key: { resets[$0][$1].frame }) { s, i in
+            var r = resets[s][i]
             r.connection = index[s][r.connection]
             r.stream = r.connection
             result.resets.append(r)
         }
-        forEachInMergedOrder(counts: shards.map(\.synAcks.count), key: { shards[$0].synAcks[$1].frame }) { s, i in
-            var synAck = shards[s].synAcks[i]
+        forEachInMergedOrder(counts: synAcks.map(\.count), key: { synAcks[$0][$1].frame }) { s, i in
+            var synAck = synAcks[s][i]
             synAck.connection = Int32(index[s][Int(synAck.connection)])
             result.synAcks.append(synAck)
         }
