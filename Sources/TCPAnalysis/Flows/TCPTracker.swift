@@ -4,9 +4,9 @@ import PacketCore
 /// conversation and sequence analysis to each header (`dissect_tcp` and
 /// `tcp_analyze_sequence_number` in packet-tcp.c; the rules are cited where they are applied).
 ///
-/// Connections live in a flat array indexed by the flow table; each direction's state lives in a
-/// second flat array (two entries per connection), copied into locals for the duration of one
-/// segment. Nothing is allocated per packet in steady state.
+/// Each connection and its two directions live side by side in one record of a paged store
+/// (`RecordStore`), found through the flow table and updated in place; nothing is allocated per
+/// packet in steady state. When the input ends, `finishTracking` keeps each connection's summary.
 public struct TCPTracker {
     /// Every connection with its two directions, in place (see `RecordStore`), while packets come.
     private var store = ConnectionStore()
@@ -42,7 +42,9 @@ public struct TCPTracker {
         finished?[connection] ?? ConnectionSummary(store[connection])
     }
 
-    /// Every connection's summary: the finished tracker's own, or (while packets come) a copy.
+    /// Every connection's summary: the finished tracker's own, or (while packets come: a live
+    /// snapshot) a copy. (Reading either store through one accessor instead made the attribution's
+    /// read of a connection a heap-allocated coroutine: +53% instructions.)
     public var summaries: SummaryStore {
         finished ?? store.map(ConnectionSummary.init)
     }
