@@ -133,8 +133,9 @@ public struct Pipeline {
     /// Decodes and analyzes a record already counted and filtered (by shard 0, when it routed it here).
     @inline(__always)
     public mutating func processRouted(_ record: CaptureRecord) {
-        // Decoded in place into a local, then bound once as a constant: every later use borrows
-        // it (a `var` is copied for each call that takes it, 201 bytes a time).
+        // Decoded in place into a fresh blank local (not blanked a second time). Handing it on
+        // copies it once (208 bytes); binding it to a `let` first, or passing it inout, measured
+        // no better (callgrind: the same, and 0.9% more instructions).
         var decoding = TCPSegment.blank
         guard decoder.decode(record, intoBlank: &decoding) else { return }
         analyze(decoding)

@@ -29,7 +29,8 @@ public struct DirectionState: Sendable {
     var historySeen: UInt16 = 0
     /// Window scale shift: 0...14, -1 unknown, -2 no scaling in use.
     var windowScale: Int8 = -1
-    private var flags = FlagByte()
+    /// (Read by `DirectionSummary` too, which keeps the byte as it is.)
+    private(set) var flags = FlagByte()
 
     // The last segment's identity, to recognize a duplicated packet.
     var lastIPID: UInt16 = 0
@@ -56,7 +57,7 @@ public struct DirectionState: Sendable {
 
     init() {}
 
-    private enum Flag {
+    enum Flag {
         static let baseSet: UInt8 = 1
         static let isFirstAck: UInt8 = 2
         static let sawSYN: UInt8 = 4

@@ -12,19 +12,12 @@ public struct DirectionSummary: Sendable {
     public let firstPayloadTime: Int64
     @Count32 public private(set) var packets: Int
     @Count32 public private(set) var retransmissions: Int
-    /// The base sequence (meaningful when `hasBase`): tshark's second pass replays SYN-ACKs against it.
+    /// The base sequence (see `baseSequence`): tshark's second pass replays SYN-ACKs against it.
     let baseSeq: UInt32
     /// TTL (hop limit) of this side's first non-RST segment.
     public let ttlBaseline: UInt8
+    /// `DirectionState`'s flag byte as it was (read with its bits).
     private let flags: FlagByte
-
-    private enum Flag {
-        static let hasBase: UInt8 = 1
-        static let sawSYN: UInt8 = 2
-        static let sawSYNACK: UInt8 = 4
-        static let sawFIN: UInt8 = 8
-        static let sawRST: UInt8 = 16
-    }
 
     init(_ state: DirectionState) {
         payloadBytes = state.payloadBytes
@@ -35,19 +28,12 @@ public struct DirectionSummary: Sendable {
         retransmissions = state.retransmissions
         baseSeq = state.baseSeq
         ttlBaseline = state.ttlBaseline
-        var flags = FlagByte()
-        flags[Flag.hasBase] = state.baseSet
-        flags[Flag.sawSYN] = state.sawSYN
-        flags[Flag.sawSYNACK] = state.sawSYNACK
-        flags[Flag.sawFIN] = state.sawFIN
-        flags[Flag.sawRST] = state.sawRST
-        self.flags = flags
+        flags = state.flags
     }
 
-    var hasBase: Bool { flags[Flag.hasBase] }
-    public var sawSYN: Bool { flags[Flag.sawSYN] }
-    public var sawSYNACK: Bool { flags[Flag.sawSYNACK] }
-    public var sawFIN: Bool { flags[Flag.sawFIN] }
-    public var sawRST: Bool { flags[Flag.sawRST] }
-    public var baseSequence: UInt32? { hasBase ? baseSeq : nil }
+    public var sawSYN: Bool { flags[DirectionState.Flag.sawSYN] }
+    public var sawSYNACK: Bool { flags[DirectionState.Flag.sawSYNACK] }
+    public var sawFIN: Bool { flags[DirectionState.Flag.sawFIN] }
+    public var sawRST: Bool { flags[DirectionState.Flag.sawRST] }
+    public var baseSequence: UInt32? { flags[DirectionState.Flag.baseSet] ? baseSeq : nil }
 }

@@ -90,11 +90,7 @@ public final class RecordStore<Record: Sendable>: @unchecked Sendable {
     }
 
     /// An independent copy (a tracker copied and then changed keeps value semantics).
-    func copy() -> RecordStore {
-        let result = RecordStore()
-        for i in 0..<count { _ = result.append(self[i]) }
-        return result
-    }
+    func copy() -> RecordStore { map { $0 } }
 
     /// A store of `transform` of every record, in order (this store is left as it is).
     func map<Other>(_ transform: (Record) -> Other) -> RecordStore<Other> {

@@ -575,7 +575,7 @@ public struct TCPTracker {
         for synAck in synAcks {
             let connection = Int(synAck.connection), side = Int(synAck.side), slot = 2 * connection + side
             if replayState[slot] == 0 {
-                let base = finished.map { $0[connection].side(side).baseSequence } ?? store[connection].side(side).baseSequence
+                let base = direction(connection, side).baseSequence
                 replayedBase[slot] = base ?? 0
                 replayState[slot] = base != nil ? 2 : 1
             }
