@@ -29,12 +29,30 @@ public enum AnalysisReport {
         }
     }
 
-    /// `writeEvent` straight into a writer (a batch of lines), after `leading` fields.
-    public static func writeEvent(to writer: inout ByteWriter, leading: [UInt8], frame: Int, stream: Int, timestamp: Int64, kind: String,
-                                  details: (inout JSONLine) -> Void = { _ in }) {
+    /// An event line before its stream number is known (a shard of a multi-threaded run): written
+    /// without the `stream` field, into a writer after `leading` fields. Returns where the field
+    /// goes (its offset in the writer), for `writeEvent(_:cut:stream:to:)`.
+    public static func writeEvent(to writer: inout ByteWriter, leading: [UInt8], frame: Int, timestamp: Int64, kind: String,
+                                  details: (inout JSONLine) -> Void) -> Int {
         var json = JSONLine(type: "event", continuing: writer, leading: leading)
-        eventFields(&json, frame: frame, stream: stream, timestamp: timestamp, kind: kind, details: details)
+        json.field("frame", frame)
+        let cut = json.count
+        json.field("ts", timestamp: timestamp)
+        json.field("kind", kind)
+        details(&json)
         writer = json.end()
+        return cut
+    }
+
+    /// A line of the writer above (`line`, with the stream's place `cut` bytes in) written into
+    /// `output` with its stream: the bytes the other `writeEvent`s write.
+    public static func writeEvent(_ line: UnsafeRawBufferPointer, cut: Int, stream: Int, to output: OutputBuffer) {
+        output.appendInPlace { writer in
+            writer.append(UnsafeRawBufferPointer(rebasing: line[..<cut]))
+            writer.appendKey("stream")  // (as JSONLine.field writes it)
+            writer.appendDecimal(stream)
+            writer.append(UnsafeRawBufferPointer(rebasing: line[cut...]))
+        }
     }
 
     @inline(__always)

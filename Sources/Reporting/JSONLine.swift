@@ -22,6 +22,9 @@ public struct JSONLine: ~Copyable {
         JSONLine.appendQuoted(type, to: &out)
     }
 
+    /// Bytes in the writer so far (what it held before the line, and the line).
+    public var count: Int { out.count }
+
     /// The finished line's bytes, with its newline.
     public consuming func finish() -> [UInt8] {
         end().bytes

@@ -67,6 +67,12 @@ public final class OutputBuffer {
         flushIfFull()
     }
 
+    /// Bytes written in place by `body` (a line put together from parts made elsewhere).
+    public func appendInPlace(_ body: (inout ByteWriter) -> Void) {
+        body(&writer!)
+        flushIfFull()
+    }
+
     /// A JSON line written in place: `body` adds its fields after the type (and leading fields).
     public func line(type: String, _ body: (inout JSONLine) -> Void) {
         var json = JSONLine(type: type, continuing: writer.take()!, leading: leadingFields)

@@ -3,8 +3,8 @@ import Reporting
 import TCPAnalysis
 
 /// One analysis event line (`{"type":"event",...}`): a single pass prints it at once; a shard of a
-/// multi-threaded run keeps it until the shards are merged, when its stream number is known.
-/// 32 bytes: a shard keeps one per event until the merge (millions with `--events all`).
+/// multi-threaded run formats it without its stream number and hands it to the thread that writes
+/// the lines, which knows the number (`EventSpool`).
 struct EventRecord: Sendable {
     var time: Int64
     /// `dup_ack_of` (duplicate ACK) or the RTT in nanoseconds (ACK RTT).
@@ -30,14 +30,16 @@ struct EventRecord: Sendable {
 
     static let duplicateAckBit: Int8 = 6
 
+
     /// The line, written straight into the output.
     func write(to output: OutputBuffer, stream: Int) {
         AnalysisReport.writeEvent(to: output, frame: frame, stream: stream, timestamp: time, kind: kindName, details: { fields(&$0) })
     }
 
-    /// The line, written into a batch of lines after `leading` fields.
-    func write(to writer: inout ByteWriter, leading: [UInt8], stream: Int) {
-        AnalysisReport.writeEvent(to: &writer, leading: leading, frame: frame, stream: stream, timestamp: time, kind: kindName, details: { fields(&$0) })
+    /// The line without its stream number (a shard's, formatted before the number is known);
+    /// returns where the number goes (see `AnalysisReport.writeEvent(_:cut:stream:to:)`).
+    func writeWithoutStream(to writer: inout ByteWriter, leading: [UInt8]) -> Int {
+        AnalysisReport.writeEvent(to: &writer, leading: leading, frame: frame, timestamp: time, kind: kindName, details: { fields(&$0) })
     }
 
     private var kindName: String { kind < 0 ? "ack_rtt" : AnalysisFlags.names[Int(kind)] }

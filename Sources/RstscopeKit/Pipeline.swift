@@ -66,9 +66,10 @@ public struct Pipeline {
     /// Packets kept for correlation with other inputs (`recordFingerprints`).
     public private(set) var fingerprints = FingerprintLog()
     private var inputComplete = false
-    /// A shard's event lines, waiting for the merge (in pages: an array's doubling held up to
-    /// twice the events, and a copy of them while it grew).
-    private var deferredEvents = PagedList<EventRecord>()
+    /// Where a shard's event lines go (JSON Lines output): to the thread that writes them, with a
+    /// marker for each connection this shard creates (see `EventSpool`).
+    var spool: EventSpool?
+    private var connectionsMarked = 0
     /// Connections a reset broke (not benign), for the text report; live eviction reports before
     /// any attribution, so there every reset counts.
     private var brokenConnections = Set<Int>()
@@ -153,6 +154,12 @@ public struct Pipeline {
     private mutating func analyze(_ segment: TCPSegment) {
         summary.countSegment(segment)
         let analysis = tracker.process(segment)
+        if let spool, tracker.connectionsCreated > connectionsMarked {
+            repeat {
+                spool.appendCreation(frame: segment.frame)
+                connectionsMarked += 1
+            } while tracker.connectionsCreated > connectionsMarked
+        }
         if let timeout = options.idleTimeout, segment.timestamp - lastSweep >= 1_000_000_000 {
             lastSweep = segment.timestamp
             evictIdle(now: segment.timestamp, timeout: timeout)
@@ -169,7 +176,7 @@ public struct Pipeline {
                     "rstscope: " + flags.names.map { "tcp.analysis.\($0)" }.joined(separator: ", ") + " (tcp.stream \(analysis.stream), input frame \(segment.frame))")
             }
         }
-        if options.events == .all, output != nil || options.shard != nil, analysis.ackedFrame != 0, !analysis.ackRTTAmbiguous {
+        if options.events == .all, output != nil, analysis.ackedFrame != 0, !analysis.ackRTTAmbiguous {
             emit(EventRecord(frame: segment.frame, time: segment.timestamp, connection: analysis.connection, kind: -1,
                              isDuplicate: false, number: analysis.ackedFrame, detail: analysis.ackRTT), stream: analysis.stream)
         }
@@ -178,20 +185,31 @@ public struct Pipeline {
     private mutating func count(_ flags: AnalysisFlags, frame: Int, stream: Int, time: Int64, analysis: FrameAnalysis) {
         for bit in 0..<AnalysisFlags.names.count where flags.rawValue & (1 << bit) != 0 {
             eventCounts[bit] += 1
-            guard emitFlags.rawValue & (1 << bit) != 0, output != nil || options.shard != nil else { continue }
+            guard emitFlags.rawValue & (1 << bit) != 0, output != nil else { continue }
             emit(EventRecord(frame: frame, time: time, connection: analysis.connection, kind: Int8(bit), isDuplicate: analysis.isDuplicate,
                              number: Int(analysis.duplicateAckNumber), detail: Int64(analysis.duplicateAckFrame)), stream: stream)
         }
     }
 
-    /// An event line: printed now, or (a shard) kept until the merge gives it its stream number.
+    /// An event line: printed now, or (a shard) handed to the thread that writes the lines, which
+    /// knows its stream number.
     @inline(__always)
     private mutating func emit(_ event: EventRecord, stream: Int) {
         if options.shard != nil {
-            deferredEvents.append(event)
+            spool?.append(event)
         } else {
             if let output { event.write(to: output, stream: stream) }
         }
+    }
+
+    /// (A shard.) Every event line of a frame up to `frame` is handed over.
+    mutating func publishEvents(through frame: Int) {
+        spool?.publish(through: frame)
+    }
+
+    /// (A shard.) Its input has ended: the last event lines are handed over.
+    mutating func finishEvents() {
+        spool?.finish()
     }
 
     /// Ends the input: applies what tshark's second pass adds. After it the tracker's connections
@@ -371,7 +389,8 @@ public struct Pipeline {
 
 extension Pipeline {
     /// Joins the shards of a multi-threaded run (each fed the records of its connections) into
-    /// the pipeline a single pass would have left, and prints their event lines in frame order.
+    /// the pipeline a single pass would have left (their event lines are written already: see
+    /// `EventLineWriter`).
     /// What follows (`finish`, the summary) is then the single pass's, byte for byte.
     public static func merged(_ shards: [Pipeline], output: OutputBuffer?) -> Pipeline {
         var options = shards[0].options
@@ -388,29 +407,10 @@ extension Pipeline {
             counters.unsupportedLinkType += shard.decoder.counters.unsupportedLinkType
         }
         result.decoder.counters = counters
-        let (tracker, index) = TCPTracker.merged(shards.map(\.tracker))
-        result.tracker = tracker
+        result.tracker = TCPTracker.merged(shards.map(\.tracker))
         for shard in shards {
             for (bit, count) in shard.eventCounts.enumerated() { result.eventCounts[bit] += count }
             result.duplicatePackets += shard.duplicatePackets
-        }
-        // A frame belongs to one shard, and each shard kept its lines in frame order (a frame's
-        // flags in bit order, then its ACK RTT sample, as a single pass prints them): merging the
-        // shards' lists by frame is the single pass's order, with no combined list to sort.
-        if let output = result.output {
-            let events = shards.map(\.deferredEvents), counts = events.map(\.count)
-            let key = { (s: Int, i: Int) in events[s][i].frame }
-            // Formatted on every thread, in batches that resume the merge where each starts.
-            let batch = 8192, leading = output.leadingFields
-            let starts = mergedOrderCheckpoints(counts: counts, key: key, every: batch)
-            let lines = ParallelLines(items: counts.reduce(0, +), batchSize: batch, lineBytes: 160, threads: shards.count) { range, writer in
-                forEachInMergedOrder(counts: counts, key: key, from: starts[range.lowerBound / batch], limit: range.count) { s, i in
-                    let event = events[s][i]
-                    event.write(to: &writer, leading: leading, stream: index[s][event.connection])
-                }
-                return range.count
-            }
-            _ = lines.write(to: output)
         }
         return result
     }

@@ -26,18 +26,28 @@ public func analyzeShardedCapture(_ reader: any PacketReader, threads: Int, opti
         shardOptions.shard = (i, map)
         return ShardRun(pipeline: Pipeline(options: shardOptions, output: output))
     }
+    // Event lines leave as the shards read (JSON Lines): a thread merges what the shards hand over.
+    var lineWriter: EventLineWriter?
+    if let output, options.format == .jsonl {
+        let spools = shards.map { _ in EventSpool(leading: output.leadingFields) }
+        for (shard, spool) in zip(shards, spools) { shard.pipeline.spool = spool }
+        lineWriter = EventLineWriter(spools: spools, output: output)
+    }
     let router = RecordRouter(count: threads - 1)
     let helpers = router.rings.indices.map { i in
         CaptureThread {
             drain(router.rings[i], into: &shards[i + 1].pipeline)
+            shards[i + 1].pipeline.finishEvents()
             shards[i + 1].pipeline.finishTracking()  // on this thread, beside the others
         }
     }
     for helper in helpers { helper.start() }
     var reader = reader
     let failure = routeCapture(&reader, pipeline: &shards[0].pipeline, router: router, progress: progress)
+    shards[0].pipeline.finishEvents()
     shards[0].pipeline.finishTracking()
     for helper in helpers { helper.join() }
+    lineWriter?.wait()
     reader.releaseReadPages()
     return (Pipeline.merged(shards.map(\.pipeline), output: output), failure)
 }
@@ -49,10 +59,20 @@ private final class ShardRun: @unchecked Sendable {
 }
 
 private func drain(_ ring: RecordRing, into pipeline: inout Pipeline) {
+    var untilPublish = eventPublishInterval
     while let (record, isShared) = ring.pop() {
         if isShared { pipeline.processShared(record) } else { pipeline.processRouted(record) }
+        untilPublish -= 1
+        if untilPublish == 0 {
+            pipeline.publishEvents(through: record.frame)
+            untilPublish = eventPublishInterval
+        }
     }
 }
+
+/// How many records a shard reads between two hand-overs of its event lines: often enough that
+/// few are held, rarely enough that the hand-over (a lock) costs nothing per packet.
+private let eventPublishInterval = 2048
 
 /// Shard 0's loop: reads, routes; the rings are closed however the read ends (a truncated file
 /// keeps what was read, on every shard).
@@ -82,6 +102,7 @@ private func routeRecords<Reader: PacketReader>(_ reader: inout Reader, pipeline
             } else if owner == Pipeline.everyShard {
                 router.broadcast(record)
             }
+            if record.frame & (eventPublishInterval - 1) == 0 { pipeline.publishEvents(through: record.frame) }
             if let progress, record.frame & 0xFFFF == 0 { progress(record.frame) }
         }
         return nil

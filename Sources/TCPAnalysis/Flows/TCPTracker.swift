@@ -51,6 +51,9 @@ public struct TCPTracker {
 
     public var isFinished: Bool { finished != nil }
 
+    /// Connections created so far (stream numbers handed out; a shard's own count).
+    public var connectionsCreated: Int { nextStream }
+
     /// The input has ended: each connection keeps its summary, and the state that only served
     /// the next segment (each direction's sequence tracking, the flow table, the unacked segments)
     /// is freed, page by page (528 bytes a connection become 368). No packet may follow.
@@ -614,13 +617,13 @@ extension TCPTracker {
     /// Joins shard trackers (each fed every frame of the connections of its shard, in frame order,
     /// none evicted) into the tracker one pass over every frame builds. Stream numbers follow the
     /// frame that created each connection, as a single pass numbers them; connections, resets and
-    /// SYN-ACKs are put in that pass's order. `index[shard][local]` is a connection's new index.
-    /// The result is for reports (its flow table is empty: it takes no more packets).
+    /// SYN-ACKs are put in that pass's order (`EventLineWriter` numbers the event lines' streams
+    /// by the same merge, as the shards read). The result is for reports (its flow table is empty: it takes no more packets).
     ///
     /// The merged tracker is finished: it reads the shards' summaries where they are (no copy; see
     /// `RecordStore.init(merging:order:)`), renumbering their streams in place. (Shards that are
     /// not finished yet are finished here; finishing them on their own threads is faster.)
-    public static func merged(_ shards: [TCPTracker]) -> (tracker: TCPTracker, index: [[Int]]) {
+    public static func merged(_ shards: [TCPTracker]) -> TCPTracker {
         let parts = shards.map { shard in
             precondition(shard.freeSlots.isEmpty && shard.evictions == 0, "merging trackers that evicted connections")
             var shard = shard
@@ -658,7 +661,7 @@ extension TCPTracker {
             synAck.connection = Int32(index[s][Int(synAck.connection)])
             result.synAcks.append(synAck)
         }
-        return (result, index)
+        return result
     }
 }
 

@@ -1,0 +1,125 @@
+import Foundation
+import Reporting
+@testable import RstscopeKit
+import Testing
+
+/// The event lines of a multi-threaded run leave while the shards read: `EventLineWriter` merges
+/// what each shard's `EventSpool` hands over, by frame, up to the lowest watermark.
+struct EventLineWriterTests {
+    /// An ACK RTT event line of `connection` (a shard's own index) at `frame`.
+    static func event(_ frame: Int, connection: Int) -> EventRecord {
+        EventRecord(frame: frame, time: 1_700_000_000_000_000_000 + Int64(frame) * 1_000, connection: connection, kind: -1,
+                    isDuplicate: false, number: frame - 1, detail: 250_000)
+    }
+
+    /// The lines one pass writes for `events` (frame, stream number).
+    static func singlePass(_ events: [(EventRecord, Int)]) -> String {
+        let output = OutputBuffer(fd: nil)
+        for (event, stream) in events { event.write(to: output, stream: stream) }
+        return output.text
+    }
+
+    /// A writer into a pipe that flushes every line, and what the pipe has received so far.
+    final class PipeOutput {
+        let output: OutputBuffer
+        private let readEnd: Int32
+        private(set) var received: [UInt8] = []
+
+        init() {
+            var ends: [Int32] = [0, 0]
+            precondition(pipe(&ends) == 0)
+            _ = fcntl(ends[0], F_SETFL, O_NONBLOCK)
+            readEnd = ends[0]
+            output = OutputBuffer(fd: ends[1], flushThreshold: 1)
+        }
+
+        /// Waits (`milliseconds` at most) until `lines` lines have come; returns how many did.
+        func waitFor(lines: Int, milliseconds: Int = 5000) -> Int {
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            for _ in 0..<milliseconds {
+                let n = read(readEnd, &chunk, chunk.count)
+                if n > 0 { received += chunk[..<n] }
+                let count = received.filter { $0 == UInt8(ascii: "\n") }.count
+                if count >= lines { return count }
+                usleep(1000)
+            }
+            return received.filter { $0 == UInt8(ascii: "\n") }.count
+        }
+        var text: String { String(decoding: received, as: UTF8.self) }
+    }
+
+    /// Ends every shard's spool and returns what the pipe received once `lines` lines have come (read
+    /// before the writer is joined: the pipe holds 64 KiB).
+    static func finish(_ spools: [EventSpool], _ writer: EventLineWriter, _ pipe: PipeOutput, lines: Int) -> String {
+        for spool in spools { spool.finish() }
+        #expect(pipe.waitFor(lines: lines) == lines)
+        writer.wait()
+        return pipe.text
+    }
+
+    @Test func linesLeaveBeforeTheShardsEnd() {
+        let pipe = PipeOutput()
+        let a = EventSpool(leading: []), b = EventSpool(leading: [])
+        let writer = EventLineWriter(spools: [a, b], output: pipe.output)
+        a.appendCreation(frame: 1)
+        a.append(Self.event(2, connection: 0))
+        b.appendCreation(frame: 3)
+        b.append(Self.event(4, connection: 0))
+        a.append(Self.event(5, connection: 0))
+        a.publish(through: 5)
+        b.publish(through: 5)
+        // Both shards are still reading: the three lines are written all the same.
+        #expect(pipe.waitFor(lines: 3) == 3)
+        b.append(Self.event(7, connection: 0))
+        // Streams in the order the connections were created across the shards: a's 0, b's 1.
+        #expect(Self.finish([a, b], writer, pipe, lines: 4)
+                == Self.singlePass([(Self.event(2, connection: 0), 0), (Self.event(4, connection: 0), 1),
+                                    (Self.event(5, connection: 0), 0), (Self.event(7, connection: 0), 1)]))
+    }
+
+    @Test func aShardBehindHoldsBackTheLinesAfterItsWatermark() {
+        let pipe = PipeOutput()
+        let a = EventSpool(leading: []), b = EventSpool(leading: [])
+        let writer = EventLineWriter(spools: [a, b], output: pipe.output)
+        a.appendCreation(frame: 1)
+        a.append(Self.event(1, connection: 0))
+        a.append(Self.event(6, connection: 0))
+        a.publish(through: 6)
+        b.publish(through: 2)  // b has read up to frame 2 only: frame 6 must wait for it
+        #expect(pipe.waitFor(lines: 1) == 1)
+        #expect(pipe.waitFor(lines: 2, milliseconds: 50) == 1)
+        b.appendCreation(frame: 3)
+        b.append(Self.event(3, connection: 0))
+        b.appendCreation(frame: 4)
+        b.append(Self.event(4, connection: 1))
+        #expect(Self.finish([b, a], writer, pipe, lines: 4)
+                == Self.singlePass([(Self.event(1, connection: 0), 0), (Self.event(3, connection: 0), 1),
+                                    (Self.event(4, connection: 1), 2), (Self.event(6, connection: 0), 0)]))
+    }
+
+    /// Three shards, 6,000 frames: lines across many chunks (512 lines each), handed over every
+    /// 100 frames, come out as one pass writes them.
+    @Test func manyChunksFromThreeShardsMergeAsOnePass() {
+        let pipe = PipeOutput()
+        let spools = (0..<3).map { _ in EventSpool(leading: []) }
+        let writer = EventLineWriter(spools: spools, output: pipe.output)
+        var expected: [(EventRecord, Int)] = []
+        var created = [[Int]](repeating: [], count: 3)  // a shard's connections -> their streams
+        var streams = 0, state: UInt32 = 12345
+        for frame in 1...6000 {
+            state = state &* 1_103_515_245 &+ 12345
+            let shard = Int(state >> 16) % 3
+            if created[shard].isEmpty || (state >> 8) % 10 == 0 {
+                spools[shard].appendCreation(frame: frame)
+                created[shard].append(streams)
+                streams += 1
+            }
+            let connection = Int(state >> 20) % created[shard].count
+            let event = Self.event(frame, connection: connection)
+            spools[shard].append(event)
+            expected.append((event, created[shard][connection]))
+            if frame % 100 == 0 { spools[shard].publish(through: frame) }
+        }
+        #expect(Self.finish(spools, writer, pipe, lines: 6000) == Self.singlePass(expected))
+    }
+}
