@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "rstscope",
             dependencies: [
-                "PacketCore", "PacketCapture", "TCPAnalysis", "ResetAttribution", "Reporting", "RstscopeKit",
+                "CSupport", "PacketCore", "PacketCapture", "TCPAnalysis", "ResetAttribution", "Reporting", "RstscopeKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -3,11 +3,22 @@
 
 #include <stdint.h>
 
-/* What Swift cannot say: a prefetch hint, and the CPU's SHA-1 instructions (Swift cannot enable a
-   target feature for one function). No other logic here. */
+/* What Swift cannot say: a prefetch hint, glibc's malloc tuning (a macro and a header Swift does
+   not import), and the CPU's SHA-1 instructions (Swift cannot enable a target feature for one
+   function). No other logic here. */
 static inline void csupport_prefetch(const void *address) {
     __builtin_prefetch(address, 0, 3);
 }
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+/* One malloc arena for every thread (M_ARENA_MAX). */
+static inline void csupport_single_malloc_arena(void) {
+    (void)mallopt(M_ARENA_MAX, 1);
+}
+#else
+static inline void csupport_single_malloc_arena(void) {}
+#endif
 
 #if defined(__x86_64__)
 #include <cpuid.h>
