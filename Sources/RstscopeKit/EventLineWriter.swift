@@ -70,7 +70,10 @@ final class EventLineWriter: @unchecked Sendable {
                 wrote = true
             }
             if queues.allSatisfy({ $0.isEmpty && $0.watermark == .max }) { return }
-            if !wrote { usleep(100) }
+            // Nothing to write: a millisecond's nap (the shards hand over every 2,048 frames). The
+            // 2M capture's run switches context 2,300 times with it, 7,200 with 100 µs, 1,500
+            // without this thread.
+            if !wrote { usleep(1000) }
         }
     }
 
