@@ -9,7 +9,7 @@ import Synchronization
 /// connection it creates; it hands them over in chunks, with a watermark: nothing more will come
 /// of a frame at or below it. `EventLineWriter` merges the shards' chunks by frame up to their
 /// lowest watermark and puts the stream numbers in. So the lines leave while the capture is read
-/// (a shard kept every event until the merge: 30 MiB on the 2M capture with `--events all`), and
+/// (a shard kept every event until the merge: 25 MiB more peak on the 2M capture with `--events all`), and
 /// the shards' threads do the formatting.
 final class EventSpool: @unchecked Sendable {
     /// Lines (or markers) a chunk holds. A chunk's text (64 KiB) stays under malloc's mmap
