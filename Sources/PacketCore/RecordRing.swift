@@ -18,8 +18,8 @@ public final class RecordRing: @unchecked Sendable {
     // producer's own; the published indices; the consumer's own. A line one side writes all the
     // time holds nothing the other side reads.
     private let slots: UnsafeMutablePointer<CaptureRecord>
-    /// Per slot: the record goes to every shard, which decides for itself (see `push`).
-    private let shared: UnsafeMutablePointer<Bool>
+    /// Per slot: what the record is for (see `Entry`).
+    private let kinds: UnsafeMutablePointer<Entry>
     private let mask: Int
     private let batch = 32
     public static let maximumLag = 2 << 20
@@ -51,21 +51,32 @@ public final class RecordRing: @unchecked Sendable {
         var size = 64
         while size < capacity { size <<= 1 }
         slots = .allocate(capacity: size)
-        shared = .allocate(capacity: size)
+        kinds = .allocate(capacity: size)
         mask = size - 1
     }
 
     deinit {
         slots.deallocate()
-        shared.deallocate()
+        kinds.deallocate()
     }
 
     // MARK: producer
 
-    /// Adds a record, `isShared` when every shard gets it (one the reader could not route by its
-    /// headers alone); waits while the ring is full or the consumer lags too far behind in the file.
+    /// What a slot holds.
+    public enum Entry: UInt8, Sendable {
+        /// A record of the consumer's connections.
+        case owned
+        /// A record every shard gets, which each decides on for itself (one the reader could not
+        /// route by its headers alone).
+        case shared
+        /// Not a record to analyze: every record up to this one's frame has been routed (so
+        /// once the consumer reaches it, it has had all of them).
+        case watermark
+    }
+
+    /// Adds a record; waits while the ring is full or the consumer lags too far behind in the file.
     @inline(__always)
-    public func push(_ record: CaptureRecord, isShared: Bool = false) {
+    public func push(_ record: CaptureRecord, as entry: Entry = .owned) {
         var waits = 0
         while written - seenRead > mask || lagsTooFar(before: record) {
             tail.store(written, ordering: .releasing)
@@ -73,9 +84,16 @@ public final class RecordRing: @unchecked Sendable {
             if written - seenRead > mask || lagsTooFar(before: record) { Self.pause(&waits) }
         }
         (slots + (written & mask)).initialize(to: record)
-        shared[written & mask] = isShared
+        kinds[written & mask] = entry
         written += 1
         if written & (batch - 1) == 0 { tail.store(written, ordering: .releasing) }
+    }
+
+    /// A watermark (see `Entry`), published at once: a consumer that gets no other records must
+    /// still see it (records are published 32 at a time).
+    public func pushWatermark(_ record: CaptureRecord) {
+        push(record, as: .watermark)
+        tail.store(written, ordering: .releasing)
     }
 
     /// The oldest record the consumer may still read starts more than `maximumLag` bytes before this one.
@@ -93,9 +111,9 @@ public final class RecordRing: @unchecked Sendable {
 
     // MARK: consumer
 
-    /// The next record and whether it is shared; waits for one, nil once the ring is closed and empty.
+    /// The next record and what it is for; waits for one, nil once the ring is closed and empty.
     @inline(__always)
-    public func pop() -> (record: CaptureRecord, isShared: Bool)? {
+    public func pop() -> (record: CaptureRecord, entry: Entry)? {
         if read == seenWritten {
             head.store(read, ordering: .releasing)
             var waits = 0
@@ -108,13 +126,13 @@ public final class RecordRing: @unchecked Sendable {
                 Self.pause(&waits)
             }
         }
-        let record = slots[read & mask], isShared = shared[read & mask]
+        let record = slots[read & mask], entry = kinds[read & mask]
         // The packet a few records on: its first line is in memory by the time it is decoded (the
         // reader touched it on another core, or not at all).
         if read + Self.prefetchDistance < seenWritten { slots[(read + Self.prefetchDistance) & mask].bytes.prefetch(0) }
         read += 1
         if read & (batch - 1) == 0 { head.store(read, ordering: .releasing) }
-        return (record, isShared)
+        return (record, entry)
     }
 
     /// The other side is behind: give it the core for a moment (it may share this one), then,
@@ -145,7 +163,12 @@ public struct RecordRouter {
 
     /// `record` to every ring, shared.
     public func broadcast(_ record: CaptureRecord) {
-        for ring in rings { ring.push(record, isShared: true) }
+        for ring in rings { ring.push(record, as: .shared) }
+    }
+
+    /// Tells every ring's consumer that the records up to `record`'s frame are all routed.
+    public func markRouted(through record: CaptureRecord) {
+        for ring in rings { ring.pushWatermark(record) }
     }
 
     public func close() {

@@ -59,19 +59,20 @@ private final class ShardRun: @unchecked Sendable {
 }
 
 private func drain(_ ring: RecordRing, into pipeline: inout Pipeline) {
-    var untilPublish = eventPublishInterval
-    while let (record, isShared) = ring.pop() {
-        if isShared { pipeline.processShared(record) } else { pipeline.processRouted(record) }
-        untilPublish -= 1
-        if untilPublish == 0 {
-            pipeline.publishEvents(through: record.frame)
-            untilPublish = eventPublishInterval
+    while let (record, entry) = ring.pop() {
+        switch entry {
+        case .owned: pipeline.processRouted(record)
+        case .shared: pipeline.processShared(record)
+        // Every record of this shard up to the mark's frame is analyzed: its event lines up to
+        // there may go, however few records the shard gets (its own count would stall the others).
+        case .watermark: pipeline.publishEvents(through: record.frame)
         }
     }
 }
 
-/// How many records a shard reads between two hand-overs of its event lines: often enough that
-/// few are held, rarely enough that the hand-over (a lock) costs nothing per packet.
+/// How many frames the reader routes between two hand-overs of the event lines: often enough
+/// that few are held, rarely enough that the hand-over (a lock, a mark in each ring) costs
+/// nothing per packet.
 private let eventPublishInterval = 2048
 
 /// Shard 0's loop: reads, routes; the rings are closed however the read ends (a truncated file
@@ -102,7 +103,10 @@ private func routeRecords<Reader: PacketReader>(_ reader: inout Reader, pipeline
             } else if owner == Pipeline.everyShard {
                 router.broadcast(record)
             }
-            if record.frame & (eventPublishInterval - 1) == 0 { pipeline.publishEvents(through: record.frame) }
+            if record.frame & (eventPublishInterval - 1) == 0 {
+                pipeline.publishEvents(through: record.frame)
+                router.markRouted(through: record)
+            }
             if let progress, record.frame & 0xFFFF == 0 { progress(record.frame) }
         }
         return nil

@@ -1,6 +1,9 @@
 import Foundation
+import PacketCapture
+import PacketCore
 import Reporting
 @testable import RstscopeKit
+import TestSupport
 import Testing
 
 /// The event lines of a multi-threaded run leave while the shards read: `EventLineWriter` merges
@@ -121,5 +124,81 @@ struct EventLineWriterTests {
             if frame % 100 == 0 { spools[shard].publish(through: frame) }
         }
         #expect(Self.finish(spools, writer, pipe, lines: 6000) == Self.singlePass(expected))
+    }
+
+    /// A mapped capture's reader that, before it returns frame `pauseAt`, waits (5 s at most)
+    /// until `file` has some bytes, and notes how many: what the run wrote while still reading.
+    struct PausingReader: PacketReader {
+        final class Seen: @unchecked Sendable { var bytesBeforePause = -1 }
+        var inner: any PacketReader
+        let pauseAt: Int
+        let file: String
+        let seen = Seen()
+
+        mutating func next() throws(CaptureError) -> CaptureRecord? {
+            let record = try inner.next()
+            if record?.frame == pauseAt {
+                for _ in 0..<5000 {
+                    seen.bytesBeforePause = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+                    if seen.bytesBeforePause > 0 { break }
+                    usleep(1000)
+                }
+            }
+            return record
+        }
+        var formatName: String { inner.formatName }
+        var interfaceDescriptions: [InterfaceDescription] { inner.interfaceDescriptions }
+        var readsMappedFile: Bool { inner.readsMappedFile }
+        func releaseReadPages() { inner.releaseReadPages() }
+    }
+
+    /// One connection of 12,000 frames, on three threads: one shard at least gets none of its
+    /// records, only the reader's marks, and its watermark must move on all the same, or every
+    /// line waits for the end of the read.
+    @Test func aShardWithoutRecordsHoldsNothingBack() throws {
+        var segments: [ScenarioCapture.Segment] = []
+        func send(_ fromClient: Bool, _ flags: UInt16, seq: UInt32, ack: UInt32, length: Int = 0) {
+            segments.append(ScenarioCapture.Segment(
+                time: 1_700_000_000_000_000_000 + Int64(segments.count) * 1_000_000, source: fromClient ? 0x0A00_0001 : 0x0A00_0002,
+                destination: fromClient ? 0x0A00_0002 : 0x0A00_0001, sourcePort: fromClient ? 40000 : 80,
+                destinationPort: fromClient ? 80 : 40000, sequence: seq, acknowledgment: ack, flags: flags, window: 65535,
+                windowScale: nil, payloadLength: length, ipID: UInt16(truncatingIfNeeded: segments.count)))
+        }
+        send(true, 0x002, seq: 1000, ack: 0)
+        send(false, 0x012, seq: 5000, ack: 1001)
+        for i in 0..<5999 {  // 100-byte requests, each ACKed: an ACK RTT line each
+            let seq = UInt32(1001 + i * 100)
+            send(true, 0x018, seq: seq, ack: 5001, length: 100)
+            send(false, 0x010, seq: 5001, ack: seq + 100)
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rstscope-spool-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let capture = directory.appendingPathComponent("one.pcap").path, lines = directory.appendingPathComponent("lines").path
+        try Data(ScenarioCapture.pcap(segments)).write(to: URL(fileURLWithPath: capture))
+        let options = PipelineOptions(events: .all, format: .jsonl)
+
+        let fd = open(lines, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        #expect(fd >= 0)
+        let output = OutputBuffer(fd: fd, flushThreshold: 1)
+        let reader = PausingReader(inner: try CaptureFile.open(capture), pauseAt: 10_000, file: lines)
+        #expect(reader.readsMappedFile)
+        var threaded = analyzeShardedCapture(reader, threads: 3, options: options, output: output).pipeline
+        threaded.completeInput()
+        _ = threaded.finish()
+        output.flush()
+        close(fd)
+        // Lines had left by frame 10,000 (the reader marks every 2,048 frames). Without the marks
+        // the idle shard's watermark stays at -1 and nothing leaves before the end.
+        #expect(reader.seen.bytesBeforePause > 0)
+
+        let one = OutputBuffer(fd: nil)
+        var single = Pipeline(options: options, output: one)
+        var plain = try CaptureFile.open(capture)
+        _ = analyzeCapture(&plain, pipeline: &single)
+        single.completeInput()
+        _ = single.finish()
+        #expect(one.bytes.count > 5000 * 100)
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: lines))) == one.bytes)
     }
 }
