@@ -78,8 +78,9 @@ final class EventLineWriter: @unchecked Sendable {
     }
 
     /// The shard whose lines come next, and the frame they may go up to (not included): the
-    /// lowest frame at the head of a queue, up to the next shard's head, or past the watermark of
-    /// a shard with nothing queued (it may still send a line after that). Nil: nothing may go yet.
+    /// lowest frame at the head of a queue, up to the next shard's head, or through the watermark
+    /// of a shard with nothing queued (it may still send lines of later frames). Nil: nothing may
+    /// go yet.
     private func next(_ queues: [Queue]) -> (shard: Int, limit: Int)? {
         var pick = -1
         var frame = Int.max
@@ -90,7 +91,10 @@ final class EventLineWriter: @unchecked Sendable {
         guard pick >= 0 else { return nil }
         var limit = Int.max
         for s in queues.indices where s != pick {
-            let bound = queues[s].isEmpty ? (queues[s].watermark == .max ? .max : queues[s].watermark + 1) : queues[s].headFrame
+            // (A head at the same frame cannot be: a frame is one shard's. Were it so, the first
+            // shard's lines of it go first, rather than none ever.)
+            let bound = queues[s].isEmpty ? (queues[s].watermark == .max ? .max : queues[s].watermark + 1)
+                                          : max(queues[s].headFrame, frame + 1)
             limit = min(limit, bound)
         }
         return limit > frame ? (pick, limit) : nil

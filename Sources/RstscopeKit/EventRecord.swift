@@ -30,7 +30,6 @@ struct EventRecord: Sendable {
 
     static let duplicateAckBit: Int8 = 6
 
-
     /// The line, written straight into the output.
     func write(to output: OutputBuffer, stream: Int) {
         AnalysisReport.writeEvent(to: output, frame: frame, stream: stream, timestamp: time, kind: kindName, details: { fields(&$0) })

@@ -12,8 +12,8 @@ import Synchronization
 /// (a shard kept every event until the merge: 25 MiB more peak on the 2M capture with `--events all`), and
 /// the shards' threads do the formatting.
 final class EventSpool: @unchecked Sendable {
-    /// Lines (or markers) a chunk holds. A chunk's text (64 KiB) stays under malloc's mmap
-    /// threshold.
+    /// Lines (or markers) a chunk holds. A chunk's text (60 KiB to start with; an event line
+    /// takes about 120 bytes) stays under malloc's mmap threshold (128 KiB).
     static let chunkSize = 512
 
     /// One line of a chunk (`cut` is where its stream number goes), or a connection's creation

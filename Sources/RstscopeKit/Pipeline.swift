@@ -22,7 +22,7 @@ public struct PipelineOptions: Sendable {
     /// Threads that format the connection lines at the end (JSON Lines; a multi-threaded run).
     public var outputThreads = 1
     /// This pipeline is shard `index` of a multi-threaded run: it tracks only the connections of
-    /// its shard (shard 0 reads and routes every record), and keeps its event lines for the merge.
+    /// its shard (shard 0 reads and routes every record), and hands its event lines to `spool`.
     public var shard: (index: Int, map: ShardMap)?
 
     public init(filter: String? = nil, events: EventLevel = .problems, format: OutputFormat = .text, idleTimeout: Int64? = nil,
