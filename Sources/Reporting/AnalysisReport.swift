@@ -35,11 +35,7 @@ public enum AnalysisReport {
     public static func writeEvent(to writer: inout ByteWriter, leading: [UInt8], frame: Int, timestamp: Int64, kind: String,
                                   details: (inout JSONLine) -> Void) -> Int {
         var json = JSONLine(type: "event", continuing: writer, leading: leading)
-        json.field("frame", frame)
-        let cut = json.count
-        json.field("ts", timestamp: timestamp)
-        json.field("kind", kind)
-        details(&json)
+        let cut = eventFields(&json, frame: frame, stream: nil, timestamp: timestamp, kind: kind, details: details)
         writer = json.end()
         return cut
     }
@@ -55,14 +51,18 @@ public enum AnalysisReport {
         }
     }
 
-    @inline(__always)
-    private static func eventFields(_ json: inout JSONLine, frame: Int, stream: Int, timestamp: Int64, kind: String,
-                                    details: (inout JSONLine) -> Void) {
+    /// An event's fields; without a stream (nil), returns where its field goes (the writer's
+    /// count there).
+    @inline(__always) @discardableResult
+    private static func eventFields(_ json: inout JSONLine, frame: Int, stream: Int?, timestamp: Int64, kind: String,
+                                    details: (inout JSONLine) -> Void) -> Int {
         json.field("frame", frame)
-        json.field("stream", stream)
+        let cut = json.count
+        if let stream { json.field("stream", stream) }
         json.field("ts", timestamp: timestamp)
         json.field("kind", kind)
         details(&json)
+        return cut
     }
 
     /// Milliseconds with microsecond precision, for latency fields.

@@ -23,7 +23,7 @@ public struct JSONLine: ~Copyable {
     }
 
     /// Bytes in the writer so far (what it held before the line, and the line).
-    public var count: Int { out.count }
+    var count: Int { out.count }
 
     /// The finished line's bytes, with its newline.
     public consuming func finish() -> [UInt8] {

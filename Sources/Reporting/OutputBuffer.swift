@@ -68,7 +68,7 @@ public final class OutputBuffer {
     }
 
     /// Bytes written in place by `body` (a line put together from parts made elsewhere).
-    public func appendInPlace(_ body: (inout ByteWriter) -> Void) {
+    func appendInPlace(_ body: (inout ByteWriter) -> Void) {
         body(&writer!)
         flushIfFull()
     }

@@ -63,6 +63,8 @@ final class EventSpool: @unchecked Sendable {
     private let leading: [UInt8]
     /// The producer's chunk being filled.
     @exclusivity(unchecked) private var pending = Chunk()
+    /// (Producer's.) Connections marked so far.
+    @exclusivity(unchecked) private var connectionsMarked = 0
     private let handed = Mutex(Handed())
 
     private struct Handed {
@@ -86,8 +88,16 @@ final class EventSpool: @unchecked Sendable {
         add(Entry(frame: event.frame, connection: event.connection, start: Int32(start), cut: Int32(cut)))
     }
 
+    /// (Producer.) The shard has created `created` connections by `frame`: a marker for each
+    /// one it has not marked yet.
+    @inline(__always)
+    func noteConnections(_ created: Int, at frame: Int) {
+        while connectionsMarked < created { appendCreation(frame: frame) }
+    }
+
     /// (Producer.) The shard created its next connection at `frame`.
     func appendCreation(frame: Int) {
+        connectionsMarked += 1
         add(Entry(frame: frame, connection: 0, start: Int32(pending.text.count), cut: -1))
     }
 

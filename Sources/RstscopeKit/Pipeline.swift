@@ -69,7 +69,6 @@ public struct Pipeline {
     /// Where a shard's event lines go (JSON Lines output): to the thread that writes them, with a
     /// marker for each connection this shard creates (see `EventSpool`).
     var spool: EventSpool?
-    private var connectionsMarked = 0
     /// Connections a reset broke (not benign), for the text report; live eviction reports before
     /// any attribution, so there every reset counts.
     private var brokenConnections = Set<Int>()
@@ -154,12 +153,7 @@ public struct Pipeline {
     private mutating func analyze(_ segment: TCPSegment) {
         summary.countSegment(segment)
         let analysis = tracker.process(segment)
-        if let spool, tracker.connectionsCreated > connectionsMarked {
-            repeat {
-                spool.appendCreation(frame: segment.frame)
-                connectionsMarked += 1
-            } while tracker.connectionsCreated > connectionsMarked
-        }
+        spool?.noteConnections(tracker.connectionsCreated, at: segment.frame)
         if let timeout = options.idleTimeout, segment.timestamp - lastSweep >= 1_000_000_000 {
             lastSweep = segment.timestamp
             evictIdle(now: segment.timestamp, timeout: timeout)
