@@ -2,11 +2,14 @@
 import Glibc
 #endif
 
-/// Memory for the connection store's pages, carved from large anonymous mappings that the kernel
-/// may back with transparent huge pages (`MADV_HUGEPAGE`): a store that grows to tens of MiB then
-/// takes one page fault per 2 MiB instead of one per 4 KiB (a tenth of the run's time went to
-/// faults on fresh memory). Where huge pages are off, the advice is ignored and nothing changes.
-/// Untouched parts of a mapping cost address space only.
+/// Memory for the connection store's pages, carved from large anonymous mappings (no allocation
+/// and no mapping per page). Untouched parts of a mapping cost address space only.
+///
+/// They are not advised for transparent huge pages (`MADV_HUGEPAGE`) any more: on the benchmark
+/// machine a fresh 2 MiB page took ten times as long to fault in as the 4 KiB pages of the same
+/// memory (the shard thread of a 2-thread run spent 52 ms of the 2M-packet capture zeroing them,
+/// 5 ms now), the wall time is the same or better without them, and the last, partly used huge
+/// page of each store counted whole in the peak (2.3 MiB more).
 struct PageArena {
     /// Bytes of one mapping: the first is small (most captures hold few connections), later ones
     /// large.
@@ -25,7 +28,6 @@ struct PageArena {
                   base != MAP_FAILED else {
                 fatalError("PageArena: out of memory (\(length) bytes)")
             }
-            _ = madvise(base, length, 14 /* MADV_HUGEPAGE */)
             chunks.append((base, length))
             used = 0
         }

@@ -48,7 +48,7 @@ public final class RecordStore<Record: Sendable>: @unchecked Sendable {
         count = order.count
     }
 
-    /// Where the pages live (huge-page backed where the kernel allows).
+    /// Where the pages live.
     @exclusivity(unchecked) private var arena = PageArena()
 
     deinit {
