@@ -50,7 +50,8 @@ public enum CaptureFile {
         let head = try stream.readUpTo(4)
         let rewound = FileDescriptorStream(fd: stream.fd, owning: false, alreadyRead: head)
         let isCompressed = head.withByteView { isGzip($0) }
-        let source = StreamSource(isCompressed ? try GzipStream(rewound) : rewound)
+        // (Inflated on a thread of its own: see `ReadAheadStream`.)
+        let source = StreamSource(isCompressed ? ReadAheadStream(try GzipStream(rewound), owner: stream) : rewound)
         source.keepAlive = stream
         let magic = try source.peek(4) ?? .empty
         return try framed(source, magic: magic, name: name)

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PacketCore
 import Reporting
 
 /// Writes the event lines of a multi-threaded run while the shards read: merges the chunks their

@@ -18,3 +18,23 @@ public func runTool(_ executable: String, _ arguments: [String]) throws -> Strin
 public func tshark(_ arguments: [String]) throws -> String {
     try runTool("/usr/bin/tshark", ["-n"] + arguments)
 }
+
+/// `bytes` compressed by gzip(1) (its input is written on another thread: gzip's output pipe
+/// fills while its input is still being written).
+public func gzipped(_ bytes: Data) throws -> Data {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+    process.arguments = ["-c"]
+    let input = Pipe(), output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    let writer = Thread {
+        input.fileHandleForWriting.write(bytes)
+        try? input.fileHandleForWriting.close()
+    }
+    writer.start()
+    let compressed = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return compressed
+}

@@ -41,17 +41,7 @@ struct CommandTests {
         let fromStdin = try Rstscope.run(["analyze", "-r", "-", "--format", "jsonl"], stdin: bytes)
         #expect(fromStdin.status == 0)
         #expect(fromStdin.stdout == fromFile.stdout)
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gzip.arguments = ["-c"]
-        let input = Pipe(), output = Pipe()
-        gzip.standardInput = input
-        gzip.standardOutput = output
-        try gzip.run()
-        input.fileHandleForWriting.write(bytes)
-        try input.fileHandleForWriting.close()
-        let compressed = output.fileHandleForReading.readDataToEndOfFile()
-        gzip.waitUntilExit()
+        let compressed = try gzipped(bytes)
         let fromGzipStdin = try Rstscope.run(["analyze", "-r", "-", "--format", "jsonl"], stdin: compressed)
         #expect(fromGzipStdin.stdout == fromFile.stdout)
     }

@@ -3,8 +3,8 @@ import Glibc
 #endif
 import Synchronization
 
-/// Runs a blocking loop (libpcap's dispatch, a shard's read) on a thread of its own, outside Swift
-/// concurrency's cooperative pool.
+/// Runs a blocking loop (libpcap's dispatch, a shard's read, a gzip inflater) on a thread of its
+/// own, outside Swift concurrency's cooperative pool.
 public final class CaptureThread: @unchecked Sendable {
     private var thread = pthread_t()
     private let body: () -> Void

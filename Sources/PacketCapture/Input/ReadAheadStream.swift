@@ -1,0 +1,184 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PacketCore
+
+/// Reads another stream on a thread of its own, a few blocks ahead of its reader: a gzip capture
+/// is inflated (and its CRC checked) on one core while the reader's thread analyzes it on another.
+/// Inflating is most of the work of reading a compressed capture (half of the 2M-packet capture's
+/// single-threaded run), and a stream is read on one thread only (its buffer is reused), so
+/// without this the two took turns.
+///
+/// The bytes come out as the stream gave them, then its error (once) or its end: a capture cut
+/// short still yields every byte before the cut. Each byte is copied once more, out of its block.
+public final class ReadAheadStream: ByteStream {
+    private let queue: BlockQueue
+    private let thread: CaptureThread
+    /// The block being read, and how far.
+    private var current: Block?
+    private var offset = 0
+
+    /// `blocks` buffers of `blockSize` bytes circulate between the two threads. `owner` is what
+    /// must outlive every read of `input` (the stream that closes its file descriptor): the thread
+    /// holds it, so a descriptor cannot close, and its number be reused, while the thread reads.
+    public init(_ input: any ByteStream, owner: AnyObject? = nil, blockSize: Int = 512 << 10, blocks: Int = 4) {
+        let queue = BlockQueue(blocks: (0..<max(blocks, 2)).map { _ in Block(capacity: max(blockSize, 1)) })
+        self.queue = queue
+        thread = CaptureThread {
+            withExtendedLifetime(owner) { ReadAheadStream.fill(from: input, into: queue) }
+        }
+        thread.start()
+    }
+
+    deinit {
+        queue.cancel()  // a reader that stops early does not leave the thread waiting for room
+        thread.join()
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(CaptureError) -> Int {
+        guard buffer.count > 0 else { return 0 }
+        while true {
+            if let block = current {
+                let n = min(buffer.count, block.count - offset)
+                buffer.baseAddress!.copyMemory(from: block.bytes.baseAddress! + offset, byteCount: n)
+                offset += n
+                if offset == block.count {
+                    queue.recycle(block)
+                    current = nil
+                }
+                return n
+            }
+            switch try queue.next() {
+            case let block?:
+                current = block
+                offset = 0
+            case nil:
+                return 0
+            }
+        }
+    }
+
+    /// The thread's loop: fills free blocks from `input` until it ends, fails or is cancelled.
+    private static func fill(from input: any ByteStream, into queue: BlockQueue) {
+        while let block = queue.takeFree() {
+            block.count = 0
+            do {
+                while block.count < block.bytes.count {
+                    let n = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: block.bytes[block.count...]))
+                    if n == 0 { break }
+                    block.count += n
+                }
+            } catch {
+                queue.publish(block, end: .failed(error))
+                return
+            }
+            if block.count < block.bytes.count {
+                queue.publish(block, end: .ended)
+                return
+            }
+            queue.publish(block, end: nil)
+        }
+    }
+}
+
+/// A buffer and how much of it holds data; owned by one thread at a time (handed over under the
+/// queue's lock).
+private final class Block: @unchecked Sendable {
+    let bytes: UnsafeMutableRawBufferPointer
+    var count = 0
+    init(capacity: Int) { bytes = .allocate(byteCount: capacity, alignment: 16) }
+    deinit { bytes.deallocate() }
+}
+
+/// The blocks between the two threads: free ones for the filler, filled ones (in order) for the
+/// reader, and how the input ended. One lock and one condition (either side waits for the other).
+private final class BlockQueue: @unchecked Sendable {
+    enum End {
+        case ended
+        case failed(CaptureError)
+    }
+
+    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var free: [Block]
+    private var filled: [Block] = []
+    private var firstFilled = 0
+    private var end: End?
+    private var cancelled = false
+
+    init(blocks: [Block]) {
+        free = blocks
+        filled.reserveCapacity(blocks.count)
+        pthread_mutex_init(lock, nil)
+        pthread_cond_init(changed, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(changed)
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+        changed.deallocate()
+    }
+
+    private func locked<R>(_ body: () -> R) -> R {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return body()
+    }
+
+    /// (Filler.) A free block, waiting for one; nil once the reader is gone.
+    func takeFree() -> Block? {
+        locked {
+            while free.isEmpty && !cancelled { pthread_cond_wait(changed, lock) }
+            return cancelled ? nil : free.removeLast()
+        }
+    }
+
+    /// (Filler.) A filled block (kept only if it holds bytes), and the end of the input if it came.
+    func publish(_ block: Block, end: End?) {
+        locked {
+            if block.count > 0 { filled.append(block) } else { free.append(block) }
+            if let end { self.end = end }
+            pthread_cond_signal(changed)
+        }
+    }
+
+    /// (Reader.) The next filled block, waiting for it; nil at the end of the input; the input's
+    /// error once its bytes are all read (then nil).
+    func next() throws(CaptureError) -> Block? {
+        let result: Result<Block?, CaptureError> = locked {
+            while firstFilled == filled.count && end == nil { pthread_cond_wait(changed, lock) }
+            if firstFilled < filled.count {
+                let block = filled[firstFilled]
+                firstFilled += 1
+                if firstFilled == filled.count {
+                    filled.removeAll(keepingCapacity: true)
+                    firstFilled = 0
+                }
+                return .success(block)
+            }
+            if case .failed(let error) = end {
+                self.end = .ended
+                return .failure(error)
+            }
+            return .success(nil)
+        }
+        return try result.get()
+    }
+
+    /// (Reader.) A block read to its end goes back to the filler.
+    func recycle(_ block: Block) {
+        locked {
+            free.append(block)
+            pthread_cond_signal(changed)
+        }
+    }
+
+    /// (Reader, when it goes.) The filler stops at its next wait.
+    func cancel() {
+        locked {
+            cancelled = true
+            pthread_cond_signal(changed)
+        }
+    }
+}

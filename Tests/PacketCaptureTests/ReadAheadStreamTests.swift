@@ -1,0 +1,132 @@
+import Foundation
+import PacketCapture
+import PacketCore
+import Synchronization
+import TestSupport
+import Testing
+
+/// A stream of seeded bytes handed out in reads of seeded sizes, then its end or an error; it
+/// counts its reads (from the read-ahead thread) and can be endless.
+private final class SeededStream: ByteStream, @unchecked Sendable {
+    private var generator: SplitMix64
+    private var remaining: Int
+    private let failure: CaptureError?
+    let reads = Atomic<Int>(0)
+
+    init(seed: UInt64, count: Int, failure: CaptureError? = nil) {
+        generator = SplitMix64(seed: seed)
+        remaining = count
+        self.failure = failure
+    }
+
+    /// The bytes it gives, in order.
+    static func bytes(seed: UInt64, count: Int) -> [UInt8] {
+        var generator = SplitMix64(seed: seed)
+        return (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(CaptureError) -> Int {
+        reads.add(1, ordering: .relaxed)
+        if remaining == 0 {
+            if let failure { throw failure }
+            return 0
+        }
+        // A short read now and then, as a pipe or an inflater gives them (sizes from the length,
+        // not the generator: the bytes stay the ones `bytes` lists).
+        let n = min(buffer.count, remaining, remaining % 7 == 0 ? 1 : 4093)
+        for i in 0..<n { buffer[i] = UInt8(truncatingIfNeeded: generator.next()) }
+        remaining -= n
+        return n
+    }
+}
+
+/// Reads `stream` to its end in reads of varying sizes; returns the bytes and the error, if any.
+private func drain(_ stream: ReadAheadStream) -> ([UInt8], CaptureError?) {
+    var out: [UInt8] = []
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 10_000, alignment: 1)
+    defer { buffer.deallocate() }
+    var size = 1
+    do {
+        while true {
+            let n = try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<size]))
+            if n == 0 { return (out, nil) }
+            out.append(contentsOf: buffer[..<n])
+            size = size * 7 % 9_973 + 1
+        }
+    } catch {
+        return (out, error)
+    }
+}
+
+@Suite struct ReadAheadStreamTests {
+    @Test func bytesComeOutInOrderAcrossManyBlocks() {
+        let count = 300_001
+        let stream = ReadAheadStream(SeededStream(seed: 7, count: count), blockSize: 4096, blocks: 2)
+        let (bytes, error) = drain(stream)
+        #expect(error == nil)
+        #expect(bytes == SeededStream.bytes(seed: 7, count: count))
+        // Past the end it stays ended.
+        let (more, again) = drain(stream)
+        #expect(more.isEmpty && again == nil)
+    }
+
+    @Test func theErrorComesOnceAfterEveryByteBeforeIt() {
+        let cut = CaptureError.truncated(reason: "gzip data ends inside a compressed member", offset: 50_000)
+        let stream = ReadAheadStream(SeededStream(seed: 9, count: 50_000, failure: cut), blockSize: 3000, blocks: 3)
+        let (bytes, error) = drain(stream)
+        #expect(bytes == SeededStream.bytes(seed: 9, count: 50_000))
+        #expect(error == cut)
+        let (more, again) = drain(stream)
+        #expect(more.isEmpty && again == nil)
+    }
+
+    /// A reader that stops early (a capture that is not one, a failed record) lets the thread go:
+    /// it stops reading its input, and the stream goes away without waiting for the input's end.
+    @Test func aReaderThatStopsEarlyEndsTheThread() {
+        let endless = SeededStream(seed: 3, count: .max)
+        do {
+            let stream = ReadAheadStream(endless, blockSize: 1024, blocks: 2)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 100, alignment: 1)
+            defer { buffer.deallocate() }
+            #expect((try? stream.read(into: buffer)) == 100)
+        }  // deinit: cancels and joins
+        let reads = endless.reads.load(ordering: .relaxed)
+        usleep(20_000)
+        #expect(endless.reads.load(ordering: .relaxed) == reads)
+        #expect(reads < 100)  // a few blocks' worth: it never ran far ahead
+    }
+
+    /// Real captures gzip-compressed, then cut at seeded offsets: read through the read-ahead
+    /// thread, every record that was inflated comes out as the plain file has it, then `.truncated`;
+    /// the whole compressed file gives every record and no error.
+    @Test(.enabled(if: Corpus.isAvailable, "needs ../shared/captures"))
+    func cutGzipCapturesYieldTheirRecordsThenAClearError() throws {
+        var generator = SplitMix64(seed: 0x6217)
+        let entries = Corpus.catalog.filter { !$0.features.contains("gzip") && $0.packets >= 50 && $0.packets <= 2000 }
+        var checked = 0
+        for entry in entries where generator.next() % 4 == 0 {
+            let (all, plainError) = try readAll(path: entry.path)
+            #expect(plainError == nil && all.count == entry.packets, "\(entry.id)")
+            let compressed = try [UInt8](gzipped(Data(contentsOf: URL(fileURLWithPath: entry.path))))
+            let whole = try temporaryFile(compressed, suffix: ".pcap.gz")
+            defer { unlink(whole) }
+            let (records, error) = try readAll(path: whole)
+            #expect(error == nil && records == all, "\(entry.id) whole")
+            for _ in 0..<2 {
+                let cut = Int(generator.next() % UInt64(compressed.count - 20)) + 20
+                let path = try temporaryFile(Array(compressed[..<cut]), suffix: ".pcap.gz")
+                defer { unlink(path) }
+                // (Cut before the file header is whole, the open itself says so.)
+                let (records, error): ([RecordDigest], CaptureError?)
+                do { (records, error) = try readAll(path: path) } catch let opening as CaptureError { (records, error) = ([], opening) }
+                #expect(records == Array(all.prefix(records.count)), "\(entry.id) cut at \(cut)")
+                if case .truncated = error {} else {
+                    Issue.record("\(entry.id) cut at \(cut) of \(compressed.count): expected truncated, got \(String(describing: error))")
+                }
+            }
+            checked += 1
+        }
+        print("ReadAheadStreamTests: \(checked) gzip captures, whole and cut at 2 seeded offsets each")
+        #expect(checked > 30)
+    }
+}
