@@ -62,21 +62,18 @@ public final class ReadAheadStream: ByteStream {
     private static func fill(from input: any ByteStream, into queue: BlockQueue) {
         while let block = queue.takeFree() {
             block.count = 0
+            var end: BlockQueue.End?
             do {
                 while block.count < block.bytes.count {
                     let n = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: block.bytes[block.count...]))
-                    if n == 0 { break }
+                    if n == 0 { end = .ended; break }
                     block.count += n
                 }
             } catch {
-                queue.publish(block, end: .failed(error))
-                return
+                end = .failed(error)
             }
-            if block.count < block.bytes.count {
-                queue.publish(block, end: .ended)
-                return
-            }
-            queue.publish(block, end: nil)
+            queue.publish(block, end: end)
+            if end != nil { return }
         }
     }
 }
@@ -100,15 +97,14 @@ private final class BlockQueue: @unchecked Sendable {
 
     private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    /// (A few blocks each: taking the first of `filled` moves at most a few references.)
     private var free: [Block]
     private var filled: [Block] = []
-    private var firstFilled = 0
     private var end: End?
     private var cancelled = false
 
     init(blocks: [Block]) {
         free = blocks
-        filled.reserveCapacity(blocks.count)
         pthread_mutex_init(lock, nil)
         pthread_cond_init(changed, nil)
     }
@@ -120,10 +116,10 @@ private final class BlockQueue: @unchecked Sendable {
         changed.deallocate()
     }
 
-    private func locked<R>(_ body: () -> R) -> R {
+    private func locked<R, Failure: Error>(_ body: () throws(Failure) -> R) throws(Failure) -> R {
         pthread_mutex_lock(lock)
         defer { pthread_mutex_unlock(lock) }
-        return body()
+        return try body()
     }
 
     /// (Filler.) A free block, waiting for one; nil once the reader is gone.
@@ -146,24 +142,15 @@ private final class BlockQueue: @unchecked Sendable {
     /// (Reader.) The next filled block, waiting for it; nil at the end of the input; the input's
     /// error once its bytes are all read (then nil).
     func next() throws(CaptureError) -> Block? {
-        let result: Result<Block?, CaptureError> = locked {
-            while firstFilled == filled.count && end == nil { pthread_cond_wait(changed, lock) }
-            if firstFilled < filled.count {
-                let block = filled[firstFilled]
-                firstFilled += 1
-                if firstFilled == filled.count {
-                    filled.removeAll(keepingCapacity: true)
-                    firstFilled = 0
-                }
-                return .success(block)
-            }
+        try locked { () throws(CaptureError) -> Block? in
+            while filled.isEmpty && end == nil { pthread_cond_wait(changed, lock) }
+            if !filled.isEmpty { return filled.removeFirst() }
             if case .failed(let error) = end {
                 self.end = .ended
-                return .failure(error)
+                throw error
             }
-            return .success(nil)
+            return nil
         }
-        return try result.get()
     }
 
     /// (Reader.) A block read to its end goes back to the filler.
