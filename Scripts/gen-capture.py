@@ -7,6 +7,10 @@
                                         full-size responses both ways, retransmissions, out-of-order
                                         segments, duplicate ACKs, zero windows, resets from either
                                         side, refused SYNs, and proxied front/back leg pairs
+  gen-capture.py outage N OUT.pcap      about N packets of a backend outage behind the proxy: every
+                                        request's back leg is refused, the proxy retries three times
+                                        (refused too), then answers 503 (run with --proxy
+                                        192.168.100.1:80,192.168.100.2)
 
 Each packet is a complete Ethernet + IPv4 + TCP SYN with the MSS, SACK-permitted, timestamp and
 window-scale options a Linux client sends; source addresses and ports walk a fixed sequence, so
@@ -226,6 +230,46 @@ def proxied(front, back, t, rng):
     back.send(t + 1260, True, ACK)
 
 
+def outage(target, path, seed=7):
+    rng = Rng(seed)
+    events = []
+    start = 0
+    index = 0
+    while len(events) < target:
+        client = struct.pack(">I", 0x0A000000 + index)
+        front = Conn(client, PROXY_FRONT, 1024 + (index * 7919) % 60000, 80, False, 0, rng, events)
+        t = start
+        front.send(t, True, SYN)
+        front.send(t + 40, False, SYN | ACK)
+        front.send(t + 240, True, ACK)
+        t += 500
+        front.send(t, True, PSH | ACK, 200)
+        backend = BACKENDS[rng.below(4)]
+        for attempt in range(4):
+            t += 300 if attempt == 0 else 1000
+            back = Conn(PROXY_BACK, backend, 1024 + ((index * 4 + attempt) * 104729) % 60000, 8080, False, 0, rng, events)
+            back.send(t, True, SYN)
+            back.send(t + 80, False, RST | ACK, seq=0)  # refused: RST, ACK of the SYN
+        t += 200
+        front.send(t, False, PSH | ACK, 150)  # the proxy's 503
+        front.send(t + 10, False, FIN | ACK)
+        front.send(t + 100, True, FIN | ACK)
+        front.send(t + 120, False, ACK)
+        start += 40 + rng.below(40)
+        index += 1
+    write_pcap(events, path)
+
+
+def write_pcap(events, path):
+    events.sort(key=lambda e: e[0])
+    with open(path, "wb") as out:
+        out.write(pcap_header())
+        base = 1_700_000_000
+        for t, data in events:
+            out.write(struct.pack("<IIII", base + t // 1_000_000, t % 1_000_000, len(data), len(data)))
+            out.write(data)
+
+
 def mixed(target, path, seed=1):
     rng = Rng(seed)
     events = []  # (time in microseconds, bytes), sorted (stably) at the end
@@ -250,13 +294,7 @@ def mixed(target, path, seed=1):
             direct(Conn(client, server, cport, [80, 443, 8080, 5432][rng.below(4)], v6, vlan, rng, events), start, rng)
         start += 20 + rng.below(40)  # a new session every ~40 microseconds: many interleave
         index += 1
-    events.sort(key=lambda e: e[0])
-    with open(path, "wb") as out:
-        out.write(pcap_header())
-        base = 1_700_000_000
-        for t, data in events:
-            out.write(struct.pack("<IIII", base + t // 1_000_000, t % 1_000_000, len(data), len(data)))
-            out.write(data)
+    write_pcap(events, path)
 
 
 if __name__ == "__main__":
@@ -264,5 +302,7 @@ if __name__ == "__main__":
         syn_flood(int(sys.argv[2]), sys.argv[3])
     elif len(sys.argv) in (4, 5) and sys.argv[1] == "mixed":
         mixed(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]) if len(sys.argv) == 5 else 1)
+    elif len(sys.argv) == 4 and sys.argv[1] == "outage":
+        outage(int(sys.argv[2]), sys.argv[3])
     else:
         sys.exit(__doc__)

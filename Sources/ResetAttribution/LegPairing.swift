@@ -10,6 +10,12 @@ public enum LegPairing {
     /// The longest wait between a request's arrival and the proxy's connection to a backend.
     public static let window: Int64 = 200_000_000
 
+    /// How many requests a back leg may be paired with, the cheapest: the request that caused it
+    /// is among the first few (the lab's densest HAProxy capture gives a back leg at most 26
+    /// candidates, the generated 2M-packet capture 23), while keeping every one grew as back legs
+    /// times open requests (570 MiB for 128,000 back legs of a backend that refused them all).
+    static let candidatesPerBack = 32
+
     /// Back leg index -> front leg index (indices into `connections`; -1 for none).
     public static func pair(_ connections: [ConnectionFacts], legs: [ConnectionLeg]) -> [Int32] {
         var pairs = [Int32](repeating: -1, count: connections.count)
@@ -39,45 +45,63 @@ public enum LegPairing {
             let opening = backs.map { back in (back: back, opened: connections[back].openTime,
                                               response: connections[back].server.firstPayloadTime) }
                 .sorted { ($0.opened, $0.back) < ($1.opened, $1.back) }
-            var candidates: [(cost: Int64, back: Int, request: Int)] = []
-            var live: [Int] = []
-            var nextRequest = 0
-            for (back, opened, backResponse) in opening {
-                while nextRequest < requests.count && requests[nextRequest].time <= opened {
-                    live.append(nextRequest)
-                    nextRequest += 1
-                }
-                live.removeAll { requests[$0].time < opened - window || requests[$0].frontLast < opened - 1_000_000 }
-                for k in live {
-                    let request = requests[k]
-                    var cost = max(0, opened - request.time)
-                    if backResponse != 0 && request.response != 0 {
-                        cost += abs(request.response - backResponse)
-                    } else if backResponse != 0 || request.response != 0 {
-                        cost += window  // one side has a response and the other none: unlikely
+            // Every back leg's candidates in turn (requests by index, with their cost from the delays).
+            func sweep(_ visit: (_ back: Int, _ found: [(request: Int, cost: Int64)]) -> Void) {
+                var live: [Int] = []
+                var nextRequest = 0
+                var found: [(request: Int, cost: Int64)] = []
+                for (back, opened, backResponse) in opening {
+                    while nextRequest < requests.count && requests[nextRequest].time <= opened {
+                        live.append(nextRequest)
+                        nextRequest += 1
                     }
-                    candidates.append((cost, back, k))
+                    live.removeAll { requests[$0].time < opened - window || requests[$0].frontLast < opened - 1_000_000 }
+                    found.removeAll(keepingCapacity: true)
+                    for k in live {
+                        let request = requests[k]
+                        var cost = max(0, opened - request.time)
+                        if backResponse != 0 && request.response != 0 {
+                            cost += abs(request.response - backResponse)
+                        } else if backResponse != 0 || request.response != 0 {
+                            cost += window  // one side has a response and the other none: unlikely
+                        }
+                        found.append((k, cost))
+                    }
+                    visit(back, found)
                 }
             }
             // Byte counts: a proxy adds or removes about the same number of request bytes every time
             // (headers it inserts). The most common difference, over single-request legs, is the
             // proxy's; a pair that does not show it costs as much as the whole window.
-            func delta(_ c: (cost: Int64, back: Int, request: Int)) -> Int? {
-                let f = connections[requests[c.request].front], b = connections[c.back]
+            func delta(back: Int, request: Int) -> Int? {
+                let f = connections[requests[request].front], b = connections[back]
                 guard f.connection.requestCount == 1, b.connection.requestCount == 1 else { return nil }
                 return b.client.payloadBytes - f.client.payloadBytes
             }
             var histogram: [Int: Int] = [:]
-            for c in candidates { if let d = delta(c) { histogram[d, default: 0] += 1 } }
-            if let (usual, count) = histogram.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }), count >= 2 {
-                for i in candidates.indices {
-                    if let d = delta(candidates[i]), d != usual { candidates[i].cost += window }
-                }
+            sweep { back, found in
+                for (request, _) in found { if let d = delta(back: back, request: request) { histogram[d, default: 0] += 1 } }
             }
+            let usual = histogram.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }).flatMap { $0.value >= 2 ? $0.key : nil }
             // Cheapest first, ties by back leg then request: sorted as one 128-bit key each (costs are
-            // never negative, indices fit 32 bits), a third of the work of sorting the tuples.
-            var order = candidates.map { c in
-                UInt128(UInt64(clamping: c.cost)) << 64 | UInt128(UInt64(truncatingIfNeeded: c.back) << 32 | UInt64(truncatingIfNeeded: c.request))
+            // never negative, indices fit 32 bits), a third of the work of sorting the tuples. Each
+            // back leg keeps its `candidatesPerBack` cheapest (the sweep runs twice so that the
+            // rest is never stored).
+            var order: [UInt128] = []
+            var keys: [UInt128] = []
+            sweep { back, found in
+                keys.removeAll(keepingCapacity: true)
+                for (request, cost) in found {
+                    var cost = cost
+                    if let usual, let d = delta(back: back, request: request), d != usual { cost += window }
+                    keys.append(UInt128(UInt64(clamping: cost)) << 64
+                        | UInt128(UInt64(truncatingIfNeeded: back) << 32 | UInt64(truncatingIfNeeded: request)))
+                }
+                if keys.count > candidatesPerBack {
+                    keys.sort()
+                    keys.removeLast(keys.count - candidatesPerBack)
+                }
+                order.append(contentsOf: keys)
             }
             order.sort()
             var requestUsed = [Bool](repeating: false, count: requests.count)

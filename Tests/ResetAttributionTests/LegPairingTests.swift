@@ -52,4 +52,36 @@ import Testing
         #expect(report.sessions.map(\.backs) == [[1, 2, 3], [6, 7, 9]])
         #expect(report.sessions.allSatisfy { $0.attribution == .backend })
     }
+
+    @Test func eachBackLegKeepsItsCheapestCandidates() {
+        // 40 sessions at once: request i at 10 + 0.05·i ms, its back leg 0.3 ms later, the backend's
+        // response 1 ms after that and the proxy's to the client 0.01 ms later; every front stays
+        // open, so the last back legs have more candidate requests than they keep.
+        var conversations: [Conversation] = []
+        for i in 0..<40 {
+            let request = 10 + 0.05 * Double(i)
+            var front = Conversation()
+            front.client = IPAddress(ipv4: 0x0A00_0100 + UInt32(i))
+            front.server = IPAddress(parsing: "10.0.0.9")!
+            front.handshake(at: request - 11)
+            front.send(true, [.psh, .ack], seq: 1001, ack: 5001, length: 100, at: request)
+            front.send(false, [.psh, .ack], seq: 5001, ack: 1101, length: 300, at: request + 1.31)
+            front.send(true, .ack, seq: 1101, ack: 5301, at: 100)
+            var back = Conversation()
+            back.client = IPAddress(parsing: "10.0.1.9")!
+            back.server = IPAddress(parsing: "10.0.1.20")!
+            back.clientPort = 50000 + UInt16(i)
+            back.serverPort = 8080
+            back.send(true, .syn, seq: 1000, at: request + 0.3)
+            back.send(false, [.syn, .ack], seq: 5000, ack: 1001, at: request + 0.32)
+            back.send(true, .ack, seq: 1001, ack: 5001, at: request + 0.33)
+            back.send(true, [.psh, .ack], seq: 1001, ack: 5001, length: 120, at: request + 0.34)
+            back.send(false, [.psh, .ack], seq: 5001, ack: 1121, length: 300, at: request + 1.3)
+            conversations += [front, back]
+        }
+        let report = attribute(conversations, proxies: [Self.proxy])
+        // Connections open as front i (at request - 11 ms) then back i: fronts 0-39, backs 40-79.
+        #expect(report.sessions.map(\.front) == Array(0..<40))
+        #expect(report.sessions.map(\.backs) == (40..<80).map { [$0] })
+    }
 }
