@@ -11,6 +11,8 @@
                                         request's back leg is refused, the proxy retries three times
                                         (refused too), then answers 503 (run with --proxy
                                         192.168.100.1:80,192.168.100.2)
+  gen-capture.py reset-flood N OUT.pcap one connection, then N resets on it 10 microseconds apart,
+                                        from either side, each further into the sequence space
 
 Each packet is a complete Ethernet + IPv4 + TCP SYN with the MSS, SACK-permitted, timestamp and
 window-scale options a Linux client sends; source addresses and ports walk a fixed sequence, so
@@ -260,6 +262,20 @@ def outage(target, path, seed=7):
     write_pcap(events, path)
 
 
+def reset_flood(count, path, seed=3):
+    rng = Rng(seed)
+    events = []
+    c = Conn(struct.pack(">I", 0x0A000001), struct.pack(">I", 0xC0A80001), 40000, 443, False, 0, rng, events)
+    c.send(0, True, SYN)
+    c.send(40, False, SYN | ACK)
+    c.send(80, True, ACK)
+    c.send(100, True, PSH | ACK, 200)
+    for i in range(count):
+        side = i % 2
+        c.send(200 + i * 10, side == 0, RST | ACK, seq=(c.seq[side] + i * 1000) & 0xFFFFFFFF)
+    write_pcap(events, path)
+
+
 def write_pcap(events, path):
     events.sort(key=lambda e: e[0])
     with open(path, "wb") as out:
@@ -304,5 +320,7 @@ if __name__ == "__main__":
         mixed(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]) if len(sys.argv) == 5 else 1)
     elif len(sys.argv) == 4 and sys.argv[1] == "outage":
         outage(int(sys.argv[2]), sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "reset-flood":
+        reset_flood(int(sys.argv[2]), sys.argv[3])
     else:
         sys.exit(__doc__)

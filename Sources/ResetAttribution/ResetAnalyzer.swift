@@ -51,8 +51,7 @@ public enum ResetAnalyzer {
         // 1. Each reset on its own (with the others of its connection, when it has several).
         var resetCount = [Int32](repeating: 0, count: position.count)
         for r in resets { resetCount[r.connection] += 1 }
-        var resetsOf: [Int: [ResetObservation]] = [:]
-        for r in resets where resetCount[r.connection] > 1 { resetsOf[r.connection, default: []].append(r) }
+        let bursts = ResetBursts(resets, resetCount: resetCount)
         // In chunks of resets, on every worker; the verdicts in the resets' order.
         let chunk = 2048
         var verdicts: [ResetVerdict] = []
@@ -62,7 +61,7 @@ public enum ResetAnalyzer {
             for i in c * chunk..<min(resets.count, (c + 1) * chunk) {
                 let r = resets[i]
                 guard let p = position[r.connection] else { continue }
-                judged.append(judge(resets, at: i, facts: connections[p], leg: legs[p].leg, sameConnection: resetsOf[r.connection] ?? [],
+                judged.append(judge(resets, at: i, facts: connections[p], leg: legs[p].leg, burst: bursts.size(of: i),
                                     crossView: crossView.isEmpty ? nil : crossView[r.frame]))
             }
             return judged
@@ -95,11 +94,11 @@ public enum ResetAnalyzer {
     }
 
     /// One reset judged on its own connection.
-    static func judge(_ resets: PagedList<ResetObservation>, at index: Int, facts: ConnectionFacts, leg: Leg, sameConnection: [ResetObservation],
+    static func judge(_ resets: PagedList<ResetObservation>, at index: Int, facts: ConnectionFacts, leg: Leg, burst: Int?,
                       crossView: CrossViewFinding? = nil) -> ResetVerdict {
         let r = resets[index]
         let senderIsClient = r.senderSide == facts.clientSide
-        let evidence = ResetEvidence.examine(r, facts: facts, sameConnection: sameConnection)
+        let evidence = ResetEvidence.examine(r, facts: facts, burst: burst)
         let phase = ResetPhases.phase(r, facts: facts)
         let benign = BenignResets.reason(r, facts: facts, leg: leg, phase: phase)
         let idle = r.idleBefore >= 1_000_000

@@ -9,9 +9,9 @@ struct ResetEvidence {
     /// Points towards a forged reset (0: none).
     var forgery = 0.0
 
-    /// `sameConnection`: every reset of r's connection (r among them) when it has several; empty
-    /// when r is its only one (no array a reset).
-    static func examine(_ r: ResetObservation, facts: ConnectionFacts, sameConnection: [ResetObservation]) -> ResetEvidence {
+    /// `burst`: how many resets r's sender sent back to back around it, when they count as a burst
+    /// (`ResetBursts`).
+    static func examine(_ r: ResetObservation, facts: ConnectionFacts, burst: Int?) -> ResetEvidence {
         var e = ResetEvidence()
         let sender = facts.side(r.senderSide)
         // The sender's TTL before the RST, or (a RST before it said anything) after it.
@@ -58,12 +58,9 @@ struct ResetEvidence {
             e.notes.append(.dataAfterOwnReset)
             e.forgery += 0.6
         }
-        // Back to back: within a tenth of a second of this one.
-        let burst = sameConnection.filter { $0.senderSide == r.senderSide && !$0.isDuplicate
-            && abs($0.timestamp - r.timestamp) <= 100_000_000 }
-        if burst.count >= 2 && Set(burst.map(\.sequence)).count >= 2,
-           burst.allSatisfy({ $0.senderNextSeq == 0 || Int32(bitPattern: $0.sequence &- $0.senderNextSeq) >= 0 }) {
-            e.notes.append(.resetBurst(count: burst.count))
+        // Back to back (within a tenth of a second of this one), with guessed sequence numbers.
+        if let burst {
+            e.notes.append(.resetBurst(count: burst))
             e.forgery += 0.6
         }
         if facts.connection.icmpErrors > 0 {
