@@ -356,10 +356,9 @@ public struct Pipeline {
 
     /// Reports and forgets connections idle longer than the timeout (live capture).
     public mutating func evictIdle(now: Int64, timeout: Int64) {
-        for index in tracker.idleConnections(now: now, timeout: timeout) {
-            if tracker.connections[index].hasTCPFrames { report(index) }
-            tracker.release(index)
-        }
+        let idle = tracker.idleConnections(now: now, timeout: timeout)
+        for index in idle where tracker.connections[index].hasTCPFrames { report(index) }
+        tracker.release(idle)
     }
 
     /// The summary with the decoder's anomaly counts and the analysis counts folded in.

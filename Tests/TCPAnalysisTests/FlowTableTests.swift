@@ -79,4 +79,23 @@ import Testing
         let late = c.send(true, .ack, seq: 1001, ack: 5001, at: 5002)
         #expect(late.stream == 3)
     }
+
+    @Test func connectionsReleasedAtOnceLeaveTheSecondPassLog() {
+        // Three conversations whose server answers twice with another ISN: tshark's second pass
+        // flags each first SYN-ACK (frames 2, 5 and 8), unless the connection was forgotten.
+        var c = Conversation()
+        for k in 0..<3 {
+            c.clientPort = 40000 + UInt16(k)
+            let start = Double(10 * k)
+            c.send(true, .syn, seq: 1000, at: start)
+            c.send(false, [.syn, .ack], seq: 5000, ack: 1001, at: start + 1)
+            c.send(false, [.syn, .ack], seq: 6000, ack: 1001, at: start + 2)
+        }
+        #expect(c.tracker.secondPassReusedPorts().map(\.frame) == [2, 5, 8])
+        c.tracker.release([0, 2])
+        #expect(c.tracker.evictions == 2)
+        #expect(c.tracker.secondPassReusedPorts().map(\.frame) == [5])
+        c.tracker.release([2, 1])  // one of them forgotten already
+        #expect(c.tracker.evictions == 3 && c.tracker.secondPassReusedPorts().isEmpty)
+    }
 }

@@ -249,28 +249,36 @@ public struct TCPTracker {
     /// are reused, so memory follows the connections alive, not all those ever seen. Only live
     /// capture evicts: Wireshark never forgets a conversation, and in a file late packets must find
     /// theirs.
-    public mutating func release(_ index: Int) {
+    public mutating func release(_ index: Int) { release([index]) }
+
+    /// Forgets connections at once: their SYN-ACKs leave the log in one pass (a pass for each, with
+    /// the log holding every live connection's, made a busy live capture's evictions quadratic:
+    /// 88% of a run evicting 124,000 connections).
+    public mutating func release(_ indices: [Int]) {
         precondition(finished == nil, "TCPTracker: release after finishTracking")
-        guard store[index].connection.isLive else { return }
-        if !isKnownUniquelyReferenced(&store) { store = store.copy() }
-        table.remove(hash: store[index].connection.key.hash(seed: table.seed), value: Int32(index))
-        for side in 0..<2 {
-            var node = store[index].side(side).unackedHead
-            while node >= 0 {
-                let following = unacked[node].next
-                unacked.release(node)
-                node = following
+        var released = Set<Int32>()
+        for index in indices where store[index].connection.isLive {
+            if !isKnownUniquelyReferenced(&store) { store = store.copy() }
+            table.remove(hash: store[index].connection.key.hash(seed: table.seed), value: Int32(index))
+            for side in 0..<2 {
+                var node = store[index].side(side).unackedHead
+                while node >= 0 {
+                    let following = unacked[node].next
+                    unacked.release(node)
+                    node = following
+                }
             }
+            store.withRecord(index) { record in
+                record.connection.isLive = false
+                record.connection.hasTCPFrames = false
+                record.side0.unackedHead = -1
+                record.side1.unackedHead = -1
+            }
+            freeSlots.append(index)
+            evictions += 1
+            released.insert(Int32(index))
         }
-        store.withRecord(index) { record in
-            record.connection.isLive = false
-            record.connection.hasTCPFrames = false
-            record.side0.unackedHead = -1
-            record.side1.unackedHead = -1
-        }
-        freeSlots.append(index)
-        evictions += 1
-        synAcks.removeAll { $0.connection == Int32(index) }
+        if !released.isEmpty { synAcks.removeAll { released.contains($0.connection) } }
     }
 
     // MARK: - tcp_analyze_sequence_number (4.0.17), rule by rule and in its order
