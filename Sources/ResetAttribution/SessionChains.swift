@@ -19,7 +19,9 @@ enum SessionChains {
         let refusedAll = !backs.isEmpty && established.isEmpty
 
         // The trigger: the first reset that is not the proxy's own reaction.
-        func isOnBack(_ v: Int) -> Bool { backs.contains(position[verdicts[v].observation.connection] ?? -1) }
+        // (Every verdict here is on the front or on one of the backs: no search of the backs, which
+        // a kept-alive front can have thousands of.)
+        func isOnBack(_ v: Int) -> Bool { position[verdicts[v].observation.connection] != front }
         var trigger: Int?
         for v in live {
             let verdict = verdicts[v]
