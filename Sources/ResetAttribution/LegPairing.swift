@@ -73,14 +73,15 @@ public enum LegPairing {
             // Byte counts: a proxy adds or removes about the same number of request bytes every time
             // (headers it inserts). The most common difference, over single-request legs, is the
             // proxy's; a pair that does not show it costs as much as the whole window.
-            func delta(back: Int, request: Int) -> Int? {
-                let f = connections[requests[request].front], b = connections[back]
-                guard f.connection.requestCount == 1, b.connection.requestCount == 1 else { return nil }
-                return b.client.payloadBytes - f.client.payloadBytes
+            // (Each leg's bytes read once: the sweeps meet a request many times.)
+            func singleRequestBytes(_ leg: Int) -> Int? {
+                connections[leg].connection.requestCount == 1 ? connections[leg].client.payloadBytes : nil
             }
+            let requestBytes = requests.map { singleRequestBytes($0.front) }
             var histogram: [Int: Int] = [:]
             sweep { back, found in
-                for (request, _) in found { if let d = delta(back: back, request: request) { histogram[d, default: 0] += 1 } }
+                guard let backBytes = singleRequestBytes(back) else { return }
+                for (request, _) in found { if let f = requestBytes[request] { histogram[backBytes - f, default: 0] += 1 } }
             }
             let usual = histogram.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }).flatMap { $0.value >= 2 ? $0.key : nil }
             // Cheapest first, ties by back leg then request: sorted as one 128-bit key each (costs are
@@ -91,9 +92,10 @@ public enum LegPairing {
             var keys: [UInt128] = []
             sweep { back, found in
                 keys.removeAll(keepingCapacity: true)
+                let backBytes = singleRequestBytes(back)
                 for (request, cost) in found {
                     var cost = cost
-                    if let usual, let d = delta(back: back, request: request), d != usual { cost += window }
+                    if let usual, let b = backBytes, let f = requestBytes[request], b - f != usual { cost += window }
                     keys.append(UInt128(UInt64(clamping: cost)) << 64
                         | UInt128(UInt64(truncatingIfNeeded: back) << 32 | UInt64(truncatingIfNeeded: request)))
                 }
