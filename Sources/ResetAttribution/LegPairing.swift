@@ -138,35 +138,21 @@ public enum LegPairing {
             let server = connections[leg].serverEndpoint
             return Backend(address: server.address, port: server.port)
         }
-        // Per backend, in the order they opened (as `opening` is sorted): the refused legs the
-        // timing paired, and those paired here as retries.
-        var paired: [Backend: [(opened: Int64, back: Int)]] = [:]
-        var retried: [Backend: [(opened: Int64, back: Int)]] = [:]
-        for (back, opened, _) in opening where pairs[back] >= 0 && connections[back].wasRefused {
-            paired[backend(back), default: []].append((opened, back))
-        }
-        // The latest leg of `legs` (by open time, then index) that opened before `time`, within
-        // the window, whose front is still there.
-        func latest(_ legs: [(opened: Int64, back: Int)]?, before time: Int64) -> (opened: Int64, back: Int)? {
-            guard let legs else { return nil }
-            var low = 0, high = legs.count  // the first leg opened at `time` or later
-            while low < high {
-                let mid = (low + high) / 2
-                if legs[mid].opened < time { low = mid + 1 } else { high = mid }
-            }
-            for leg in legs[..<low].reversed() {
-                guard time - leg.opened <= retryWindow else { return nil }
-                if connections[Int(pairs[leg.back])].connection.lastTime >= time - 1_000_000 { return leg }
-            }
-            return nil
-        }
-        for (back, opened, _) in opening where pairs[back] < 0 {
+        // Per backend, the refused legs paired so far (by the timing, or here as retries), in the
+        // order they opened: the sweep goes in that order, so each leg finds the ones before it.
+        var refused: [Backend: [(opened: Int64, back: Int)]] = [:]
+        for (back, opened, _) in opening {
             let key = backend(back)
-            let found = [latest(paired[key], before: opened), latest(retried[key], before: opened)]
-                .compactMap { $0 }.max { ($0.opened, $0.back) < ($1.opened, $1.back) }
-            guard let previous = found else { continue }
-            pairs[back] = pairs[previous.back]
-            if connections[back].wasRefused { retried[key, default: []].append((opened, back)) }
+            if pairs[back] < 0 {
+                // The latest refused leg that opened before this one, within the window, whose front is still there.
+                let before = refused[key] ?? []
+                let previous = before[..<before.partitionPoint { $0.opened < opened }].reversed()
+                    .prefix { opened - $0.opened <= retryWindow }
+                    .first { connections[Int(pairs[$0.back])].connection.lastTime >= opened - 1_000_000 }
+                guard let previous else { continue }
+                pairs[back] = pairs[previous.back]
+            }
+            if connections[back].wasRefused { refused[key, default: []].append((opened, back)) }
         }
     }
 }

@@ -148,10 +148,7 @@ public struct ProxyTopology: Sendable {
                 step *= 2
             }
         }
-        while low < high {
-            let mid = (low + high) / 2
-            if sorted[mid] < value { low = mid + 1 } else { high = mid }
-        }
+        low = sorted.partitionPoint(in: low..<high) { $0 < value }
         return low < n ? low : nil
     }
 }

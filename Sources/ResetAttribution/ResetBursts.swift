@@ -44,20 +44,11 @@ struct ResetBursts {
             let isBelow = r.senderNextSeq != 0 && Int32(bitPattern: r.sequence &- r.senderNextSeq) < 0
             below[k + 1] = below[k] + (isBelow ? 1 : 0)
         }
-        // The first member of `range` for which `before` is false (it holds for a prefix).
-        func partition(_ range: Range<Int>, _ before: (Int) -> Bool) -> Int {
-            var low = range.lowerBound, high = range.upperBound
-            while low < high {
-                let mid = (low + high) / 2
-                if before(mid) { low = mid + 1 } else { high = mid }
-            }
-            return low
-        }
-        for i in 0..<resets.count where resetCount[resets[i].connection] > 1 {
+        for i in 0..<resets.count {
             let r = resets[i]
-            guard let range = groups[group(r)] else { continue }
-            let low = partition(range) { members[$0].time < r.timestamp - Self.span }
-            let high = partition(low..<range.upperBound) { members[$0].time <= r.timestamp + Self.span }
+            guard resetCount[r.connection] > 1, let range = groups[group(r)] else { continue }
+            let low = members.partitionPoint(in: range) { $0.time < r.timestamp - Self.span }
+            let high = members.partitionPoint(in: low..<range.upperBound) { $0.time <= r.timestamp + Self.span }
             if high - low >= 2 && nextOther[low] < high && below[high] == below[low] {
                 sizes[i] = Int32(high - low)
             }

@@ -69,20 +69,18 @@ let analysisNs = best {
     for record in records where decoder.decode(record, into: &segment) { sink &+= tracker.process(segment).stream }
 }
 // The pipeline with JSON Lines events into memory (what `analyze --format jsonl` does per packet).
-let pipelineNs = best {
-    let output = OutputBuffer(fd: nil, flushThreshold: 1 << 30)
-    var pipeline = Pipeline(options: PipelineOptions(events: .problems, format: .jsonl), output: output)
-    for record in records { try? pipeline.process(record) }
-    sink &+= output.bytes.count
+func timePipeline(idleTimeout: Int64? = nil) -> Double {
+    best {
+        let output = OutputBuffer(fd: nil, flushThreshold: 1 << 30)
+        var pipeline = Pipeline(options: PipelineOptions(events: .problems, format: .jsonl, idleTimeout: idleTimeout), output: output)
+        for record in records { try? pipeline.process(record) }
+        sink &+= output.bytes.count
+    }
 }
+let pipelineNs = timePipeline()
 // The same with live capture's idle eviction (0.2 s: most connections are reported and forgotten
 // on the way, in a sweep each second of capture time).
-let evictingNs = best {
-    let output = OutputBuffer(fd: nil, flushThreshold: 1 << 30)
-    var pipeline = Pipeline(options: PipelineOptions(events: .problems, format: .jsonl, idleTimeout: 200_000_000), output: output)
-    for record in records { try? pipeline.process(record) }
-    sink &+= output.bytes.count
-}
+let evictingNs = timePipeline(idleTimeout: 200_000_000)
 // Allocations per packet in steady state: the second half of the capture, after the first half
 // warmed the tables up (new connections still grow them, amortized).
 func allocationsPerPacket(_ body: (ArraySlice<CaptureRecord>) -> Void) -> Double {
