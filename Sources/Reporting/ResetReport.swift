@@ -92,12 +92,13 @@ public enum ResetReport {
         var benign = 0
         let attributionIndex = Dictionary(uniqueKeysWithValues: Attribution.allCases.enumerated().map { ($1, $0) })
         let causeIndex = Dictionary(uniqueKeysWithValues: ResetCause.allCases.enumerated().map { ($1, $0) })
-        for v in report.verdicts where !v.observation.isDuplicate {
-            if v.benign {
+        let verdicts = report.verdicts
+        for i in verdicts.indices where !verdicts[i].observation.isDuplicate {  // (by index: a bound verdict is a copy)
+            if verdicts[i].benign {
                 benign += 1
             } else {
-                attributions[attributionIndex[v.attribution]!] += 1
-                causes[causeIndex[v.cause]!] += 1
+                attributions[attributionIndex[verdicts[i].attribution]!] += 1
+                causes[causeIndex[verdicts[i].cause]!] += 1
             }
         }
         let byAttribution = Attribution.allCases.enumerated().map { ($1.rawValue, attributions[$0]) }.filter { $0.1 > 0 }

@@ -1,4 +1,5 @@
 import Dispatch
+import PacketCore
 import Synchronization
 
 /// The attribution's independent pieces of work (one proxy front, one chunk of resets) spread
@@ -34,6 +35,32 @@ enum ParallelWork {
             }
         }
         return results.map { $0! }
+    }
+
+    /// `first()` and `second()` at once (`second` on a thread of its own when `threads` > 1: a
+    /// thread, not the dispatch pool, which may run both on one thread when its workers are
+    /// busy), for two independent stages of the attribution: whichever finishes first leaves its
+    /// core to the other's workers.
+    static func both<A, B>(threads: Int, _ first: () -> A, _ second: () -> B) -> (A, B) {
+        guard threads > 1 else { return (first(), second()) }
+        var b: B?
+        let a = withoutActuallyEscaping(second) { second in
+            withUnsafeMutablePointer(to: &b) { b in
+                let slot = ResultSlot(b)
+                // The thread writes the slot and is joined before it is read.
+                let thread = CaptureThread { slot.pointer.pointee = second() }
+                thread.start()
+                let a = first()
+                thread.join()
+                return a
+            }
+        }
+        return (a, b!)
+    }
+
+    private struct ResultSlot<Value>: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<Value?>
+        init(_ pointer: UnsafeMutablePointer<Value?>) { self.pointer = pointer }
     }
 
     private struct Slots<Value>: @unchecked Sendable {

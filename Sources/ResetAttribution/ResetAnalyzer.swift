@@ -19,11 +19,13 @@ public enum ResetAnalyzer {
         let topology = proxies.map { ProxyTopology(proxies: $0, detected: false) } ?? ProxyTopology.detect(connections, threads: threads)
         let position = Position(connections)
         let legs = connections.map { topology.leg($0) }
-        let pairs = LegPairing.pair(connections, legs: legs)
-        // (Bound as a pair of vars: a `let` of the pair would keep a second reference to the
-        // verdicts, and the first change below would copy them all.)
-        var (verdicts, clusters) = judgeAll(connections: connections, resets: resets, legs: legs, position: position,
-                                            crossView: crossView, threads: threads)
+        // The proxy legs' pairing and the resets' judging are independent: one thread pairs while the
+        // others judge (the pairing is one pass; alone it left a core idle).
+        // (Bound as vars: a `let` of the verdicts would keep a second reference to them, and the
+        // first change below would copy them all.)
+        var (pairs, (verdicts, clusters)) = ParallelWork.both(threads: threads, { LegPairing.pair(connections, legs: legs) }, {
+            judgeAll(connections: connections, resets: resets, legs: legs, position: position, crossView: crossView, threads: threads)
+        })
 
         // 3. Proxied sessions: chains across the legs.
         let backsOfFront = Groups(owners: connections.count, blank: 0) { visit in
@@ -31,7 +33,8 @@ public enum ResetAnalyzer {
         }
         var sessions: [SessionVerdict] = []
         let verdictsOfConnection = Groups(owners: connections.count, blank: 0) { visit in
-            for (i, v) in verdicts.enumerated() { visit(position[v.observation.connection]!, i) }
+            // (By index: a verdict bound in a loop is a copy, two retains and releases.)
+            for i in verdicts.indices { visit(position[verdicts[i].observation.connection]!, i) }
         }
         for (front, leg) in legs.enumerated() where leg.leg == .front {
             let backs = backsOfFront[front].sorted { connections[$0].openTime < connections[$1].openTime }

@@ -26,9 +26,9 @@ enum TimeoutClustering {
         // (attribution, bin) -> count, sum, sum of squares: bounded by the number of bins in use.
         struct Key: Hashable { var attribution: Attribution; var bin: Int }
         var bins: [Key: (count: Int, sum: Double, squares: Double)] = [:]
-        for v in verdicts where candidate(v) {
-            let ms = Double(silence(v)) / 1e6
-            let key = Key(attribution: v.attribution, bin: bin(silence(v)))
+        for i in verdicts.indices where candidate(verdicts[i]) {  // (by index: a bound verdict is a copy)
+            let ms = Double(silence(verdicts[i])) / 1e6
+            let key = Key(attribution: verdicts[i].attribution, bin: bin(silence(verdicts[i])))
             var entry = bins[key] ?? (0, 0, 0)
             entry.count += 1; entry.sum += ms; entry.squares += ms * ms
             bins[key] = entry

@@ -290,20 +290,18 @@ public struct Pipeline {
             // In frame order (the tracker's order already: then no copy of the verdicts is sorted).
             let verdicts = judged.verdicts
             var order = Array(verdicts.indices)
-            if !zip(verdicts, verdicts.dropFirst()).allSatisfy({ $0.observation.frame <= $1.observation.frame }) {
+            // (Verdicts read by index: one bound to a name is a copy, two retains and releases.)
+            if !verdicts.indices.dropFirst().allSatisfy({ verdicts[$0 - 1].observation.frame <= verdicts[$0].observation.frame }) {
                 order.sort { verdicts[$0].observation.frame < verdicts[$1].observation.frame }
             }
             let facts = connectionFacts
-            // The k-th reset line's verdict and connection (nil: a connection not reported).
-            func reset(_ k: Int) -> (ResetVerdict, ConnectionFacts)? {
-                let verdict = verdicts[order[k]], p = position[verdict.observation.connection]
-                return p < 0 ? nil : (verdict, facts[Int(p)])
-            }
             let resetLines = ParallelLines(items: order.count, batchSize: 128, lineBytes: 2048, threads: threads) { range, writer in
                 var lines = 0
                 for k in range {
-                    guard let (verdict, facts) = reset(k) else { continue }
-                    ResetReport.writeReset(verdict, facts: facts, to: &writer, leading: leading)
+                    // The k-th reset line's verdict and connection (none: a connection not reported).
+                    let p = position[verdicts[order[k]].observation.connection]
+                    guard p >= 0 else { continue }
+                    ResetReport.writeReset(verdicts[order[k]], facts: facts[Int(p)], to: &writer, leading: leading)
                     lines += 1
                 }
                 return lines
