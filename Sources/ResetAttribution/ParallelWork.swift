@@ -43,24 +43,19 @@ enum ParallelWork {
     /// core to the other's workers.
     static func both<A, B>(threads: Int, _ first: () -> A, _ second: () -> B) -> (A, B) {
         guard threads > 1 else { return (first(), second()) }
-        var b: B?
+        var b: [B?] = [nil]
         let a = withoutActuallyEscaping(second) { second in
-            withUnsafeMutablePointer(to: &b) { b in
-                let slot = ResultSlot(b)
+            b.withUnsafeMutableBufferPointer { buffer in
+                let slot = Slots(buffer)
                 // The thread writes the slot and is joined before it is read.
-                let thread = CaptureThread { slot.pointer.pointee = second() }
+                let thread = CaptureThread { slot.buffer[0] = second() }
                 thread.start()
                 let a = first()
                 thread.join()
                 return a
             }
         }
-        return (a, b!)
-    }
-
-    private struct ResultSlot<Value>: @unchecked Sendable {
-        let pointer: UnsafeMutablePointer<Value?>
-        init(_ pointer: UnsafeMutablePointer<Value?>) { self.pointer = pointer }
+        return (a, b[0]!)
     }
 
     private struct Slots<Value>: @unchecked Sendable {
