@@ -142,6 +142,9 @@ public enum LegPairing {
         // order they opened: the sweep goes in that order, so each leg finds the ones before it.
         var refused: [Backend: [(opened: Int64, back: Int)]] = [:]
         for (back, opened, _) in opening {
+            // (Only a leg left over, or a refused one, is looked up or kept: most are neither.)
+            let isRefused = connections[back].wasRefused
+            guard pairs[back] < 0 || isRefused else { continue }
             let key = backend(back)
             if pairs[back] < 0 {
                 // The latest refused leg that opened before this one, within the window, whose front is still there.
@@ -152,7 +155,7 @@ public enum LegPairing {
                 guard let previous else { continue }
                 pairs[back] = pairs[previous.back]
             }
-            if connections[back].wasRefused { refused[key, default: []].append((opened, back)) }
+            if isRefused { refused[key, default: []].append((opened, back)) }
         }
     }
 }

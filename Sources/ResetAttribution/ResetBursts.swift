@@ -41,7 +41,7 @@ struct ResetBursts {
         var below = [Int32](repeating: 0, count: members.count + 1)
         for (k, m) in members.enumerated() {
             let r = resets[Int(m.index)]
-            let isBelow = r.senderNextSeq != 0 && Int32(bitPattern: r.sequence &- r.senderNextSeq) < 0
+            let isBelow = r.senderNextSeq != 0 && SequenceNumber.lessThan(r.sequence, r.senderNextSeq)
             below[k + 1] = below[k] + (isBelow ? 1 : 0)
         }
         for i in 0..<resets.count {

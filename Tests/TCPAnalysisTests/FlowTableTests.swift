@@ -67,7 +67,7 @@ import Testing
         c.send(true, .syn, seq: 1, at: 5000)  // stream 1, at 5 s
         let idle = c.tracker.idleConnections(now: 5_000_000_000, timeout: 1_000_000_000)
         #expect(idle == [0])
-        c.tracker.release(0)
+        c.tracker.release([0])
         #expect(c.tracker.evictions == 1)
         #expect(c.tracker.idleConnections(now: 5_000_000_000, timeout: 1_000_000_000).isEmpty)
         // A new connection takes the freed slot but a new stream number.

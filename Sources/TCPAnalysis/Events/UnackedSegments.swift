@@ -57,9 +57,9 @@ struct UnackedSegments {
 /// 32-bit sequence comparisons with wrap-around, exactly as packet-tcp.h defines GT_SEQ and friends:
 /// GT and GE subtract the other way round from LT and LE, so at a distance of exactly 2^31 both
 /// `greaterThan(a, b)` and `lessThan(a, b)` hold. Wireshark's flags depend on that edge.
-enum SequenceNumber {
-    @inline(__always) static func greaterThan(_ a: UInt32, _ b: UInt32) -> Bool { Int32(bitPattern: b &- a) < 0 }
-    @inline(__always) static func lessThan(_ a: UInt32, _ b: UInt32) -> Bool { Int32(bitPattern: a &- b) < 0 }
-    @inline(__always) static func greaterOrEqual(_ a: UInt32, _ b: UInt32) -> Bool { Int32(bitPattern: b &- a) <= 0 }
-    @inline(__always) static func lessOrEqual(_ a: UInt32, _ b: UInt32) -> Bool { Int32(bitPattern: a &- b) <= 0 }
+public enum SequenceNumber {
+    @inlinable @inline(__always) public static func greaterThan(_ a: UInt32, _ b: UInt32) -> Bool { Int32(bitPattern: b &- a) < 0 }
+    @inlinable @inline(__always) public static func lessThan(_ a: UInt32, _ b: UInt32) -> Bool { Int32(bitPattern: a &- b) < 0 }
+    @inlinable @inline(__always) public static func greaterOrEqual(_ a: UInt32, _ b: UInt32) -> Bool { Int32(bitPattern: b &- a) <= 0 }
+    @inlinable @inline(__always) public static func lessOrEqual(_ a: UInt32, _ b: UInt32) -> Bool { Int32(bitPattern: a &- b) <= 0 }
 }

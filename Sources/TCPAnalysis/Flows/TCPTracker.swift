@@ -245,20 +245,17 @@ public struct TCPTracker {
         connections.indices.filter { connections[$0].isLive && now - connections[$0].lastTime > timeout }
     }
 
-    /// Forgets a connection (after it was reported): its slot, flow-table entry and unacked segments
-    /// are reused, so memory follows the connections alive, not all those ever seen. Only live
-    /// capture evicts: Wireshark never forgets a conversation, and in a file late packets must find
-    /// theirs.
-    public mutating func release(_ index: Int) { release([index]) }
-
-    /// Forgets connections at once: their SYN-ACKs leave the log in one pass (a pass for each, with
-    /// the log holding every live connection's, made a busy live capture's evictions quadratic:
-    /// 88% of a run evicting 124,000 connections).
+    /// Forgets connections (after they were reported): their slots, flow-table entries and unacked
+    /// segments are reused, so memory follows the connections alive, not all those ever seen. Only
+    /// live capture evicts: Wireshark never forgets a conversation, and in a file late packets must
+    /// find theirs. A sweep's connections go at once: their SYN-ACKs leave the log in one pass (a
+    /// pass for each, with the log holding every live connection's, made a busy live capture's
+    /// evictions quadratic: 88% of a run evicting 124,000 connections).
     public mutating func release(_ indices: [Int]) {
         precondition(finished == nil, "TCPTracker: release after finishTracking")
         var released = Set<Int32>()
+        if !indices.isEmpty && !isKnownUniquelyReferenced(&store) { store = store.copy() }
         for index in indices where store[index].connection.isLive {
-            if !isKnownUniquelyReferenced(&store) { store = store.copy() }
             table.remove(hash: store[index].connection.key.hash(seed: table.seed), value: Int32(index))
             for side in 0..<2 {
                 var node = store[index].side(side).unackedHead
