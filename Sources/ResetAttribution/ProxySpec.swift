@@ -40,6 +40,9 @@ public struct ProxySpec: Sendable, Equatable {
         return (address, port)
     }
 
-    /// The addresses the proxy connects out from (its front address when none was named).
-    public var outboundAddresses: [IPAddress] { backSources.isEmpty ? [front] : backSources }
+    /// Whether the proxy connects out from `address` (from its front address when none was named).
+    /// (Asked of every connection: it builds no array.)
+    public func connectsOut(from address: IPAddress) -> Bool {
+        backSources.isEmpty ? address == front : backSources.contains(address)
+    }
 }

@@ -17,7 +17,7 @@ public struct ProxyTopology: Sendable {
         for (index, proxy) in proxies.enumerated() {
             if server.address == proxy.front && (proxy.frontPort.map { $0 == server.port } ?? true) { return ConnectionLeg(.front, proxy: index) }
         }
-        for (index, proxy) in proxies.enumerated() where proxy.outboundAddresses.contains(client.address) {
+        for (index, proxy) in proxies.enumerated() where proxy.connectsOut(from: client.address) {
             return ConnectionLeg(.back, proxy: index)
         }
         return ConnectionLeg(.direct)
