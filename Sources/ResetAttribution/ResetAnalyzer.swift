@@ -31,7 +31,10 @@ public enum ResetAnalyzer {
         let backsOfFront = Groups(owners: connections.count, blank: 0) { visit in
             for (back, front) in pairs.enumerated() where front >= 0 { visit(Int(front), back) }
         }
+        // (Reserved: grown by doubling, the list held up to twice the sessions: 1.5 MB more on the
+        // 2M-packet capture.)
         var sessions: [SessionVerdict] = []
+        sessions.reserveCapacity(legs.reduce(0) { $0 + ($1.leg == .front ? 1 : 0) })
         let verdictsOfConnection = Groups(owners: connections.count, blank: 0) { visit in
             // (By index: a verdict bound in a loop is a copy, two retains and releases.)
             for i in verdicts.indices { visit(position[verdicts[i].observation.connection]!, i) }
@@ -107,18 +110,6 @@ public enum ResetAnalyzer {
         let idle = r.idleBefore >= 1_000_000
         let peerSilent = r.peerSilence >= 100_000_000 && r.peerSilence > r.idleBefore + 1_000_000
         let lossBefore = r.lossEvents > 0 && r.timestamp - r.lastLossTime <= 2_000_000_000
-        // Built once, at its exact size: a verdict keeps its notes, and every note array grown or
-        // freed costs a walk over its notes.
-        var notes: [EvidenceNote] = []
-        let optional = (idle ? 1 : 0) + (peerSilent ? 1 : 0) + (r.isDuplicate ? 1 : 0) + (benign != nil ? 1 : 0) + (lossBefore ? 1 : 0)
-        notes.reserveCapacity(1 + optional + evidence.notes.count + (crossView?.notes.count ?? 0))
-        let sender = facts.connection.key.endpoint(r.senderSide)
-        notes.append(.sender(sender.address, port: sender.port, isClient: senderIsClient, basis: facts.roleBasis))
-        if idle { notes.append(.idleBefore(nanoseconds: r.idleBefore)) }
-        if peerSilent { notes.append(.peerSilent(nanoseconds: r.peerSilence)) }
-        if r.isDuplicate { notes.append(.duplicateCopy) }
-        if let benign { notes.append(.benign(benign)) }
-
         var attribution: Attribution
         var cause: ResetCause
         var confidence: Double
@@ -143,6 +134,20 @@ public enum ResetAnalyzer {
             cause = localCause(r, facts: facts, phase: phase, senderIsClient: senderIsClient, leg: leg)
             confidence = 0.7
         }
+        // Built once, at its exact size: a verdict keeps its notes, and every note array grown or
+        // freed costs a walk over its notes. A reset whose cause is unknown or a timeout has room
+        // for the note of a timeout cluster (`judgeAll`): appended to a full array, it doubled the
+        // array (1 MB more at the end of the 2M-packet capture's run, which has 16,000 of them).
+        var notes: [EvidenceNote] = []
+        let optional = (idle ? 1 : 0) + (peerSilent ? 1 : 0) + (r.isDuplicate ? 1 : 0) + (benign != nil ? 1 : 0) + (lossBefore ? 1 : 0)
+            + (cause == .unknown || cause == .timeout ? 1 : 0)
+        notes.reserveCapacity(1 + optional + evidence.notes.count + (crossView?.notes.count ?? 0))
+        let sender = facts.connection.key.endpoint(r.senderSide)
+        notes.append(.sender(sender.address, port: sender.port, isClient: senderIsClient, basis: facts.roleBasis))
+        if idle { notes.append(.idleBefore(nanoseconds: r.idleBefore)) }
+        if peerSilent { notes.append(.peerSilent(nanoseconds: r.peerSilence)) }
+        if r.isDuplicate { notes.append(.duplicateCopy) }
+        if let benign { notes.append(.benign(benign)) }
         if lossBefore { notes.append(.lossSignals(count: r.lossEvents, lastBefore: r.timestamp - r.lastLossTime)) }
         notes.append(contentsOf: evidence.notes)
         for text in crossView?.notes ?? [] { notes.append(.text(text)) }
