@@ -76,7 +76,7 @@ public enum ResetAnalyzer {
         }
         // 2. Timeouts: resets sent after the same idle time.
         let clusters = TimeoutClustering.clusters(verdicts)
-        for i in verdicts.indices where verdicts[i].cause == .unknown || verdicts[i].cause == .timeout {
+        for i in verdicts.indices where TimeoutClustering.candidate(verdicts[i]) {
             if let cluster = clusters.first(where: { TimeoutClustering.belongs(verdicts[i], to: $0) }) {
                 verdicts[i].cause = .timeout
                 verdicts[i].notes.append(.timeoutCluster(count: cluster.count, meanMilliseconds: cluster.meanMilliseconds,
@@ -135,12 +135,14 @@ public enum ResetAnalyzer {
             confidence = 0.7
         }
         // Built once, at its exact size: a verdict keeps its notes, and every note array grown or
-        // freed costs a walk over its notes. A reset whose cause is unknown or a timeout has room
-        // for the note of a timeout cluster (`judgeAll`): appended to a full array, it doubled the
-        // array (1 MB more at the end of the 2M-packet capture's run, which has 16,000 of them).
+        // freed costs a walk over its notes. A reset that may join a timeout cluster has room for
+        // that note (`judgeAll`): appended to a full array, it doubled the array (1 MB more at the
+        // end of the 2M-packet capture's run).
+        let mayJoinCluster = TimeoutClustering.candidate(benign: isBenign, duplicate: r.isDuplicate,
+                                                         silence: TimeoutClustering.silence(r), attribution: attribution, cause: cause)
         var notes: [EvidenceNote] = []
-        let optional = (idle ? 1 : 0) + (peerSilent ? 1 : 0) + (r.isDuplicate ? 1 : 0) + (benign != nil ? 1 : 0) + (lossBefore ? 1 : 0)
-            + (cause == .unknown || cause == .timeout ? 1 : 0)
+        let optional: Int = (idle ? 1 : 0) + (peerSilent ? 1 : 0) + (r.isDuplicate ? 1 : 0) + (benign != nil ? 1 : 0)
+            + (lossBefore ? 1 : 0) + (mayJoinCluster ? 1 : 0)
         notes.reserveCapacity(1 + optional + evidence.notes.count + (crossView?.notes.count ?? 0))
         let sender = facts.connection.key.endpoint(r.senderSide)
         notes.append(.sender(sender.address, port: sender.port, isClient: senderIsClient, basis: facts.roleBasis))
@@ -158,7 +160,7 @@ public enum ResetAnalyzer {
 
     static func localCause(_ r: ResetObservation, facts: ConnectionFacts, phase: ResetPhase, senderIsClient: Bool, leg: Leg) -> ResetCause {
         if r.lossEvents > 0 && r.timestamp - r.lastLossTime <= 2_000_000_000 { return .networkLoss }
-        let silence = max(r.peerSilence, r.idleBefore)
+        let silence = TimeoutClustering.silence(r)
         switch phase {
         case .refused:
             return leg == .front ? .policy : .overload

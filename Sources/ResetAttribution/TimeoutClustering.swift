@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TCPAnalysis
 
 /// Finds resets sent after the same idle time ("214 connections reset by the proxy after 60.0 ±
 /// 0.1 s idle: looks like a 60 s timeout"). Idle times go into a bounded histogram of
@@ -13,13 +14,20 @@ enum TimeoutClustering {
     static let binsPerDecade = 116.0  // 10^(1/116) ≈ 1.02
 
     /// How long the reset's receiver had been silent: what a timeout measures.
-    static func silence(_ v: ResetVerdict) -> Int64 { max(v.observation.peerSilence, v.observation.idleBefore) }
+    static func silence(_ r: ResetObservation) -> Int64 { max(r.peerSilence, r.idleBefore) }
+    static func silence(_ v: ResetVerdict) -> Int64 { silence(v.observation) }
 
     static func bin(_ idle: Int64) -> Int { Int((log10(Double(idle)) * binsPerDecade).rounded(.down)) }
 
     static func candidate(_ v: ResetVerdict) -> Bool {
-        !v.benign && !v.observation.isDuplicate && silence(v) >= minimumIdle
-            && v.attribution != .network && v.attribution != .client && (v.cause == .timeout || v.cause == .unknown)
+        candidate(benign: v.benign, duplicate: v.observation.isDuplicate, silence: silence(v), attribution: v.attribution, cause: v.cause)
+    }
+
+    /// The same from a verdict's parts, before the verdict is built (`ResetAnalyzer.judge` leaves
+    /// room in the evidence of a reset that may join a cluster).
+    static func candidate(benign: Bool, duplicate: Bool, silence: Int64, attribution: Attribution, cause: ResetCause) -> Bool {
+        !benign && !duplicate && silence >= minimumIdle
+            && attribution != .network && attribution != .client && (cause == .timeout || cause == .unknown)
     }
 
     static func clusters(_ verdicts: [ResetVerdict]) -> [TimeoutCluster] {
