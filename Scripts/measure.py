@@ -22,11 +22,12 @@ import time
 def run(argv):
     with tempfile.NamedTemporaryFile("r") as usage, open(os.devnull, "wb") as null:
         start = time.perf_counter()
-        status = subprocess.call(["/usr/bin/time", "-f", "%x %U %S %M", "-o", usage.name] + argv, stdout=null, stderr=null)
+        # (/usr/bin/time exits with the command's status.)
+        status = subprocess.call(["/usr/bin/time", "-f", "%U %S %M", "-o", usage.name] + argv, stdout=null, stderr=null)
         wall = time.perf_counter() - start
-        # The last line (a command killed by a signal gets a line of its own before it).
-        code, user, system, peak = usage.read().split("\n")[-2].split()
-    return wall, float(user) + float(system), int(peak), int(code) if status == 0 else status
+        # The last line (a command that failed gets a line of its own before it).
+        user, system, peak = usage.read().split("\n")[-2].split()
+    return wall, float(user) + float(system), int(peak), status
 
 
 def main():
