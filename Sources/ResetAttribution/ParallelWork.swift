@@ -37,27 +37,6 @@ enum ParallelWork {
         return results.map { $0! }
     }
 
-    /// `first()` and `second()` at once (`second` on a thread of its own when `threads` > 1: a
-    /// thread, not the dispatch pool, which may run both on one thread when its workers are
-    /// busy), for two independent stages of the attribution: whichever finishes first leaves its
-    /// core to the other's workers.
-    static func both<A, B>(threads: Int, _ first: () -> A, _ second: () -> B) -> (A, B) {
-        guard threads > 1 else { return (first(), second()) }
-        var b: [B?] = [nil]
-        let a = withoutActuallyEscaping(second) { second in
-            b.withUnsafeMutableBufferPointer { buffer in
-                let slot = Slots(buffer)
-                // The thread writes the slot and is joined before it is read.
-                let thread = CaptureThread { slot.buffer[0] = second() }
-                thread.start()
-                let a = first()
-                thread.join()
-                return a
-            }
-        }
-        return (a, b[0]!)
-    }
-
     private struct Slots<Value>: @unchecked Sendable {
         let buffer: UnsafeMutableBufferPointer<Value?>
         init(_ buffer: UnsafeMutableBufferPointer<Value?>) { self.buffer = buffer }

@@ -1,3 +1,4 @@
+import PacketCore
 import TCPAnalysis
 
 /// Everything the attribution stage concluded.
@@ -23,7 +24,7 @@ public enum ResetAnalyzer {
         // others judge (the pairing is one pass; alone it left a core idle).
         // (Bound as vars: a `let` of the verdicts would keep a second reference to them, and the
         // first change below would copy them all.)
-        var (pairs, (verdicts, clusters)) = ParallelWork.both(threads: threads, { LegPairing.pair(connections, legs: legs) }, {
+        var (pairs, (verdicts, clusters)) = CaptureThread.both(threads: threads, { LegPairing.pair(connections, legs: legs) }, {
             judgeAll(connections: connections, resets: resets, legs: legs, position: position, crossView: crossView, threads: threads)
         })
 

@@ -1,10 +1,11 @@
-@testable import ResetAttribution
+import PacketCore
 import Synchronization
 import Testing
 
-/// `ParallelWork.both`: each stage's own result, and on two threads the stages really run at once
-/// (the attribution pairs proxy legs while it judges resets).
-@Suite struct ParallelWorkTests {
+/// `CaptureThread.both`: each stage's own result, and on two threads the stages really run at once
+/// (the attribution pairs proxy legs while it judges resets; the merge of the shards' resets runs
+/// beside the rest of the merge).
+@Suite struct CaptureThreadTests {
     /// Announces itself, then waits (at most two seconds) for the other stage to announce itself:
     /// true if it did, which it can only while this one runs.
     static func meet(_ arrived: borrowing Atomic<Int>) -> Bool {
@@ -16,14 +17,14 @@ import Testing
 
     @Test func twoThreadsRunBothStagesAtOnce() {
         let arrived = Atomic<Int>(0)
-        let (a, b) = ParallelWork.both(threads: 2, { (Self.meet(arrived), "first") }, { (Self.meet(arrived), 2) })
+        let (a, b) = CaptureThread.both(threads: 2, { (Self.meet(arrived), "first") }, { (Self.meet(arrived), 2) })
         #expect(a.0 && b.0, "the stages did not overlap")
         #expect(a.1 == "first" && b.1 == 2)
     }
 
     @Test func oneThreadRunsThemInOrder() {
         var order: [Int] = []
-        let (a, b) = ParallelWork.both(threads: 1, { order.append(1); return [1, 2] }, { order.append(2); return 3.5 })
+        let (a, b) = CaptureThread.both(threads: 1, { order.append(1); return [1, 2] }, { order.append(2); return 3.5 })
         #expect(order == [1, 2])
         #expect(a == [1, 2] && b == 3.5)
     }
