@@ -10,13 +10,21 @@ enum SessionChains {
     static func verdict(front: Int, backs: [Int], connections: [ConnectionFacts], position: ResetAnalyzer.Position,
                         verdicts: inout [ResetVerdict], verdictsOf: Groups<Int>) -> SessionVerdict {
         let f = connections[front]
-        let all = ([front] + backs).flatMap { verdictsOf[$0] }.filter { !verdicts[$0].observation.isDuplicate }
-        let live = all.filter { !verdicts[$0].benign }.sorted { verdicts[$0].observation.timestamp < verdicts[$1].observation.timestamp }
+        // (Built without intermediate arrays: most sessions have no reset, and this runs for every
+        // session, on one thread.)
+        var all: [Int] = []
+        func collect(_ place: Int) {
+            for v in verdictsOf[place] where !verdicts[v].observation.isDuplicate { all.append(v) }
+        }
+        collect(front)
+        for back in backs { collect(back) }
+        var live = all.filter { !verdicts[$0].benign }
+        if live.count > 1 { live.sort { verdicts[$0].observation.timestamp < verdicts[$1].observation.timestamp } }
         let backend = backs.last.map { connections[$0].serverEndpoint }
         var session = SessionVerdict(front: front, backs: backs, client: f.clientEndpoint, proxy: f.serverEndpoint,
                                      backend: backend, termination: "--", attribution: .unknown, cause: .unknown, resets: all)
-        let established = backs.filter { !connections[$0].wasRefused }
-        let refusedAll = !backs.isEmpty && established.isEmpty
+        lazy var established = backs.filter { !connections[$0].wasRefused }
+        let refusedAll = !backs.isEmpty && backs.allSatisfy { connections[$0].wasRefused }
 
         // The trigger: the first reset that is not the proxy's own reaction.
         // (Every verdict here is on the front or on one of the backs: no search of the backs, which
