@@ -84,11 +84,11 @@ public enum LegPairing {
                 for (request, _) in found { if let f = requestBytes[request] { histogram[backBytes - f, default: 0] += 1 } }
             }
             let usual = histogram.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }).flatMap { $0.value >= 2 ? $0.key : nil }
-            // Cheapest first, ties by back leg then request: sorted as one 128-bit key each (costs are
-            // never negative, indices fit 32 bits), a third of the work of sorting the tuples. Each
-            // back leg keeps its `candidatesPerBack` cheapest (the sweep runs twice so that the
-            // rest is never stored).
-            var order: [UInt128] = []
+            // Each back leg's candidates as 128-bit keys (cost, then back leg, then request: costs are
+            // never negative, indices fit 32 bits), its `candidatesPerBack` cheapest in order (the
+            // sweep runs twice so that the rest is never stored); then taken cheapest first.
+            var candidates: [UInt128] = []
+            var lists: [Range<Int>] = []
             var keys: [UInt128] = []
             sweep { back, found in
                 keys.removeAll(keepingCapacity: true)
@@ -99,23 +99,43 @@ public enum LegPairing {
                     keys.append(UInt128(UInt64(clamping: cost)) << 64
                         | UInt128(UInt64(truncatingIfNeeded: back) << 32 | UInt64(truncatingIfNeeded: request)))
                 }
-                if keys.count > candidatesPerBack {
-                    keys.sort()
-                    keys.removeLast(keys.count - candidatesPerBack)
-                }
-                order.append(contentsOf: keys)
+                keys.sort()
+                if keys.count > candidatesPerBack { keys.removeLast(keys.count - candidatesPerBack) }
+                lists.append(candidates.count..<candidates.count + keys.count)
+                candidates.append(contentsOf: keys)
             }
-            order.sort()
-            var requestUsed = [Bool](repeating: false, count: requests.count)
-            for key in order {
-                let back = Int(UInt64(truncatingIfNeeded: key) >> 32), request = Int(UInt32(truncatingIfNeeded: key))
-                guard pairs[back] < 0 && !requestUsed[request] else { continue }
+            takeCheapest(candidates, lists: lists, requests: requests.count) { back, request in
                 pairs[back] = Int32(requests[request].front)
-                requestUsed[request] = true
             }
             pairRetries(opening, pairs: &pairs, connections: connections)
         }
         return pairs
+    }
+
+    /// Takes (back leg, request) pairs cheapest first, each back leg and each request once: the
+    /// keys of `lists` (each one back leg's, in ascending order) as if all were sorted and read in
+    /// turn, skipping a key whose back leg or request is taken. A heap holds each back leg's
+    /// cheapest key left; a back leg whose request is gone moves on to its next. The keys come
+    /// out in the sorted order (a back leg's next key is never below its last), but a back leg
+    /// that gets its first choice costs a heap step, not a place in a sort of every candidate
+    /// (which took 7 of the pairing's 17 ms on the generated 2M-packet capture).
+    static func takeCheapest(_ candidates: [UInt128], lists: [Range<Int>], requests: Int,
+                             take: (_ back: Int, _ request: Int) -> Void) {
+        var heads = KeyHeap(capacity: lists.count)
+        var next = lists.map(\.lowerBound)
+        for (list, range) in lists.enumerated() where !range.isEmpty { heads.push(candidates[range.lowerBound], Int32(list)) }
+        var requestTaken = [Bool](repeating: false, count: requests)
+        while let (key, list) = heads.pop() {
+            let request = Int(UInt32(truncatingIfNeeded: key))
+            if !requestTaken[request] {
+                requestTaken[request] = true
+                take(Int(UInt64(truncatingIfNeeded: key) >> 32), request)  // (its back leg is done: out of the heap)
+                continue
+            }
+            let l = Int(list)
+            next[l] += 1
+            if next[l] < lists[l].upperBound { heads.push(candidates[next[l]], list) }
+        }
     }
 
     /// The longest wait between a refused back leg and the retry that follows it.
