@@ -1,28 +1,17 @@
 @testable import ResetAttribution
+import TestSupport
 import Testing
 
 /// Proxy leg pairing takes its candidate pairs cheapest first through a heap of each back leg's
 /// cheapest key (`LegPairing.takeCheapest`): it must take exactly the pairs that sorting every key
 /// and reading them in turn takes.
 @Suite struct CheapestFirstTests {
-    /// A deterministic generator (the test must fail or pass the same way every run).
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func key(cost: UInt64, back: Int, request: Int) -> UInt128 {
         UInt128(cost) << 64 | UInt128(UInt64(back) << 32 | UInt64(request))
     }
 
     @Test func heapGivesKeysInOrder() {
-        var random = SplitMix(state: 7)
+        var random = SplitMix64(seed: 7)
         let keys = (0..<5000).map { _ in UInt128(random.next() % 1000) << 64 | UInt128(random.next()) }
         var heap = KeyHeap(capacity: 16)
         for (i, key) in keys.enumerated() { heap.push(key, Int32(i)) }
@@ -36,7 +25,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
     func takesWhatSortingEveryKeyTakes(seed: UInt64) {
-        var random = SplitMix(state: seed)
+        var random = SplitMix64(seed: seed)
         // Back legs with up to 12 candidates among a few requests (so that many collide), costs
         // from a small range (so that many tie, and the back leg and request decide).
         let backs = 300, requests = 120
