@@ -9,17 +9,19 @@ public struct JSONLine: ~Copyable {
     private var out: ByteWriter
 
     /// `capacity`: about the line's length (a connection line is near a kilobyte): no regrowth.
-    public init(type: String, capacity: Int = 384) {
+    public init(type: StaticString, capacity: Int = 384) {
         self.init(type: type, continuing: ByteWriter(capacity: capacity))
     }
 
     /// A line appended to `writer`, after `leading` fields (`"input":"...",` for several inputs).
-    public init(type: String, continuing writer: consuming ByteWriter, leading: [UInt8] = []) {
+    /// The type is a vocabulary word, written as it is (a `String` was scanned for characters to
+    /// escape on every line: about 200 instructions a line).
+    public init(type: StaticString, continuing writer: consuming ByteWriter, leading: [UInt8] = []) {
         out = writer
         out.append(UInt8(ascii: "{"))
         out.append(leading)
         out.append("\"type\":")
-        JSONLine.appendQuoted(type, to: &out)
+        out.appendQuoted(type)
     }
 
     /// Bytes in the writer so far (what it held before the line, and the line).

@@ -74,7 +74,7 @@ public final class OutputBuffer {
     }
 
     /// A JSON line written in place: `body` adds its fields after the type (and leading fields).
-    public func line(type: String, _ body: (inout JSONLine) -> Void) {
+    public func line(type: StaticString, _ body: (inout JSONLine) -> Void) {
         var json = JSONLine(type: type, continuing: writer.take()!, leading: leadingFields)
         body(&json)
         writer = json.end()
