@@ -18,14 +18,20 @@ public enum ResetAnalyzer {
     public static func analyze(connections: [ConnectionFacts], resets: PagedList<ResetObservation>,
                                proxies: [ProxySpec]?, crossView: [Int: CrossViewFinding] = [:], threads: Int = 1) -> AttributionReport {
         let topology = proxies.map { ProxyTopology(proxies: $0, detected: false) } ?? ProxyTopology.detect(connections, threads: threads)
+        PhaseClock.mark("proxy-detection")
         let position = Position(connections)
         let legs = connections.map { topology.leg($0) }
         // The proxy legs' pairing and the resets' judging are independent: one thread pairs while the
         // others judge (the pairing is one pass; alone it left a core idle).
         // (Bound as vars: a `let` of the verdicts would keep a second reference to them, and the
         // first change below would copy them all.)
-        var (pairs, (verdicts, clusters)) = CaptureThread.both(threads: threads, { LegPairing.pair(connections, legs: legs) }, {
-            judgeAll(connections: connections, resets: resets, legs: legs, position: position, crossView: crossView, threads: threads)
+        PhaseClock.mark("legs")
+        var (pairs, (verdicts, clusters)) = CaptureThread.both(threads: threads, {
+            defer { PhaseClock.mark("leg-pairing") }
+            return LegPairing.pair(connections, legs: legs)
+        }, {
+            defer { PhaseClock.mark("judging") }
+            return judgeAll(connections: connections, resets: resets, legs: legs, position: position, crossView: crossView, threads: threads)
         })
 
         // 3. Proxied sessions: chains across the legs.
@@ -48,6 +54,7 @@ public enum ResetAnalyzer {
             for v in session.resets { verdicts[v].session = sessions.count }
             sessions.append(session)
         }
+        PhaseClock.mark("sessions")
         return AttributionReport(verdicts: verdicts, sessions: sessions, topology: topology, timeoutClusters: clusters)
     }
 

@@ -266,9 +266,11 @@ public struct Pipeline {
         }
         // Resets are judged with the whole capture in view: roles, proxy legs, clusters.
         connectionFacts = ConnectionTable(tracker).facts()
+        PhaseClock.mark("connection-facts")
         let judged = ResetAnalyzer.analyze(connections: connectionFacts, resets: tracker.resets, proxies: options.proxies,
                                            crossView: crossView, threads: threads)
         attribution = judged
+        PhaseClock.mark("attribution")
         if options.format == .text {  // (only the text report marks them: 2 MiB kept to the end on the 2M capture)
             brokenConnections = Set(judged.verdicts.lazy.filter { !$0.benign && !$0.observation.isDuplicate }.map(\.observation.connection))
         }
@@ -284,6 +286,7 @@ public struct Pipeline {
             }
         }
         if let connectionLines { connectionsReported += connectionLines.wait() }
+        PhaseClock.mark("connection-lines")
         if let output {
             var position = [Int32](repeating: -1, count: tracker.connections.count)
             for (i, facts) in connectionFacts.enumerated() { position[facts.index] = Int32(i) }
@@ -307,12 +310,14 @@ public struct Pipeline {
                 return lines
             }
             _ = resetLines.write(to: output)
+            PhaseClock.mark("reset-lines")
             let sessions = judged.sessions
             let sessionLines = ParallelLines(items: sessions.count, batchSize: 256, lineBytes: 1024, threads: threads) { range, writer in
                 for i in range { ResetReport.writeSession(sessions[i], index: i, connections: facts, to: &writer, leading: leading) }
                 return range.count
             }
             _ = sessionLines.write(to: output)
+            PhaseClock.mark("session-lines")
         }
         // Without an output (the text report), the connections with problems are kept, judged.
         if output == nil { reportConnections() }

@@ -37,18 +37,23 @@ public func analyzeShardedCapture(_ reader: any PacketReader, threads: Int, opti
     let helpers = router.rings.indices.map { i in
         CaptureThread {
             drain(router.rings[i], into: &shards[i + 1].pipeline)
+            PhaseClock.mark("helper-read")
             shards[i + 1].pipeline.finishEvents()
             shards[i + 1].pipeline.finishTracking()  // on this thread, beside the others
+            PhaseClock.mark("helper-finished")
         }
     }
     for helper in helpers { helper.start() }
     var reader = reader
     let failure = routeCapture(&reader, pipeline: &shards[0].pipeline, router: router, progress: progress)
+    PhaseClock.mark("reader-read")
     shards[0].pipeline.finishEvents()
     shards[0].pipeline.finishTracking()
     for helper in helpers { helper.join() }
     lineWriter?.wait()
     reader.releaseReadPages()
+    PhaseClock.mark("shards-joined")
+    defer { PhaseClock.mark("shards-merged") }
     return (Pipeline.merged(shards.map(\.pipeline), output: output), failure)
 }
 

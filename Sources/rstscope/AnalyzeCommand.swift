@@ -165,6 +165,7 @@ struct AnalyzeCommand: ParsableCommand {
             mostBroken = max(mostBroken, summary.resetsByAttribution.reduce(0) { $0 + $1.1 })
         }
         output.leadingFields = []
+        PhaseClock.mark("reported")
         if let correlation {
             switch format {
             case .jsonl: for pair in correlation.pairs { output.append(VantageReport.jsonLine(pair, names: names)) }
@@ -198,6 +199,7 @@ struct AnalyzeCommand: ParsableCommand {
         defer { progress?.finish() }
         let report = progress.map { meter in { (frames: Int) in meter.update(frames: frames) } }
         let parallel = shardable && threads > 1 && reader.readsMappedFile && annotatedPath == nil && extractPath == nil
+        PhaseClock.mark("open")
         var pipeline: Pipeline
         var failure: CaptureError?
         if parallel {
@@ -208,7 +210,9 @@ struct AnalyzeCommand: ParsableCommand {
             failure = analyzeCapture(&reader, pipeline: &pipeline, progress: report)
         }
         if case .badFilter = failure { throw fail(failure!) }
+        PhaseClock.mark("read")
         pipeline.completeInput()
+        PhaseClock.mark("second-pass")
         return (pipeline, reader.formatName, failure)
     }
 

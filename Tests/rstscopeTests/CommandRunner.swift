@@ -32,11 +32,14 @@ enum Rstscope {
 
     static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
-    /// Runs `executable` (the built binary unless told) with `arguments`.
-    static func run(_ arguments: [String], stdin: Data? = nil, executable: String = binary) throws -> CommandResult {
+    /// Runs `executable` (the built binary unless told) with `arguments`, in this environment
+    /// with `environment` added.
+    static func run(_ arguments: [String], stdin: Data? = nil, executable: String = binary,
+                    environment: [String: String] = [:]) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -22,6 +22,25 @@ struct CommandTests {
         #expect((summary["malformed"] as? [String: Int])?.isEmpty == true)
     }
 
+    /// `RSTSCOPE_PHASES` (what `Scripts/bench-phases` reads): the end of every stage on standard
+    /// error, timed from the capture's opening, the output unchanged; nothing without it.
+    @Test func phaseMarksOnlyWhenAsked() throws {
+        let arguments = ["analyze", Self.demo, "--format", "jsonl", "--threads", "2"]
+        let quiet = try Rstscope.run(arguments)
+        let timed = try Rstscope.run(arguments, environment: ["RSTSCOPE_PHASES": "1"])
+        #expect(quiet.status == 0 && timed.status == 0)
+        #expect(quiet.stderr.isEmpty)
+        #expect(timed.stdout == quiet.stdout)
+        let marks = timed.stderr.split(separator: "\n").map { $0.split(separator: " ") }
+        #expect(marks.allSatisfy { $0.count == 3 && $0[0] == "phase" && Double($0[2]) != nil })
+        let times = Dictionary(marks.map { (String($0[1]), Double($0[2]) ?? -1) }) { first, _ in first }
+        for stage in ["open", "reader-read", "helper-read", "shards-merged", "read", "second-pass", "connection-facts",
+                      "proxy-detection", "leg-pairing", "judging", "attribution", "connection-lines", "reset-lines", "reported"] {
+            #expect(times[stage] != nil, "no mark \(stage)")
+        }
+        #expect(times["open"] == 0 && times.values.allSatisfy { $0 <= times["reported"] ?? -1 })
+    }
+
     @Test func positionalFileAndTrailingFilterAsInTcpdump() throws {
         let all = try Rstscope.run(["analyze", Self.demo, "--format", "jsonl"])
         let rstOnly = try Rstscope.run(["analyze", Self.demo, "--format", "jsonl", "tcp[tcpflags] & tcp-rst != 0"])
