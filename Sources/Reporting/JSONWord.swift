@@ -19,6 +19,15 @@ extension RoleBasis: JSONWord {
     }
 }
 
+extension Role: JSONWord {
+    public var word: StaticString {
+        switch self {
+        case .client: "client"
+        case .server: "server"
+        }
+    }
+}
+
 extension Leg: JSONWord {
     public var word: StaticString {
         switch self {

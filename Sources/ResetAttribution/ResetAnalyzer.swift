@@ -161,7 +161,7 @@ public enum ResetAnalyzer {
         if lossBefore { notes.append(.lossSignals(count: r.lossEvents, lastBefore: r.timestamp - r.lastLossTime)) }
         notes.append(contentsOf: evidence.notes)
         for text in crossView?.notes ?? [] { notes.append(.text(text)) }
-        return ResetVerdict(observing: resets, at: index, senderRole: senderIsClient ? "client" : "server", roleBasis: facts.roleBasis,
+        return ResetVerdict(observing: resets, at: index, senderRole: senderIsClient ? .client : .server, roleBasis: facts.roleBasis,
                             leg: leg, attribution: attribution, benign: isBenign, phase: phase, cause: cause,
                             notes: notes, confidence: confidence, session: nil)
     }

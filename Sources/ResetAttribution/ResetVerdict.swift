@@ -7,8 +7,8 @@ public struct ResetVerdict: Sendable {
     public var observation: ResetObservation { _read { yield resets[Int(resetIndex)] } }
     private let resets: PagedList<ResetObservation>
     private let resetIndex: Int32
-    /// "client" or "server": the TCP role of the endpoint whose address the RST carries.
-    public var senderRole: String
+    /// The TCP role of the endpoint whose address the RST carries.
+    public var senderRole: Role
     public var roleBasis: RoleBasis
     public var leg: Leg
     public var attribution: Attribution
@@ -21,7 +21,7 @@ public struct ResetVerdict: Sendable {
     /// Index of the proxied session it belongs to, if any.
     public var session: Int?
 
-    init(observing resets: PagedList<ResetObservation>, at index: Int, senderRole: String, roleBasis: RoleBasis, leg: Leg,
+    init(observing resets: PagedList<ResetObservation>, at index: Int, senderRole: Role, roleBasis: RoleBasis, leg: Leg,
          attribution: Attribution, benign: Bool, phase: ResetPhase, cause: ResetCause, notes: [EvidenceNote],
          confidence: Double, session: Int?) {
         self.resets = resets

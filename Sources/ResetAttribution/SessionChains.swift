@@ -34,12 +34,12 @@ enum SessionChains {
         for v in live {
             let verdict = verdicts[v]
             let back = isOnBack(v)
-            let fromProxy = back ? verdict.senderRole == "client" : verdict.senderRole == "server"
+            let fromProxy = verdict.senderRole == (back ? .client : .server)
             if verdict.attribution == .network || !fromProxy { trigger = v; break }
         }
         let proxyResets = live.filter { v in
             let back = isOnBack(v)
-            return back ? verdicts[v].senderRole == "client" : verdicts[v].senderRole == "server"
+            return verdicts[v].senderRole == (back ? .client : .server)
         }
 
         if refusedAll {

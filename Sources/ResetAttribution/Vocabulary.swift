@@ -21,6 +21,11 @@ public enum ResetCause: String, Sendable, CaseIterable {
     case policy, injected, unknown
 }
 
+/// The TCP role of the endpoint whose address a reset carries.
+public enum Role: String, Sendable, CaseIterable {
+    case client, server
+}
+
 /// Which leg of a proxied session a connection is.
 public enum Leg: String, Sendable, CaseIterable {
     case front, back, direct

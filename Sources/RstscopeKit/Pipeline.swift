@@ -277,7 +277,7 @@ public struct Pipeline {
         if options.collectAnnotations {
             for v in judged.verdicts {
                 let r = v.observation
-                var text = "rstscope reset: \(v.attribution.rawValue) (\(v.senderRole) sent it, \(v.leg.rawValue) leg, phase \(v.phase.rawValue), cause \(v.cause.rawValue)"
+                var text = "rstscope reset: \(v.attribution.rawValue) (\(v.senderRole.rawValue) sent it, \(v.leg.rawValue) leg, phase \(v.phase.rawValue), cause \(v.cause.rawValue)"
                 text += v.benign ? ", benign)" : ")"
                 if let session = v.session, session < judged.sessions.count { text += " session \(judged.sessions[session].termination)" }
                 text += "; " + v.evidence.joined(separator: "; ") + " (tcp.stream \(r.stream), input frame \(r.frame))"

@@ -43,7 +43,7 @@ extension Pipeline {
             table.rows.append([
                 Self.seconds(r.timestamp), facts.connection.communityID(), String(r.frame), String(r.stream),
                 sender.address.description, String(sender.port), receiver.address.description, String(receiver.port),
-                v.senderRole, v.leg.rawValue, v.attribution.rawValue, v.benign ? "T" : "F", v.phase.rawValue, v.cause.rawValue,
+                v.senderRole.rawValue, v.leg.rawValue, v.attribution.rawValue, v.benign ? "T" : "F", v.phase.rawValue, v.cause.rawValue,
                 String(Double(Int(v.confidence * 100)) / 100), String(r.ttl), v.session.map(String.init),
                 session?.termination, Table.set(v.evidence),
             ])

@@ -110,7 +110,7 @@ func exchange(_ c: inout Conversation, at start: Double = 0, serverTTL: UInt8 = 
         c.send(true, .syn, seq: 1000, at: 0)
         c.send(false, [.rst, .ack], seq: 0, ack: 1001, at: 0.1)
         let v = try! #require(attribute([c]).verdicts.first)
-        #expect(v.phase == .refused && v.attribution == .backend && v.cause == .overload && v.senderRole == "server")
+        #expect(v.phase == .refused && v.attribution == .backend && v.cause == .overload && v.senderRole == .server)
     }
 
     @Test func clientAbortMidResponse() {

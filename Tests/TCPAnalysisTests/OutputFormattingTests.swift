@@ -103,6 +103,7 @@ struct OutputFormattingTests {
             for value in T.allCases { #expect(value.word.description == value.rawValue) }
         }
         check(RoleBasis.self)
+        check(Role.self)
         check(Leg.self)
         check(Attribution.self)
         check(ResetPhase.self)
