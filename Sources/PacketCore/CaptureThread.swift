@@ -37,7 +37,7 @@ public final class CaptureThread: @unchecked Sendable {
         var b: [B?] = [nil]
         let a = withoutActuallyEscaping(second) { second in
             b.withUnsafeMutableBufferPointer { buffer in
-                let slot = Slot(buffer: buffer)
+                let slot = SharedSlots(buffer)
                 // The thread writes the slot and is joined before it is read.
                 let thread = CaptureThread { slot.buffer[0] = second() }
                 thread.start()
@@ -47,9 +47,5 @@ public final class CaptureThread: @unchecked Sendable {
             }
         }
         return (a, b[0]!)
-    }
-
-    private struct Slot<Value>: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<Value?>
     }
 }

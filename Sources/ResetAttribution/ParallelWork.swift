@@ -19,7 +19,7 @@ enum ParallelWork {
         let next = Atomic<Int>(0)
         results.withUnsafeMutableBufferPointer { slots in
             // Each slot is written by exactly one worker; concurrentPerform returns after all of them.
-            let output = Slots(slots)
+            let output = SharedSlots(slots)
             withoutActuallyEscaping(makeScratch) { makeScratch in
                 withoutActuallyEscaping(work) { work in
                     let box = Box(makeScratch: makeScratch, work: work)
@@ -35,11 +35,6 @@ enum ParallelWork {
             }
         }
         return results.map { $0! }
-    }
-
-    private struct Slots<Value>: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<Value?>
-        init(_ buffer: UnsafeMutableBufferPointer<Value?>) { self.buffer = buffer }
     }
 
     /// The closures, handed to the workers (each calls them on its own scratch and indices).
