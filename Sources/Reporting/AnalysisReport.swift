@@ -88,9 +88,10 @@ public enum AnalysisReport {
     private static func connectionFields(_ json: inout JSONLine, _ c: ConnectionView) {
         let connection = c.connection
         json.field("stream", connection.stream)
-        let client = connection.key.endpoint(c.outcome.clientSide), server = connection.key.endpoint(1 - c.outcome.clientSide)
-        json.field("client", address: client.address, port: client.port)
-        json.field("server", address: server.address, port: server.port)
+        // (Each address formatted once: the filter below writes both again.)
+        let texts = EndpointTexts(connection.key), clientSide = c.outcome.clientSide
+        json.field("client", address: texts[clientSide], port: connection.key.endpoint(clientSide).port)
+        json.field("server", address: texts[1 - clientSide], port: connection.key.endpoint(1 - clientSide).port)
         json.field("role_inferred", c.outcome.roleBasis)
         json.field("conn_state", word: c.outcome.stateWord)
         json.field("history") { connection.history.appendText(clientSide: c.outcome.clientSide, to: &$0) }
@@ -116,7 +117,7 @@ public enum AnalysisReport {
         if let closedBy = c.outcome.closedByWord { json.field("closed_by", word: closedBy) }
         if let idle = connection.idleBeforeEnd { json.field("idle_before_end_ms", milliseconds: idle) }
         if connection.duplicates > 0 { json.field("duplicates", connection.duplicates) }
-        json.field("wireshark_filter", plain: c.appendWiresharkFilter)
+        json.field("wireshark_filter") { WiresharkFilter.appendConnection(connection, texts: texts, to: &$0) }
         json.field("wireshark_stream_filter") { bytes in
             bytes.append("tcp.stream eq ")
             bytes.appendDecimal(connection.stream)
@@ -173,17 +174,22 @@ public enum WiresharkFilter {
     /// Exactly one connection's packets in any Wireshark version: both endpoints, the frame range
     /// (a reused port pair is another connection), and no ICMP errors quoting it.
     public static func appendConnection<Sink: ByteSink & ~Copyable>(_ connection: Connection, to bytes: inout Sink) {
-        let a = connection.key.endpoint(0), b = connection.key.endpoint(1)
-        let ip: StaticString = a.address.isIPv6 ? "ipv6.addr==" : "ip.addr=="
+        appendConnection(connection, texts: EndpointTexts(connection.key), to: &bytes)
+    }
+
+    /// The same, from the addresses' text made for the line's other fields.
+    public static func appendConnection<Sink: ByteSink & ~Copyable>(_ connection: Connection, texts: EndpointTexts,
+                                                                    to bytes: inout Sink) {
+        let ip: StaticString = texts.side0.isIPv6 ? "ipv6.addr==" : "ip.addr=="
         bytes.append(ip)
-        a.address.appendText(to: &bytes)
+        texts.side0.write(to: &bytes)
         bytes.append(" && ")
         bytes.append(ip)
-        b.address.appendText(to: &bytes)
+        texts.side1.write(to: &bytes)
         bytes.append(" && tcp.port==")
-        bytes.appendDecimal(Int(a.port))
+        bytes.appendDecimal(Int(connection.key.port0))
         bytes.append(" && tcp.port==")
-        bytes.appendDecimal(Int(b.port))
+        bytes.appendDecimal(Int(connection.key.port1))
         bytes.append(" && frame.number>=")
         bytes.appendDecimal(connection.firstFrame)
         bytes.append(" && frame.number<=")

@@ -161,6 +161,11 @@ public struct JSONLine: ~Copyable {
 
     /// "address:port" ("[v6]:port"), written straight into the line.
     public mutating func field(_ name: StaticString, address: IPAddress, port: UInt16) {
+        field(name, address: AddressText(address), port: port)
+    }
+
+    /// The same, from an address's text made for more than one field of the line.
+    public mutating func field(_ name: StaticString, address: AddressText, port: UInt16) {
         key(name)
         out.append(UInt8(ascii: "\""))
         JSONLine.appendEndpoint(address, port, to: &out)
@@ -181,10 +186,6 @@ public struct JSONLine: ~Copyable {
         JSONLine.appendMilliseconds(nanoseconds, to: &out)
     }
 
-    public static func appendAddress<Sink: ByteSink & ~Copyable>(_ address: IPAddress, to bytes: inout Sink) {
-        address.appendText(to: &bytes)
-    }
-
     /// Milliseconds with microsecond precision: microseconds rounded half away from zero, written
     /// as a fixed-point number with three decimals.
     @inline(__always)
@@ -194,8 +195,12 @@ public struct JSONLine: ~Copyable {
     }
 
     public static func appendEndpoint<Sink: ByteSink & ~Copyable>(_ address: IPAddress, _ port: UInt16, to bytes: inout Sink) {
+        appendEndpoint(AddressText(address), port, to: &bytes)
+    }
+
+    public static func appendEndpoint<Sink: ByteSink & ~Copyable>(_ address: AddressText, _ port: UInt16, to bytes: inout Sink) {
         if address.isIPv6 { bytes.append(UInt8(ascii: "[")) }
-        appendAddress(address, to: &bytes)
+        address.write(to: &bytes)
         if address.isIPv6 { bytes.append(UInt8(ascii: "]")) }
         bytes.append(UInt8(ascii: ":"))
         bytes.appendDecimal(Int(port))

@@ -17,9 +17,10 @@ public enum ResetReport {
         json.field("stream", r.stream)
         json.field("ts", timestamp: r.timestamp)
         let key = facts.connection.key  // (not the whole connection: a line reads three fields of it)
-        let sender = key.endpoint(r.senderSide), receiver = key.endpoint(1 - r.senderSide)
-        json.field("src", address: sender.address, port: sender.port)
-        json.field("dst", address: receiver.address, port: receiver.port)
+        // (Each address formatted once: the connection filter below writes both again.)
+        let texts = EndpointTexts(key)
+        json.field("src", address: texts[r.senderSide], port: key.endpoint(r.senderSide).port)
+        json.field("dst", address: texts[1 - r.senderSide], port: key.endpoint(1 - r.senderSide).port)
         json.field("sender_role", v.senderRole)
         json.field("role_inferred", v.roleBasis)
         json.field("leg", v.leg)
@@ -36,7 +37,7 @@ public enum ResetReport {
             bytes.append("frame.number==")
             bytes.appendDecimal(r.frame)
         }
-        json.field("wireshark_connection_filter") { WiresharkFilter.appendConnection(facts.connection, to: &$0) }
+        json.field("wireshark_connection_filter") { WiresharkFilter.appendConnection(facts.connection, texts: texts, to: &$0) }
         json.field("wireshark_stream_filter") { bytes in
             bytes.append("tcp.stream eq ")
             bytes.appendDecimal(r.stream)

@@ -26,7 +26,9 @@ struct OutputFormattingTests {
                 if group < 4 { words.0 &= ~(0xFFFF << shift) } else { words.1 &= ~(0xFFFF << shift) }
             }
             let v6 = IPAddress(ipv6High: words.0, low: words.1)
-            #expect(Self.text { JSONLine.appendAddress(v6, to: &$0) } == Self.rfc5952(words.0, words.1))
+            #expect(Self.text { v6.appendText(to: &$0) } == Self.rfc5952(words.0, words.1))
+            // The same text kept inline for a line that writes it twice.
+            #expect(Self.text { AddressText(v6).write(to: &$0) } == Self.rfc5952(words.0, words.1))
             let v4 = IPAddress(ipv4: UInt32(truncatingIfNeeded: random.next()))
             #expect(Self.text { JSONLine.appendEndpoint(v4, 8080, to: &$0) } == v4.endpoint(8080))
         }
@@ -40,7 +42,8 @@ struct OutputFormattingTests {
         for a in edges { for b in edges { values.append(a << 24 | b << 16 | b << 8 | a) } }
         for value in values {
             let dotted = [24, 16, 8, 0].map { String(value >> $0 & 0xFF) }.joined(separator: ".")
-            #expect(Self.text { JSONLine.appendAddress(IPAddress(ipv4: value), to: &$0) } == dotted)
+            #expect(Self.text { IPAddress(ipv4: value).appendText(to: &$0) } == dotted)
+            #expect(Self.text { AddressText(IPAddress(ipv4: value)).write(to: &$0) } == dotted)
             #expect(IPAddress(ipv4: value).description == dotted)
         }
         for v6 in [IPAddress(ipv6High: 0, low: 0), IPAddress(ipv6High: 0, low: 1), IPAddress(ipv6High: 0x2001_0db8_0000_0000, low: 0)] {
