@@ -7,18 +7,19 @@ import Synchronization
 /// did, so the outcome is the same on any number of them.
 enum ParallelWork {
     /// `work(i, &scratch)` for every i in 0..<count, each worker with a scratch value of its own
-    /// (`makeScratch`); the results in the order of i.
-    static func map<Scratch, Result>(_ count: Int, threads: Int, makeScratch: () -> Scratch,
+    /// (`makeScratch`) taking `chunk` consecutive indices at a time; the results in the order of i,
+    /// each written in its place once (no array of optionals copied into the result: a result
+    /// that holds references cost a retain and a release more, on objects every thread touches).
+    static func map<Scratch, Result>(_ count: Int, threads: Int, chunk: Int = 1, makeScratch: () -> Scratch,
                                      _ work: (Int, inout Scratch) -> Result) -> [Result] {
-        let workers = max(1, min(threads, count))
+        let workers = max(1, min(threads, (count + chunk - 1) / chunk))
         if workers == 1 {
             var scratch = makeScratch()
             return (0..<count).map { work($0, &scratch) }
         }
-        var results = [Result?](repeating: nil, count: count)
         let next = Atomic<Int>(0)
-        results.withUnsafeMutableBufferPointer { slots in
-            // Each slot is written by exactly one worker; concurrentPerform returns after all of them.
+        return [Result](unsafeUninitializedCapacity: count) { slots, initialized in
+            // Each slot is initialized by exactly one worker; concurrentPerform returns after all of them.
             let output = SharedSlots(slots)
             withoutActuallyEscaping(makeScratch) { makeScratch in
                 withoutActuallyEscaping(work) { work in
@@ -26,15 +27,17 @@ enum ParallelWork {
                     DispatchQueue.concurrentPerform(iterations: workers) { _ in
                         var scratch = box.makeScratch()
                         while true {
-                            let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                            guard i < count else { break }
-                            output.buffer[i] = box.work(i, &scratch)
+                            let start = next.wrappingAdd(chunk, ordering: .relaxed).oldValue
+                            guard start < count else { break }
+                            for i in start..<min(count, start + chunk) {
+                                (output.buffer.baseAddress! + i).initialize(to: box.work(i, &scratch))
+                            }
                         }
                     }
                 }
             }
+            initialized = count
         }
-        return results.map { $0! }
     }
 
     /// The closures, handed to the workers (each calls them on its own scratch and indices).

@@ -66,21 +66,14 @@ public enum ResetAnalyzer {
         var resetCount = [Int32](repeating: 0, count: position.count)
         for r in resets { resetCount[r.connection] += 1 }
         let bursts = ResetBursts(resets, resetCount: resetCount)
-        // In chunks of resets, on every worker; the verdicts in the resets' order.
-        let chunk = 2048
-        var verdicts: [ResetVerdict] = []
-        verdicts.reserveCapacity(resets.count)
-        for part in ParallelWork.map((resets.count + chunk - 1) / chunk, threads: threads, makeScratch: {}, { (c: Int, _: inout Void) -> [ResetVerdict] in
-            var judged: [ResetVerdict] = []
-            for i in c * chunk..<min(resets.count, (c + 1) * chunk) {
-                let r = resets[i]
-                guard let p = position[r.connection] else { continue }
-                judged.append(judge(resets, at: i, facts: connections[p], leg: legs[p].leg, burst: bursts.size(of: i),
-                                    crossView: crossView.isEmpty ? nil : crossView[r.frame]))
-            }
-            return judged
-        }) {
-            verdicts.append(contentsOf: part)
+        // In chunks of resets, on every worker, each verdict written in its place (chunks of verdicts
+        // appended together copied every verdict once more); the verdicts in the resets' order, of
+        // those on a connection with TCP frames (every RST's is one: it is a TCP frame).
+        let judged = resets.indices.filter { position[resets[$0].connection] != nil }
+        var verdicts = ParallelWork.map(judged.count, threads: threads, chunk: 2048, makeScratch: {}) { (k: Int, _: inout Void) in
+            let i = judged[k], r = resets[i], p = position[r.connection]!
+            return judge(resets, at: i, facts: connections[p], leg: legs[p].leg, burst: bursts.size(of: i),
+                         crossView: crossView.isEmpty ? nil : crossView[r.frame])
         }
         // 2. Timeouts: resets sent after the same idle time.
         let clusters = TimeoutClustering.clusters(verdicts)
