@@ -61,17 +61,19 @@ struct FollowerScratch {
             hint = k
             sessionNumber += 1
             var distinct = 0
-            let limit = k + 64  // a proxy's connection comes among the next few openings
-            while k < openings.count && k < limit && openings[k].time - trigger <= window && distinct < 8 {
+            let limit = min(openings.count, k + 64)  // a proxy's connection comes among the next few openings
+            while k < limit && distinct < 8 {
                 let o = openings[k]
+                guard o.time - trigger <= window else { break }
                 k += 1
-                if o.server == front || (o.source == client && o.source != front) || sources[Int(o.source)].seenIn == sessionNumber
-                    || !session.canCause(o) { continue }
-                sources[Int(o.source)].seenIn = sessionNumber
+                if o.server == front || (o.source == client && o.source != front) || !session.canCause(o) { continue }
+                let source = Int(o.source)
+                guard sources[source].seenIn != sessionNumber else { continue }
+                sources[source].seenIn = sessionNumber
                 distinct += 1
                 followers.append((o.source, Int32(truncatingIfNeeded: o.time - trigger), o.server))
-                if sources[Int(o.source)].followed == 0 { touched.append(o.source) }
-                sources[Int(o.source)].followed += 1
+                if sources[source].followed == 0 { touched.append(o.source) }
+                sources[source].followed += 1
             }
         }
         // The most followed (the front itself first on a tie), then the lowest address among those:
