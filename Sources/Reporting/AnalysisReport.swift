@@ -156,17 +156,6 @@ public struct ConnectionView {
         let e = connection.key.endpoint(1 - outcome.clientSide)
         return e.address.endpoint(e.port)
     }
-
-    /// A display filter that selects exactly this connection's packets (`WiresharkFilter`).
-    public var wiresharkFilter: String {
-        var bytes: [UInt8] = []
-        appendWiresharkFilter(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    public func appendWiresharkFilter<Sink: ByteSink & ~Copyable>(to bytes: inout Sink) {
-        WiresharkFilter.appendConnection(connection, to: &bytes)
-    }
 }
 
 /// Wireshark display filters, written as bytes.
