@@ -136,9 +136,9 @@ public enum EvidenceNote: Sendable {
             out.append("one of ")
             out.appendDecimal(count)
             out.append(" resets after ")
-            out.append(utf8: EvidenceNumbers.milliseconds(mean))
+            EvidenceNumbers.appendMilliseconds(mean, to: &out)
             out.append(" ± ")
-            out.append(utf8: EvidenceNumbers.milliseconds(spread))
+            EvidenceNumbers.appendMilliseconds(spread, to: &out)
             out.append(" ms idle: looks like a timeout")
         case let .rejectAfterAccept(ms):
             out.append("reset ")

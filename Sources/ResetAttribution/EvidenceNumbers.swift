@@ -3,12 +3,6 @@
 import PacketCore
 
 enum EvidenceNumbers {
-    static func milliseconds(nanoseconds: Int64) -> String {
-        var bytes: [UInt8] = []
-        appendMilliseconds(nanoseconds: nanoseconds, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     static func appendMilliseconds<Sink: ByteSink & ~Copyable>(nanoseconds: Int64, to out: inout Sink) {
         let tenths = (nanoseconds.magnitude + 50_000) / 100_000
         if nanoseconds < 0 && tenths > 0 { out.append(UInt8(ascii: "-")) }
@@ -17,10 +11,18 @@ enum EvidenceNumbers {
         out.appendDecimal(Int(tenths % 10))
     }
 
-    static func milliseconds(_ value: Double) -> String {
+    /// Milliseconds already in a `Double` (a cluster's mean and spread), written in place (a
+    /// `String` made for each cost an allocation and a copy).
+    static func appendMilliseconds<Sink: ByteSink & ~Copyable>(_ value: Double, to out: inout Sink) {
         let tenths = (abs(value) * 10).rounded()
-        guard tenths.isFinite, tenths < 1e15 else { return "\(value)" }
-        let whole = Int64(tenths)
-        return (value < 0 && whole > 0 ? "-" : "") + "\(whole / 10).\(whole % 10)"
+        guard tenths.isFinite, tenths < 1e15 else {
+            out.append(utf8: "\(value)")
+            return
+        }
+        let whole = Int(tenths)
+        if value < 0 && whole > 0 { out.append(UInt8(ascii: "-")) }
+        out.appendDecimal(whole / 10)
+        out.append(UInt8(ascii: "."))
+        out.appendDecimal(whole % 10)
     }
 }

@@ -159,6 +159,8 @@ func exchange(_ c: inout Conversation, at start: Double = 0, serverTTL: UInt8 = 
         #expect(report.verdicts.count == 4 && report.verdicts.allSatisfy { $0.cause == .timeout && $0.phase == .idle })
         let cluster = try! #require(report.timeoutClusters.first)
         #expect(cluster.count == 4 && abs(cluster.meanMilliseconds - 60_001.5) < 1)
+        // Idle 60,000 to 60,003 ms: mean 60,001.5, spread the square root of 1.25, one decimal each.
+        #expect(report.verdicts.allSatisfy { $0.evidence.contains("one of 4 resets after 60001.5 ± 1.1 ms idle: looks like a timeout") })
     }
 }
 
