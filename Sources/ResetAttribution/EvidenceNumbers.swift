@@ -4,11 +4,7 @@ import PacketCore
 
 enum EvidenceNumbers {
     static func appendMilliseconds<Sink: ByteSink & ~Copyable>(nanoseconds: Int64, to out: inout Sink) {
-        let tenths = (nanoseconds.magnitude + 50_000) / 100_000
-        if nanoseconds < 0 && tenths > 0 { out.append(UInt8(ascii: "-")) }
-        out.appendDecimal(Int(tenths / 10))
-        out.append(UInt8(ascii: "."))
-        out.appendDecimal(Int(tenths % 10))
+        appendTenths(Int((nanoseconds.magnitude + 50_000) / 100_000), negative: nanoseconds < 0, to: &out)
     }
 
     /// Milliseconds already in a `Double` (a cluster's mean and spread), written in place (a
@@ -19,10 +15,14 @@ enum EvidenceNumbers {
             out.append(utf8: "\(value)")
             return
         }
-        let whole = Int(tenths)
-        if value < 0 && whole > 0 { out.append(UInt8(ascii: "-")) }
-        out.appendDecimal(whole / 10)
+        appendTenths(Int(tenths), negative: value < 0, to: &out)
+    }
+
+    /// `tenths` of a millisecond as "12.3", with a minus sign when negative and not zero.
+    private static func appendTenths<Sink: ByteSink & ~Copyable>(_ tenths: Int, negative: Bool, to out: inout Sink) {
+        if negative && tenths > 0 { out.append(UInt8(ascii: "-")) }
+        out.appendDecimal(tenths / 10)
         out.append(UInt8(ascii: "."))
-        out.appendDecimal(whole % 10)
+        out.appendDecimal(tenths % 10)
     }
 }

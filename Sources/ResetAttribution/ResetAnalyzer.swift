@@ -69,11 +69,11 @@ public enum ResetAnalyzer {
         // In chunks of resets, on every worker, each verdict written in its place (chunks of verdicts
         // appended together copied every verdict once more); the verdicts in the resets' order, of
         // those on a connection with TCP frames (every RST's is one: it is a TCP frame).
-        let judged = resets.indices.filter { position[resets[$0].connection] != nil }
+        let judged = resets.indices.compactMap { i in position[resets[i].connection].map { (reset: i, place: $0) } }
         var verdicts = ParallelWork.map(judged.count, threads: threads, chunk: 2048, makeScratch: {}) { (k: Int, _: inout Void) in
-            let i = judged[k], r = resets[i], p = position[r.connection]!
+            let (i, p) = judged[k]
             return judge(resets, at: i, facts: connections[p], leg: legs[p].leg, burst: bursts.size(of: i),
-                         crossView: crossView.isEmpty ? nil : crossView[r.frame])
+                         crossView: crossView.isEmpty ? nil : crossView[resets[i].frame])
         }
         // 2. Timeouts: resets sent after the same idle time.
         let clusters = TimeoutClustering.clusters(verdicts)

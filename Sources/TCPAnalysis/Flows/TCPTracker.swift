@@ -658,25 +658,30 @@ extension TCPTracker {
         // and a frame is one shard's: merged by frame, they are in the single pass's order (no sort).
         (result.synAcks, result.resets) = CaptureThread.both(threads: shards.count, {
             for (stream, (part, local)) in order.enumerated() { parts[part].withRecord(local) { $0.connection.stream = stream } }
-            var merged = PagedList<SynAckRecord>()
-            forEachInMergedOrder(counts: synAcks.map(\.count), key: { synAcks[$0][$1].frame }) { s, i in
-                var synAck = synAcks[s][i]
-                synAck.connection = Int32(index[s][Int(synAck.connection)])
-                merged.append(synAck)
-            }
-            return merged
+            return mergedByFrame(synAcks, frame: { $0.frame }) { synAck, s in synAck.connection = Int32(index[s][Int(synAck.connection)]) }
         }, {
-            var merged = PagedList<ResetObservation>()
-            forEachInMergedOrder(counts: resets.map(\.count), key: { resets[$0][$1].frame }) { s, i in
-                var r = resets[s][i]
+            mergedByFrame(resets, frame: { $0.frame }) { r, s in
                 r.connection = index[s][r.connection]
                 r.stream = r.connection
-                merged.append(r)
             }
-            return merged
         })
         result.finished = SummaryStore(merging: parts, order: order)
         return result
+    }
+
+    /// The shards' lists of one kind, merged by frame into one, each element renumbered for the
+    /// merged tracker (`renumber` gets its shard). (Inlined: called through its closures, the
+    /// merge took 8.6 ms instead of 6.8 on the 2M-packet capture.)
+    @inline(__always)
+    private static func mergedByFrame<Element>(_ lists: [PagedList<Element>], frame: (Element) -> Int,
+                                               renumber: (inout Element, _ shard: Int) -> Void) -> PagedList<Element> {
+        var merged = PagedList<Element>()
+        forEachInMergedOrder(counts: lists.map(\.count), key: { frame(lists[$0][$1]) }) { s, i in
+            var element = lists[s][i]
+            renumber(&element, s)
+            merged.append(element)
+        }
+        return merged
     }
 }
 
