@@ -84,6 +84,8 @@ public struct MappedSource: ByteSource {
     private var offset = 0
     /// Where the file is next told how far the reading got.
     private var nextAdvance = 0
+    /// How far ahead of the reader a line is prefetched (see `consume`).
+    static let lookAhead = 2048
 
     public init(_ file: MappedFile) {
         self.file = file
@@ -97,9 +99,13 @@ public struct MappedSource: ByteSource {
     @inline(__always)
     public mutating func consume(_ count: Int) {
         offset += count
-        // The next record's header, and the first line of its packet.
+        // The next record's header, and the first line of its packet; and the line 2 KiB on (a few
+        // records ahead), whose page the hardware then streams: the reader touches only the
+        // headers of each record, too sparse a walk for the prefetcher to find alone. (2M-packet
+        // capture, 11 interleaved runs: 0.384 -> 0.373 s with two threads; 512 and 8192 gained less.)
         all.prefetch(offset)
         all.prefetch(offset + 64)
+        all.prefetch(offset + Self.lookAhead)
         if offset >= nextAdvance {
             file.advance(to: offset)
             nextAdvance = offset + MappedFile.step
