@@ -19,17 +19,19 @@ public struct ShardMap: Sendable, Equatable {
         othersMask = others > 0 && others & (others - 1) == 0 ? others - 1 : -1
     }
 
-    /// The split for `threads` threads. Reading and routing every record costs shard 0 about
-    /// 45% of what analyzing them all costs, on the kind of machine the benchmark runs on (two
-    /// threads, generated 2M-packet capture, 6 interleaved runs: 18 buckets of 64 for shard 0,
-    /// 0.62 s median, against 0.66 s at 22 and 0.67 s at 26; its read thread then takes as long as
-    /// the other, 370 ms against 345). A machine with slower memory found 26 best (the analysis
-    /// costs more there). So shard 0 takes 28% of the connections with two threads, 3% with
-    /// three, none from four on.
+    /// The split for `threads` threads. Reading and routing every record costs shard 0 about a
+    /// quarter of what analyzing them all costs, on the kind of machine the benchmark runs on (two
+    /// threads, generated 2M-packet capture, 7 runs each, interleaved: 24 buckets of 64 for shard 0
+    /// end the read at 240 ms median and the run at 345, against 264 and 370 at 18; 11 runs: 0.376 s
+    /// at 18, 0.370 at 21, 0.360 at 23, 0.356 at 25, and 0.375 at 28, 0.385 at 32 in another).
+    /// 18 was best before the reader prefetched ahead and routed without a division, and a machine
+    /// with slower memory once found 26 best: the balance moves with the machine. So shard 0 takes
+    /// 37% of the connections with two threads, 17% with three, 6% with four, none from five on
+    /// (three and more extrapolated: this machine has two cores).
     public static func balanced(threads: Int) -> ShardMap {
         guard threads > 1 else { return ShardMap(count: 1, firstBuckets: 64) }
-        // Shard 0: read + s·P = (1 − s)·P / (threads − 1), with read ≈ 0.45 P.
-        let share = max(0, (1 - Double(threads - 1) * 0.45) / Double(threads))
+        // Shard 0: read + s·P = (1 − s)·P / (threads − 1), with read ≈ 0.25 P.
+        let share = max(0, (1 - Double(threads - 1) * 0.25) / Double(threads))
         return ShardMap(count: threads, firstBuckets: Int((share * 64).rounded()))
     }
 
