@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import CSupport
+import Glibc
+#endif
 import PacketCore
 import Synchronization
 import Testing
@@ -21,6 +25,30 @@ import Testing
         #expect(a.0 && b.0, "the stages did not overlap")
         #expect(a.1 == "first" && b.1 == 2)
     }
+
+    #if canImport(Glibc)
+    static func affinity() -> [UInt8] {
+        var set = cpu_set_t()
+        _ = sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &set)
+        return withUnsafeBytes(of: set) { Array($0) }
+    }
+
+    /// A thread starts off its starter's CPU (when another is allowed) and is not left pinned:
+    /// once moved, it may run on every CPU its starter may.
+    @Test func aStartedThreadIsNotLeftPinned() {
+        let starter = Self.affinity()
+        let allowed = starter.reduce(0) { $0 + $1.nonzeroBitCount }
+        var seen: [UInt8] = []
+        let thread = CaptureThread { seen = Self.affinity() }
+        thread.start()
+        thread.join()
+        #expect(seen == starter)
+        // The move itself: done when another CPU is allowed, refused for a CPU that does not exist.
+        #expect(csupport_leave_cpu(sched_getcpu()) == (allowed > 1 ? 0 : -1))
+        #expect(Self.affinity() == starter)
+        #expect(csupport_leave_cpu(-1) == -1)
+    }
+    #endif
 
     @Test func oneThreadRunsThemInOrder() {
         var order: [Int] = []

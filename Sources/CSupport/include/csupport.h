@@ -1,6 +1,10 @@
 #ifndef RSTSCOPE_CSUPPORT_H
 #define RSTSCOPE_CSUPPORT_H
 
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* sched_getaffinity and the CPU_* macros */
+#endif
+
 #include <stdint.h>
 
 /* What Swift cannot say: a prefetch hint, glibc's malloc tuning (a macro and a header Swift does
@@ -18,6 +22,24 @@ static inline void csupport_single_malloc_arena(void) {
 }
 #else
 static inline void csupport_single_malloc_arena(void) {}
+#endif
+
+#if defined(__linux__)
+#include <sched.h>
+/* Moves the calling thread off CPU `cpu` at once (its affinity without that CPU), then lets it run
+   anywhere it could before: it stays where it landed until the scheduler has a reason to move it.
+   Returns 0 when it moved, -1 when it could not (no other CPU allowed, or an error). */
+static inline int csupport_leave_cpu(int cpu) {
+    cpu_set_t allowed, others;
+    if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getaffinity(0, sizeof allowed, &allowed) != 0) return -1;
+    others = allowed;
+    CPU_CLR(cpu, &others);
+    if (CPU_COUNT(&others) == 0 || sched_setaffinity(0, sizeof others, &others) != 0) return -1;
+    (void)sched_setaffinity(0, sizeof allowed, &allowed);
+    return 0;
+}
+#else
+static inline int csupport_leave_cpu(int cpu) { (void)cpu; return -1; }
 #endif
 
 #if defined(__x86_64__)
