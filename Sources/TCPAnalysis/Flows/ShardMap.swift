@@ -24,10 +24,11 @@ public struct ShardMap: Sendable, Equatable {
     /// threads, generated 2M-packet capture, 7 runs each, interleaved: 24 buckets of 64 for shard 0
     /// end the read at 240 ms median and the run at 345, against 264 and 370 at 18; 11 runs: 0.376 s
     /// at 18, 0.370 at 21, 0.360 at 23, 0.356 at 25, and 0.375 at 28, 0.385 at 32 in another).
-    /// 18 was best before the reader prefetched ahead and routed without a division, and a machine
-    /// with slower memory once found 26 best: the balance moves with the machine. So shard 0 takes
-    /// 37% of the connections with two threads, 17% with three, 6% with four, none from five on
-    /// (three and more extrapolated: this machine has two cores).
+    /// An earlier stop found 18 best, before the reader prefetched ahead and routed without a
+    /// division, and a machine with slower memory once found 26: the balance moves with the
+    /// machine and the reader's cost. So shard 0 takes 37% of the connections with two threads,
+    /// 17% with three, 6% with four, none from five on (three and more extrapolated: this machine
+    /// has two cores).
     public static func balanced(threads: Int) -> ShardMap {
         guard threads > 1 else { return ShardMap(count: 1, firstBuckets: 64) }
         // Shard 0: read + s·P = (1 − s)·P / (threads − 1), with read ≈ 0.25 P.
