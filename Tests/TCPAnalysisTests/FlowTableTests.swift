@@ -49,6 +49,36 @@ import Testing
         for i in 0..<20_000 { #expect(table.find(Self.key(i)) == model[Self.key(i)]) }
     }
 
+    /// The table takes a slot from the hash's low bits: keys that differ in a port or an address's
+    /// last bytes (most of a capture's) must spread evenly over them, whatever the seed, and two
+    /// keys must not share a 32-bit tag more often than chance allows.
+    @Test(arguments: [0, 1, 0xDEAD_BEEF_0BAD_F00D, UInt64.max])
+    func hashesSpreadOverTheSlots(seed: UInt64) {
+        var keys: [FlowKey] = []
+        for client in 0..<256 {
+            for port in 0..<256 {  // IPv4 clients on 256 ports each, to one server; and IPv6 alike
+                keys.append(FlowKey(side0: IPAddress(ipv4: 0x0A00_0000 | UInt32(client)), side1: IPAddress(ipv4: 0xC0A8_0001),
+                                    port0: UInt16(1024 + port), port1: 443))
+                keys.append(FlowKey(side0: IPAddress(ipv6High: 0x2001_0DB8_0000_0000, low: UInt64(client) << 16 | 1),
+                                    side1: IPAddress(ipv6High: 0x2001_0DB8_0000_0001, low: 1), port0: 443, port1: UInt16(1024 + port)))
+            }
+        }
+        let slots = 1 << 16  // 131,072 keys: two a slot on average
+        var perSlot = [Int](repeating: 0, count: slots)
+        var tags = Set<UInt32>()
+        for key in keys {
+            let hash = key.hash(seed: seed)
+            perSlot[Int(hash & UInt64(slots - 1))] += 1
+            tags.insert(UInt32(truncatingIfNeeded: hash))
+        }
+        // Poisson(2): a slot holds 12 or more about once in 10^6 slots; empty ones are e^-2 = 13.5%.
+        #expect(perSlot.max()! < 12)
+        let empty = Double(perSlot.filter { $0 == 0 }.count) / Double(slots)
+        #expect(abs(empty - 0.135) < 0.01, "\(empty)")
+        // Expected 32-bit tag collisions among 131,072 keys: about 2.
+        #expect(keys.count - tags.count < 12)
+    }
+
     @Test func removeOnlyWhenTheValueStillMatches() {
         var table = Keyed(table: FlowTable(capacity: 4, seed: 1))
         table.set(Self.key(1), 5)

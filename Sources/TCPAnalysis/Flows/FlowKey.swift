@@ -61,14 +61,20 @@ public struct FlowKey: Hashable, Sendable {
     }
 
     /// A well-mixed 64-bit hash with a per-run seed (flooding-resistant, like Suricata's flow hash).
+    /// Each word is XORed with the seed (rotated apart for each) and multiplied by an odd constant
+    /// of its own: five multiplies with no chain between them, which the CPU runs side by side;
+    /// their sum goes through one finalizer. (Five finalizers in a chain, one a word, were 3% of a
+    /// two-thread run, every packet waiting on them before its flow lookup.)
+    @inline(__always)
     public func hash(seed: UInt64) -> UInt64 {
-        var h = seed ^ 0x9E37_79B9_7F4A_7C15
-        h = FlowKey.mix(h ^ high0)
-        h = FlowKey.mix(h ^ low0)
-        h = FlowKey.mix(h ^ high1)
-        h = FlowKey.mix(h ^ low1)
-        h = FlowKey.mix(h ^ (UInt64(port0) << 32 | UInt64(port1) << 16 | UInt64(families & 1)))
-        return h
+        @inline(__always) func rotated(_ k: UInt64) -> UInt64 { seed << k | seed >> (64 - k) }
+        let ports = UInt64(port0) << 32 | UInt64(port1) << 16 | UInt64(families & 1)
+        let sum = (high0 ^ seed) &* 0x9E37_79B9_7F4A_7C15
+            &+ (low0 ^ rotated(13)) &* 0xC2B2_AE3D_27D4_EB4F
+            &+ (high1 ^ rotated(29)) &* 0x1656_67B1_9E37_79F9
+            &+ (low1 ^ rotated(41)) &* 0xD6E8_FEB8_6659_FD93
+            &+ (ports ^ rotated(53)) &* 0xFF51_AFD7_ED55_8CCD
+        return FlowKey.mix(sum ^ sum >> 32)
     }
 
     public static func mix(_ x: UInt64) -> UInt64 {
