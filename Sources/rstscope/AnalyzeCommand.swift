@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ArgumentParser
+import CSupport
 import PacketCapture
 import PacketCore
 import Reporting
@@ -72,11 +73,19 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Verify TCP checksums and count bad ones (off by default: checksum offload makes them wrong on capture hosts).")
     var checkChecksums = false
 
-    @Option(name: .customLong("threads"), help: ArgumentHelp("Analysis threads (default: every core). Connections are split between them by a hash of their addresses and ports; the output is the same as with one. Used for one plain (not gzip) capture file, without --write-annotated and --extract.", valueName: "n"))
+    @Option(name: .customLong("threads"), help: ArgumentHelp("Analysis threads (default: every CPU it may use, as nproc counts them). Connections are split between them by a hash of their addresses and ports; the output is the same as with one. Used for one plain (not gzip) capture file, without --write-annotated and --extract.", valueName: "n"))
     var threadCount: Int?
 
     /// `--threads`, or every online core.
-    var threads: Int { threadCount ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    var threads: Int { threadCount ?? Self.usableCPUs }
+
+    /// The CPUs this process may run on, as `nproc` counts them: its affinity mask (taskset, a
+    /// container's cpuset), else every CPU online. (Two threads on one allowed CPU took 45% longer
+    /// than one.)
+    static var usableCPUs: Int {
+        let allowed = Int(csupport_allowed_cpu_count())
+        return max(1, allowed > 0 ? allowed : Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
 
     @Option(help: ArgumentHelp("Which reader to use: native (ours) or libpcap (a cross-check; pcap files).", valueName: "reader"))
     var reader: ReaderKind = .native

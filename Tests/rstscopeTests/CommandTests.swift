@@ -41,6 +41,22 @@ struct CommandTests {
         #expect(times["open"] == 0 && times.values.allSatisfy { $0 <= times["reported"] ?? -1 })
     }
 
+    /// Without `--threads`, the read uses as many threads as the process may use CPUs (`nproc`):
+    /// confined to one CPU by taskset, it reads alone (no helper thread marks its read), the same
+    /// output; on two CPUs it has a helper.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/taskset"), "needs taskset (util-linux)"))
+    func defaultThreadsFollowTheAllowedCPUs() throws {
+        let arguments = [Rstscope.binary, "analyze", Self.demo, "--format", "jsonl"]
+        let one = try Rstscope.run(["-c", "0"] + arguments, executable: "/usr/bin/taskset", environment: ["RSTSCOPE_PHASES": "1"])
+        #expect(one.status == 0)
+        #expect(one.stderr.contains("phase reader-read") == false && one.stderr.contains("phase helper-read") == false)
+        #expect(one.stdout == (try Rstscope.run(["analyze", Self.demo, "--format", "jsonl", "--threads", "1"])).stdout)
+        guard sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2 else { return }
+        let two = try Rstscope.run(["-c", "0,1"] + arguments, executable: "/usr/bin/taskset", environment: ["RSTSCOPE_PHASES": "1"])
+        #expect(two.status == 0 && two.stderr.contains("phase helper-read"))
+        #expect(two.stdout == one.stdout)
+    }
+
     @Test func positionalFileAndTrailingFilterAsInTcpdump() throws {
         let all = try Rstscope.run(["analyze", Self.demo, "--format", "jsonl"])
         let rstOnly = try Rstscope.run(["analyze", Self.demo, "--format", "jsonl", "tcp[tcpflags] & tcp-rst != 0"])

@@ -88,7 +88,7 @@ _rstscope_analyze() {
         '--only-flagged[With --write-annotated\: only the packets of connections with findings.]'
         '--extract[Write every packet of the connections a reset broke (and the ICMP errors quoting them); pcapng when the input has several interfaces, else pcap.]:file:'
         '--check-checksums[Verify TCP checksums and count bad ones (off by default\: checksum offload makes them wrong on capture hosts).]'
-        '--threads[Analysis threads (default\: every core). Connections are split between them by a hash of their addresses and ports; the output is the same as with one. Used for one plain (not gzip) capture file, without --write-annotated and --extract.]:n:'
+        '--threads[Analysis threads (default\: every CPU it may use, as nproc counts them). Connections are split between them by a hash of their addresses and ports; the output is the same as with one. Used for one plain (not gzip) capture file, without --write-annotated and --extract.]:n:'
         '--reader[Which reader to use\: native (ours) or libpcap (a cross-check; pcap files).]:reader:{__rstscope_complete "${___reader[@]}"}'
         '*:file | expression:'
         '--version[Show the version.]'

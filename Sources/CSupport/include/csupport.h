@@ -38,8 +38,17 @@ static inline int csupport_leave_cpu(int cpu) {
     (void)sched_setaffinity(0, sizeof allowed, &allowed);
     return 0;
 }
+
+/* How many CPUs the calling thread may run on (its affinity mask: taskset, a container's cpuset),
+   or -1 when that cannot be read. */
+static inline int csupport_allowed_cpu_count(void) {
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return -1;
+    return CPU_COUNT(&allowed);
+}
 #else
 static inline int csupport_leave_cpu(int cpu) { (void)cpu; return -1; }
+static inline int csupport_allowed_cpu_count(void) { return -1; }
 #endif
 
 #if defined(__x86_64__)
