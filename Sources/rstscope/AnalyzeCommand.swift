@@ -76,7 +76,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("threads"), help: ArgumentHelp("Analysis threads (default: every CPU it may use, as nproc counts them). Connections are split between them by a hash of their addresses and ports; the output is the same as with one. Used for one plain (not gzip) capture file, without --write-annotated and --extract.", valueName: "n"))
     var threadCount: Int?
 
-    /// `--threads`, or every online core.
+    /// `--threads`, or every CPU the process may use.
     var threads: Int { threadCount ?? Self.usableCPUs }
 
     /// The CPUs this process may run on, as `nproc` counts them: its affinity mask (taskset, a

@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 /* What Swift cannot say: a prefetch hint, glibc's malloc tuning (a macro and a header Swift does
-   not import), and the CPU's SHA-1 instructions (Swift cannot enable a target feature for one
-   function). No other logic here. */
+   not import), CPU affinity (the CPU_* macros), and the CPU's SHA-1 instructions (Swift cannot
+   enable a target feature for one function). No other logic here. */
 static inline void csupport_prefetch(const void *address) {
     __builtin_prefetch(address, 0, 3);
 }
