@@ -32,15 +32,18 @@ public struct AddressText: ByteSink {
     }
 }
 
-/// A connection's two addresses as text, by side of its key.
+/// A connection's two addresses as text, and its ports, by side of its key.
 public struct EndpointTexts {
     public let side0: AddressText
     public let side1: AddressText
+    public let ports: (UInt16, UInt16)
 
     public init(_ key: FlowKey) {
         side0 = AddressText(key.side0)
         side1 = AddressText(key.side1)
+        ports = (key.port0, key.port1)
     }
 
     public subscript(side: Int) -> AddressText { side == 0 ? side0 : side1 }
+    public func port(_ side: Int) -> UInt16 { side == 0 ? ports.0 : ports.1 }
 }

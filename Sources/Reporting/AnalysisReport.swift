@@ -90,8 +90,8 @@ public enum AnalysisReport {
         json.field("stream", connection.stream)
         // (Each address formatted once: the filter below writes both again.)
         let texts = EndpointTexts(connection.key), clientSide = c.outcome.clientSide
-        json.field("client", address: texts[clientSide], port: connection.key.endpoint(clientSide).port)
-        json.field("server", address: texts[1 - clientSide], port: connection.key.endpoint(1 - clientSide).port)
+        json.field("client", side: clientSide, of: texts)
+        json.field("server", side: 1 - clientSide, of: texts)
         json.field("role_inferred", c.outcome.roleBasis)
         json.field("conn_state", word: c.outcome.stateWord)
         json.field("history") { connection.history.appendText(clientSide: c.outcome.clientSide, to: &$0) }
@@ -176,9 +176,9 @@ public enum WiresharkFilter {
         bytes.append(ip)
         texts.side1.write(to: &bytes)
         bytes.append(" && tcp.port==")
-        bytes.appendDecimal(Int(connection.key.port0))
+        bytes.appendDecimal(Int(texts.ports.0))
         bytes.append(" && tcp.port==")
-        bytes.appendDecimal(Int(connection.key.port1))
+        bytes.appendDecimal(Int(texts.ports.1))
         bytes.append(" && frame.number>=")
         bytes.appendDecimal(connection.firstFrame)
         bytes.append(" && frame.number<=")

@@ -164,6 +164,11 @@ public struct JSONLine: ~Copyable {
         field(name, address: AddressText(address), port: port)
     }
 
+    /// Side `side` of a connection, from its endpoints' text made once for the line.
+    public mutating func field(_ name: StaticString, side: Int, of endpoints: EndpointTexts) {
+        field(name, address: endpoints[side], port: endpoints.port(side))
+    }
+
     /// The same, from an address's text made for more than one field of the line.
     public mutating func field(_ name: StaticString, address: AddressText, port: UInt16) {
         key(name)

@@ -30,17 +30,10 @@ enum SessionChains {
         // (Every verdict here is on the front or on one of the backs: no search of the backs, which
         // a kept-alive front can have thousands of.)
         func isOnBack(_ v: Int) -> Bool { position[verdicts[v].observation.connection] != front }
-        var trigger: Int?
-        for v in live {
-            let verdict = verdicts[v]
-            let back = isOnBack(v)
-            let fromProxy = verdict.senderRole == (back ? .client : .server)
-            if verdict.attribution == .network || !fromProxy { trigger = v; break }
-        }
-        let proxyResets = live.filter { v in
-            let back = isOnBack(v)
-            return verdicts[v].senderRole == (back ? .client : .server)
-        }
+        // The proxy is the client of its back legs and the server of its front leg.
+        func isFromProxy(_ v: Int) -> Bool { verdicts[v].senderRole == (isOnBack(v) ? .client : .server) }
+        let trigger = live.first { verdicts[$0].attribution == .network || !isFromProxy($0) }
+        let proxyResets = live.filter(isFromProxy)
 
         if refusedAll {
             session.termination = "SC"
