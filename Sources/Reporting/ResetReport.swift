@@ -44,14 +44,14 @@ public enum ResetReport {
     }
 
     /// A proxied session's line, written into a batch of lines after `leading` fields.
-    public static func writeSession(_ s: SessionVerdict, index: Int, connections: [ConnectionFacts], to writer: inout ByteWriter,
+    public static func writeSession(_ s: SessionVerdict, index: Int, connections: ConnectionFactsList, to writer: inout ByteWriter,
                                     leading: [UInt8]) {
         var json = JSONLine(type: "session", continuing: writer, leading: leading)
         sessionFields(&json, s, index: index, connections: connections)
         writer = json.end()
     }
 
-    private static func sessionFields(_ json: inout JSONLine, _ s: SessionVerdict, index: Int, connections: [ConnectionFacts]) {
+    private static func sessionFields(_ json: inout JSONLine, _ s: SessionVerdict, index: Int, connections: ConnectionFactsList) {
         json.field("session", index)
         json.field("front_stream", connections[s.front].connection.stream)
         json.field("back_streams", numbers: s.backs.map { connections[$0].connection.stream })
@@ -108,7 +108,7 @@ public enum ResetReport {
 
     /// The paragraph a human reads first: how many resets, who caused them, why, the evidence,
     /// and the filter for the worst cases.
-    public static func verdict(_ report: AttributionReport, connections: [ConnectionFacts]) -> String {
+    public static func verdict(_ report: AttributionReport) -> String {
         let (byAttribution, byCause, benign) = counts(report)
         let live = report.verdicts.filter { !$0.benign && !$0.observation.isDuplicate }
         var text = "Verdict: "

@@ -1,54 +1,58 @@
 import TCPAnalysis
 
-/// The tracker's connections at the end of the input, shared by every `ConnectionFacts` (the
-/// summaries are not copied: the table reads a finished tracker's own).
-public final class ConnectionTable: @unchecked Sendable {
+/// The facts of a finished tracker's connections that carried a TCP frame, in the order of their
+/// indices. The facts read the tracker's summaries where they lie (nothing copied), and this list
+/// keeps the summaries alive: read facts through a list you hold.
+public struct ConnectionFactsList: RandomAccessCollection, Sendable {
+    /// The summaries the facts read.
     public let store: SummaryStore
-    /// The client side of each connection, decided once.
-    let roles: [(side: Int8, basis: RoleBasis)]
+    private let facts: [ConnectionFacts]
 
+    /// (Reserved at the connections' count: grown by doubling, the list held up to twice that.)
     public init(_ tracker: TCPTracker) {
         store = tracker.summaries
-        roles = tracker.connections.map { c in
-            let r = ConnectionOutcome.roles(c)
-            return (Int8(r.clientSide), r.basis)
-        }
-    }
-
-    /// Every connection that carried a TCP frame.
-    /// (Reserved at the connections' count: grown by doubling, the list held up to twice that.)
-    public func facts() -> [ConnectionFacts] {
         var facts: [ConnectionFacts] = []
         facts.reserveCapacity(store.count)
         for index in 0..<store.count where store[index].connection.hasTCPFrames {
-            facts.append(ConnectionFacts(index: index, table: self))
+            let roles = ConnectionOutcome.roles(store[index].connection)
+            facts.append(ConnectionFacts(index: index, summary: store.reference(index), clientSide: roles.clientSide, basis: roles.basis))
         }
-        return facts
+        self.facts = facts
     }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { facts.count }
+    public subscript(position: Int) -> ConnectionFacts { facts[position] }
 }
 
-/// A connection as the attribution sees it: a small handle on the tracker's record, its two
-/// sides and its roles (nothing copied, so millions of connections cost little at the end).
+/// A connection as the attribution sees it: a small handle on the tracker's summary (nothing
+/// copied, so millions of connections cost little at the end) and its roles. Plain data, no
+/// reference: copied on every thread at once, it touches no shared count (see `RecordReference`).
 public struct ConnectionFacts: Sendable {
-    public let index: Int
-    let table: ConnectionTable
+    private let summary: RecordReference<ConnectionSummary>
+    private let connectionIndex: Int32
+    private let clientSideByte: Int8
+    public let roleBasis: RoleBasis
 
-    public init(index: Int, table: ConnectionTable) {
-        self.index = index
-        self.table = table
+    init(index: Int, summary: RecordReference<ConnectionSummary>, clientSide: Int, basis: RoleBasis) {
+        self.summary = summary
+        connectionIndex = Int32(index)
+        clientSideByte = Int8(clientSide)
+        roleBasis = basis
     }
 
+    /// The connection's index in the tracker.
+    public var index: Int { Int(connectionIndex) }
     // Read in place (`_read`): the attribution asks for one field at a time.
-    public var connection: Connection { _read { yield table.store[index].connection } }
-    public var side0: DirectionSummary { _read { yield table.store[index].side0 } }
-    public var side1: DirectionSummary { _read { yield table.store[index].side1 } }
+    public var connection: Connection { _read { yield summary.record.connection } }
+    public var side0: DirectionSummary { _read { yield summary.record.side0 } }
+    public var side1: DirectionSummary { _read { yield summary.record.side1 } }
     /// Zeek's state and history (computed when asked: reports want it, the attribution rarely).
     public var outcome: ConnectionOutcome { ConnectionOutcome(connection, side0, side1) }
-    public var clientSide: Int { Int(table.roles[index].side) }
-    public var roleBasis: RoleBasis { table.roles[index].basis }
-    public func side(_ side: Int) -> DirectionSummary { table.store[index].side(side) }
-    public var client: DirectionSummary { _read { yield clientSide == 0 ? table.store[index].side0 : table.store[index].side1 } }
-    public var server: DirectionSummary { _read { yield clientSide == 0 ? table.store[index].side1 : table.store[index].side0 } }
+    public var clientSide: Int { Int(clientSideByte) }
+    public func side(_ side: Int) -> DirectionSummary { summary.record.side(side) }
+    public var client: DirectionSummary { _read { yield clientSideByte == 0 ? summary.record.side0 : summary.record.side1 } }
+    public var server: DirectionSummary { _read { yield clientSideByte == 0 ? summary.record.side1 : summary.record.side0 } }
     public var clientEndpoint: (address: IPAddress, port: UInt16) { connection.key.endpoint(clientSide) }
     public var serverEndpoint: (address: IPAddress, port: UInt16) { connection.key.endpoint(1 - clientSide) }
     /// When the connection was opened (its SYN, or its first packet).

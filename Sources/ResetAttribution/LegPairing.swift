@@ -17,7 +17,7 @@ public enum LegPairing {
     static let candidatesPerBack = 32
 
     /// Back leg index -> front leg index (indices into `connections`; -1 for none).
-    public static func pair(_ connections: [ConnectionFacts], legs: [ConnectionLeg]) -> [Int32] {
+    public static func pair(_ connections: ConnectionFactsList, legs: [ConnectionLeg]) -> [Int32] {
         var pairs = [Int32](repeating: -1, count: connections.count)
         for proxy in Set(legs.compactMap(\.proxy)) {
             // With its front leg's last packet: the scan below reads no connection record.
@@ -149,7 +149,7 @@ public enum LegPairing {
     /// everything leaves most back legs over, and reading every back leg for each of them took
     /// 20 s for 40,000 connections.
     static func pairRetries(_ opening: [(back: Int, opened: Int64, response: Int64)], pairs: inout [Int32],
-                            connections: [ConnectionFacts]) {
+                            connections: ConnectionFactsList) {
         struct Backend: Hashable {
             let address: IPAddress
             let port: UInt16

@@ -32,7 +32,7 @@ public struct ProxyTopology: Sendable {
     /// is short and steady), and one whose front is a backend of a better-ranked proxy (or whose
     /// back legs go to that proxy's front) is a reflection, not a proxy. A transparent proxy that
     /// connects out with the client's address is not found this way: name it with `--proxy`.
-    public static func detect(_ connections: [ConnectionFacts], window: Int64 = 50_000_000, threads: Int = 1) -> ProxyTopology {
+    public static func detect(_ connections: ConnectionFactsList, window: Int64 = 50_000_000, threads: Int = 1) -> ProxyTopology {
         // Addresses as small numbers, so that what follows counts in arrays.
         var numbers = AddressNumbers(capacity: 2 * connections.count)
         func id(_ address: IPAddress) -> Int32 { numbers.number(address) }

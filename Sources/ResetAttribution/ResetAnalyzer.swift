@@ -3,6 +3,8 @@ import TCPAnalysis
 
 /// Everything the attribution stage concluded.
 public struct AttributionReport: Sendable {
+    /// The connections judged (verdicts and sessions name them by position here, or by index).
+    public var connections: ConnectionFactsList
     public var verdicts: [ResetVerdict]
     public var sessions: [SessionVerdict]
     public var topology: ProxyTopology
@@ -15,7 +17,7 @@ public struct AttributionReport: Sendable {
 public enum ResetAnalyzer {
     /// `threads`: how many workers the independent parts (proxy fronts, resets) may use; the
     /// report is the same on any number.
-    public static func analyze(connections: [ConnectionFacts], resets: PagedList<ResetObservation>,
+    public static func analyze(connections: ConnectionFactsList, resets: PagedList<ResetObservation>,
                                proxies: [ProxySpec]?, crossView: [Int: CrossViewFinding] = [:], threads: Int = 1) -> AttributionReport {
         let topology = proxies.map { ProxyTopology(proxies: $0, detected: false) } ?? ProxyTopology.detect(connections, threads: threads)
         PhaseClock.mark("proxy-detection")
@@ -55,12 +57,12 @@ public enum ResetAnalyzer {
             sessions.append(session)
         }
         PhaseClock.mark("sessions")
-        return AttributionReport(verdicts: verdicts, sessions: sessions, topology: topology, timeoutClusters: clusters)
+        return AttributionReport(connections: connections, verdicts: verdicts, sessions: sessions, topology: topology, timeoutClusters: clusters)
     }
 
     /// Steps 1 and 2: every reset judged on its own (with the others of its connection), then
     /// timeouts found across them.
-    static func judgeAll(connections: [ConnectionFacts], resets: PagedList<ResetObservation>, legs: [ConnectionLeg], position: Position,
+    static func judgeAll(connections: ConnectionFactsList, resets: PagedList<ResetObservation>, legs: [ConnectionLeg], position: Position,
                          crossView: [Int: CrossViewFinding], threads: Int) -> (verdicts: [ResetVerdict], clusters: [TimeoutCluster]) {
         // 1. Each reset on its own (with the others of its connection, when it has several).
         var resetCount = [Int32](repeating: 0, count: position.count)
@@ -90,7 +92,7 @@ public enum ResetAnalyzer {
     /// A connection's tracker index -> its place in the facts (nil: it carried no TCP frame).
     struct Position {
         private var places: [Int32]
-        init(_ connections: [ConnectionFacts]) {
+        init(_ connections: ConnectionFactsList) {
             places = [Int32](repeating: -1, count: (connections.last?.index ?? -1) + 1)
             for (i, facts) in connections.enumerated() { places[facts.index] = Int32(i) }
         }

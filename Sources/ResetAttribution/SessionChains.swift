@@ -7,7 +7,7 @@ import TCPAnalysis
 enum SessionChains {
     /// `position`: a connection's tracker index -> its place in `connections`; `verdictsOf`: the
     /// verdicts on each place's resets.
-    static func verdict(front: Int, backs: [Int], connections: [ConnectionFacts], position: ResetAnalyzer.Position,
+    static func verdict(front: Int, backs: [Int], connections: ConnectionFactsList, position: ResetAnalyzer.Position,
                         verdicts: inout [ResetVerdict], verdictsOf: Groups<Int>) -> SessionVerdict {
         let f = connections[front]
         // (Built without intermediate arrays: most sessions have no reset, and this runs for every
@@ -139,7 +139,7 @@ enum SessionChains {
 
     /// A reset by the proxy right after a new request on a kept-alive connection, for which no back
     /// leg was opened, after earlier requests that were served.
-    static func isKeepaliveRace(_ v: ResetVerdict, front: ConnectionFacts, backs: [Int], connections: [ConnectionFacts]) -> Bool {
+    static func isKeepaliveRace(_ v: ResetVerdict, front: ConnectionFacts, backs: [Int], connections: ConnectionFactsList) -> Bool {
         guard front.connection.requestCount >= 2 else { return false }
         let lastRequest = (0..<front.connection.recentRequestCount).lazy.map { front.connection.recentRequest($0).start }.max()!
         return v.observation.timestamp - lastRequest < 50_000_000
@@ -149,7 +149,7 @@ enum SessionChains {
 
     /// The proxy had already delivered a complete response (the back leg was done and the client
     /// had acknowledged every byte the proxy sent): HAProxy logs such a session as normal.
-    static func completedBefore(_ time: Int64, front: ConnectionFacts, backs: [Int], connections: [ConnectionFacts]) -> Bool {
+    static func completedBefore(_ time: Int64, front: ConnectionFacts, backs: [Int], connections: ConnectionFactsList) -> Bool {
         guard !backs.isEmpty, front.server.payloadBytes > 0, front.server.lastPayloadTime < time else { return false }
         return backs.allSatisfy { b in
             let facts = connections[b]

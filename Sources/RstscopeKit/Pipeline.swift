@@ -62,7 +62,6 @@ public struct Pipeline {
     public private(set) var streamsWithFindings = Set<Int>()
     /// The attribution, once `finish` ran.
     public private(set) var attribution: AttributionReport?
-    public private(set) var connectionFacts: [ConnectionFacts] = []
     /// Packets kept for correlation with other inputs (`recordFingerprints`).
     public private(set) var fingerprints = FingerprintLog()
     private var inputComplete = false
@@ -265,7 +264,7 @@ public struct Pipeline {
             }
         }
         // Resets are judged with the whole capture in view: roles, proxy legs, clusters.
-        connectionFacts = ConnectionTable(tracker).facts()
+        let connectionFacts = ConnectionFactsList(tracker)
         PhaseClock.mark("connection-facts")
         let judged = ResetAnalyzer.analyze(connections: connectionFacts, resets: tracker.resets, proxies: options.proxies,
                                            crossView: crossView, threads: threads)
@@ -347,8 +346,7 @@ public struct Pipeline {
     /// A live view of the attribution (live metrics): every reset so far judged with what is known
     /// now, counted by (attribution, cause), benign ones apart; and the connections alive.
     public func attributionSnapshot() -> (resets: [String: Int], benign: Int, retransmissions: Int, activeConnections: Int) {
-        let table = ConnectionTable(tracker)
-        let report = ResetAnalyzer.analyze(connections: table.facts(), resets: tracker.resets, proxies: options.proxies)
+        let report = ResetAnalyzer.analyze(connections: ConnectionFactsList(tracker), resets: tracker.resets, proxies: options.proxies)
         var resets: [String: Int] = [:]
         var benign = 0
         for v in report.verdicts where !v.observation.isDuplicate {

@@ -34,10 +34,10 @@ extension Pipeline {
         ])
         guard let report = attribution else { return table }
         var position: [Int: Int] = [:]
-        for (i, facts) in connectionFacts.enumerated() { position[facts.index] = i }
+        for (i, facts) in report.connections.enumerated() { position[facts.index] = i }
         for v in report.verdicts.sorted(by: { $0.observation.frame < $1.observation.frame }) {
             guard let p = position[v.observation.connection] else { continue }
-            let facts = connectionFacts[p], r = v.observation
+            let facts = report.connections[p], r = v.observation
             let sender = facts.connection.key.endpoint(r.senderSide), receiver = facts.connection.key.endpoint(1 - r.senderSide)
             let session = v.session.flatMap { $0 < report.sessions.count ? report.sessions[$0] : nil }
             table.rows.append([
@@ -83,8 +83,8 @@ extension Pipeline {
         guard let report = attribution else { return table }
         for (i, s) in report.sessions.enumerated() {
             table.rows.append([
-                String(i), String(connectionFacts[s.front].connection.stream),
-                Table.set(s.backs.map { String(connectionFacts[$0].connection.stream) }),
+                String(i), String(report.connections[s.front].connection.stream),
+                Table.set(s.backs.map { String(report.connections[$0].connection.stream) }),
                 s.client.address.endpoint(s.client.port), s.proxy.address.endpoint(s.proxy.port),
                 s.backend.map { $0.address.endpoint($0.port) }, s.termination, s.attribution.rawValue, s.cause.rawValue, String(s.resets.count),
             ])

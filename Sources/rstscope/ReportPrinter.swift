@@ -34,7 +34,7 @@ struct ReportPrinter {
             if let inputName { output.append("== \(inputName) ==\n\n") }
             let style = TerminalStyle(enabled: TerminalStyle.shouldColor(fd: 1))
             if let attribution = pipeline.attribution {
-                output.append(style.verdict(ResetReport.verdict(attribution, connections: pipeline.connectionFacts)))
+                output.append(style.verdict(ResetReport.verdict(attribution)))
                 output.append(ResetStrip.render(attribution, first: summary.firstTimestamp, last: summary.lastTimestamp, utc: utc))
                 output.append("\n")
             }

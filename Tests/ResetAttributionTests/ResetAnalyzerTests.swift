@@ -26,7 +26,7 @@ func attribute(_ conversations: [Conversation], proxies: [ProxySpec]? = []) -> A
         segment.frame = i + 1
         _ = tracker.process(segment)
     }
-    let facts = ConnectionTable(tracker).facts()
+    let facts = ConnectionFactsList(tracker)
     return ResetAnalyzer.analyze(connections: facts, resets: tracker.resets, proxies: proxies)
 }
 
@@ -250,7 +250,7 @@ func exchange(_ c: inout Conversation, at start: Double = 0, serverTTL: UInt8 = 
         quoted.context = .quotedInICMPError
         _ = tracker.process(quoted)
         _ = tracker.process(segment(5, true, [.rst, .ack], seq: 1001, ack: 5001))
-        let facts = ConnectionTable(tracker).facts()
+        let facts = ConnectionFactsList(tracker)
         let report = ResetAnalyzer.analyze(connections: facts, resets: tracker.resets, proxies: [])
         #expect(tracker.connections.count == 1)
         #expect(report.verdicts.first?.evidence.contains { $0.contains("1 ICMP error quoting this connection (last at frame 4)") } == true)

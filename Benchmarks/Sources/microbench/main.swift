@@ -108,8 +108,7 @@ for record in records { try? endPipeline.process(record) }
 endPipeline.completeInput()
 let connectionCount = Double(max(endPipeline.tracker.connections.count, 1))
 var start = now()
-let connectionTable = ConnectionTable(endPipeline.tracker)
-let facts = connectionTable.facts()
+let facts = ConnectionFactsList(endPipeline.tracker)
 let judged = ResetAnalyzer.analyze(connections: facts, resets: endPipeline.tracker.resets, proxies: nil)
 let attributionNs = Double(now() - start) / connectionCount
 sink &+= judged.verdicts.count

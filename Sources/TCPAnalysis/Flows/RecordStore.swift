@@ -83,6 +83,9 @@ public final class RecordStore<Record: Sendable>: @unchecked Sendable {
         unsafeMutableAddress { address(index) }
     }
 
+    /// Record `index`, read where it lies without a reference to this store (see `RecordReference`).
+    public func reference(_ index: Int) -> RecordReference<Record> { RecordReference(address: address(index)) }
+
     /// Runs `body` on the record in place.
     @inline(__always)
     func withRecord<R>(_ index: Int, _ body: (inout Record) -> R) -> R {
