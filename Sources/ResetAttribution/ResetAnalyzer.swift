@@ -5,6 +5,8 @@ import TCPAnalysis
 public struct AttributionReport: Sendable {
     /// The connections judged (verdicts and sessions name them by position here, or by index).
     public var connections: ConnectionFactsList
+    /// The resets judged, which the verdicts read in place (kept here for them).
+    public var resets: PagedList<ResetObservation>
     public var verdicts: [ResetVerdict]
     public var sessions: [SessionVerdict]
     public var topology: ProxyTopology
@@ -57,7 +59,7 @@ public enum ResetAnalyzer {
             sessions.append(session)
         }
         PhaseClock.mark("sessions")
-        return AttributionReport(connections: connections, verdicts: verdicts, sessions: sessions, topology: topology, timeoutClusters: clusters)
+        return AttributionReport(connections: connections, resets: resets, verdicts: verdicts, sessions: sessions, topology: topology, timeoutClusters: clusters)
     }
 
     /// Steps 1 and 2: every reset judged on its own (with the others of its connection), then

@@ -2,11 +2,10 @@ import TCPAnalysis
 
 /// The verdict on one RST frame.
 public struct ResetVerdict: Sendable {
-    /// The RST as the tracker observed it: read from the tracker's list of resets, which every
-    /// verdict shares (no copy of it per verdict).
-    public var observation: ResetObservation { _read { yield resets[Int(resetIndex)] } }
-    private let resets: PagedList<ResetObservation>
-    private let resetIndex: Int32
+    /// The RST as the tracker observed it: read in place from the list of resets, which the
+    /// report keeps (`AttributionReport.resets`; no copy of it per verdict).
+    public var observation: ResetObservation { _read { yield reset.record } }
+    private let reset: RecordReference<ResetObservation>
     /// The TCP role of the endpoint whose address the RST carries.
     public var senderRole: Role
     public var roleBasis: RoleBasis
@@ -24,8 +23,7 @@ public struct ResetVerdict: Sendable {
     init(observing resets: PagedList<ResetObservation>, at index: Int, senderRole: Role, roleBasis: RoleBasis, leg: Leg,
          attribution: Attribution, benign: Bool, phase: ResetPhase, cause: ResetCause, notes: [EvidenceNote],
          confidence: Double, session: Int?) {
-        self.resets = resets
-        resetIndex = Int32(index)
+        reset = resets.reference(index)
         self.senderRole = senderRole
         self.roleBasis = roleBasis
         self.leg = leg

@@ -3,10 +3,10 @@ import TCPAnalysis
 import TestSupport
 import Testing
 
-/// Facts read the tracker's summaries in place, through references that keep no count: the list
-/// (and the report that holds it) must keep those summaries alive on its own.
+/// Facts read the tracker's summaries in place, and verdicts its resets, through references that
+/// keep no count: the report must keep those alive on its own.
 @Suite struct ConnectionFactsTests {
-    @Test func factsOutliveTheTrackerThatMadeThem() {
+    @Test func aReportOutlivesTheTrackerThatMadeIt() {
         var first = Conversation(), second = Conversation()
         exchange(&first)
         second.clientPort = 40001
@@ -24,6 +24,8 @@ import Testing
         #expect(facts.map(\.clientEndpoint.port) == [40000, 40001])
         #expect(facts[0].client.payloadBytes == 100 && facts[0].server.payloadBytes == 300)
         #expect(facts[1].server.sawRST && !facts[1].client.sawRST)
-        #expect(report.verdicts.first.map { facts[$0.observation.connection].connection.stream } == 1)
+        let verdict = try! #require(report.verdicts.first)
+        #expect(verdict.observation.frame == 10 && verdict.observation.senderSide == 1 - facts[1].clientSide)
+        #expect(facts[verdict.observation.connection].connection.stream == 1)
     }
 }

@@ -65,6 +65,10 @@ public struct PagedList<Element>: RandomAccessCollection {
         }
     }
 
+    /// Element `index`, read where it lies without a reference to this list (see `RecordReference`):
+    /// valid while a copy of this list is kept unchanged (a change to a shared list copies it first).
+    public func reference(_ index: Int) -> RecordReference<Element> { RecordReference(address: storage.address(index)) }
+
     public mutating func append(_ element: Element) {
         makeUnique()
         storage.append(element)
