@@ -24,7 +24,7 @@ let package = Package(
     targets: [
         // C shims: prefixed functions over the system libraries, no logic.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         // A prefetch hint for the mapped-file reader (Swift has no prefetch intrinsic), and SHA-1
         // blocks by the CPU's SHA instructions (Community IDs; Swift cannot enable a target feature).
         .target(name: "CSupport"),
@@ -32,7 +32,7 @@ let package = Package(
         // Byte views, link types, timestamps: the vocabulary every stage shares.
         .target(name: "PacketCore", dependencies: ["CSupport"], swiftSettings: optimized),
         // Capture sources: our pcap/pcapng readers (mapped file, stream, gzip) and libpcap (live, BPF).
-        .target(name: "PacketCapture", dependencies: ["PacketCore", "CPcap", "CZlib"], swiftSettings: optimized),
+        .target(name: "PacketCapture", dependencies: ["PacketCore", "CPcap", "CIsal"], swiftSettings: optimized),
         // Pure Swift: decode -> flows -> Wireshark-exact analysis. No libpcap, no Foundation.
         .target(name: "TCPAnalysis", dependencies: ["PacketCore", "CSupport"], swiftSettings: optimized),
         // Pure Swift: who reset each connection, on which leg of a proxy, and why.

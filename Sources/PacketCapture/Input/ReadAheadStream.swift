@@ -5,9 +5,9 @@ import PacketCore
 
 /// Reads another stream on a thread of its own, a few blocks ahead of its reader: a gzip capture
 /// is inflated (and its CRC checked) on one core while the reader's thread analyzes it on another.
-/// Inflating is most of the work of reading a compressed capture (half of the 2M-packet capture's
-/// single-threaded run), and a stream is read on one thread only (its buffer is reused), so
-/// without this the two took turns.
+/// Inflating is a large part of reading a compressed capture (with zlib, half of the 2M-packet
+/// capture's single-threaded run; with igzip, 0.3 s against the analysis's 0.45), and a stream is
+/// read on one thread only (its buffer is reused), so without this the two took turns.
 ///
 /// The bytes come out as the stream gave them, then its error (once) or its end: a capture cut
 /// short still yields every byte before the cut. Each byte is copied once more, out of its block.
