@@ -20,8 +20,9 @@ public struct ShardMap: Sendable, Equatable {
         self.owners = owners
     }
 
-    /// The split for `threads` threads. Reading and routing every record costs shard 0 about a
-    /// quarter of what analyzing them all costs, on the kind of machine the benchmark runs on (two
+    /// The split for `threads` threads, when reading and routing every record costs shard 0
+    /// `readCost` times what analyzing them all costs. For classic pcap that is about a quarter,
+    /// on the kind of machine the benchmark runs on (two
     /// threads, generated 2M-packet capture, 7 runs each, interleaved: 24 buckets of 64 for shard 0
     /// end the read at 240 ms median and the run at 345, against 264 and 370 at 18; 11 runs: 0.376 s
     /// at 18, 0.370 at 21, 0.360 at 23, 0.356 at 25, and 0.375 at 28, 0.385 at 32 in another).
@@ -30,10 +31,10 @@ public struct ShardMap: Sendable, Equatable {
     /// machine and the reader's cost. So shard 0 takes 37% of the connections with two threads,
     /// 17% with three, 6% with four, none from five on (three and more extrapolated: this machine
     /// has two cores).
-    public static func balanced(threads: Int) -> ShardMap {
+    public static func balanced(threads: Int, readCost: Double = 0.25) -> ShardMap {
         guard threads > 1 else { return ShardMap(count: 1, firstBuckets: 64) }
-        // Shard 0: read + s·P = (1 − s)·P / (threads − 1), with read ≈ 0.25 P.
-        let share = max(0, (1 - Double(threads - 1) * 0.25) / Double(threads))
+        // Shard 0: read + s·P = (1 − s)·P / (threads − 1), with read = readCost · P.
+        let share = max(0, (1 - Double(threads - 1) * readCost) / Double(threads))
         return ShardMap(count: threads, firstBuckets: Int((share * 64).rounded()))
     }
 
