@@ -96,6 +96,42 @@ private func drain(_ stream: ReadAheadStream) -> ([UInt8], CaptureError?) {
         #expect(reads < 100)  // a few blocks' worth: it never ran far ahead
     }
 
+    /// A `StreamSource` reading the blocks in place: views of every size, most across a block
+    /// boundary and some across several blocks, hold the stream's bytes at their position; the
+    /// end and the stream's error come after the last byte.
+    @Test func aSourceReadsTheBlocksInPlaceAcrossTheirBoundaries() throws {
+        let count = 200_003
+        let expected = SeededStream.bytes(seed: 11, count: count)
+        let cut = CaptureError.truncated(reason: "cut", offset: Int64(count))
+        for failure in [nil, cut] {
+            let source = StreamSource(ReadAheadStream(SeededStream(seed: 11, count: count, failure: failure), blockSize: 1000, blocks: 3))
+            var position = 0, size = 1, mismatches = 0
+            var ending: CaptureError?
+            do {
+                while true {
+                    guard let view = try source.peek(size) else { break }
+                    if view.toArray() != Array(expected[position..<position + size]) { mismatches += 1 }
+                    // Consume part of it (the rest is asked for again, with more, by the next peek).
+                    let step = max(1, size * 2 / 3)
+                    source.consume(step)
+                    position += step
+                    size = size * 7 % 4_099 + 1
+                }
+                // Fewer bytes than asked for are left: they are the last ones.
+                let rest = count - position
+                #expect(rest < size)
+                let tail = try source.peek(rest)
+                #expect(tail?.toArray() == Array(expected[position...]))
+                source.consume(rest)
+                #expect(try source.isAtEnd())
+            } catch {
+                ending = error
+            }
+            #expect(mismatches == 0 && source.position == Int64(position + (ending == nil ? count - position : 0)))
+            #expect(ending == failure, "\(String(describing: ending))")
+        }
+    }
+
     /// Real captures gzip-compressed, then cut at seeded offsets: read through the read-ahead
     /// thread, every record that was inflated comes out as the plain file has it, then `.truncated`;
     /// the whole compressed file gives every record and no error.

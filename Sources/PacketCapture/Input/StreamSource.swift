@@ -4,31 +4,39 @@ import Glibc
 #endif
 
 /// A `ByteSource` over a stream (standard input, a gzip file): a buffer that grows to the largest
-/// record and is refilled in large reads. Views stay valid until the next `peek` or `consume`.
+/// record and is refilled in large reads; or, over a `ReadAheadStream`, its blocks read in place
+/// (a record cut by a block boundary is carried in front of the next block). Views stay valid
+/// until the next `peek` or `consume`.
 public final class StreamSource: ByteSource {
     private let input: any ByteStream
+    /// The stream that lends its blocks, when it does.
+    private let lender: ReadAheadStream?
+    /// Its own buffer (empty with a lender, which has its own).
     private var buffer: UnsafeMutableRawBufferPointer
-    private var start = 0        // first unconsumed byte
-    private var end = 0          // one past the last buffered byte
+    /// The bytes at hand: `buffer`, or the region lent last.
+    private var region: UnsafeRawPointer
+    private var start = 0        // first unconsumed byte of the region
+    private var end = 0          // one past the last byte of the region
     private var consumedBefore: Int64 = 0
     private var inputEnded = false
     /// Whatever must outlive the reads (the stream that owns the file descriptor).
     var keepAlive: AnyObject?
-    private static var readSize: Int { 1 << 20 }
 
     public init(_ input: any ByteStream) {
         self.input = input
-        self.buffer = .allocate(byteCount: 4 << 20, alignment: 16)
+        lender = input as? ReadAheadStream
+        buffer = .allocate(byteCount: lender == nil ? 4 << 20 : 16, alignment: 16)
+        region = UnsafeRawPointer(buffer.baseAddress!)
     }
 
     deinit { buffer.deallocate() }
 
     public func peek(_ count: Int) throws(CaptureError) -> ByteView? {
         if end - start < count {
-            try fill(toHold: count)
+            if lender != nil { try borrow(toHold: count) } else { try fill(toHold: count) }
             if end - start < count { return nil }
         }
-        return ByteView(unsafeStart: UnsafeRawPointer(buffer.baseAddress! + start), count: count)
+        return ByteView(unsafeStart: region + start, count: count)
     }
 
     public func consume(_ count: Int) {
@@ -41,8 +49,22 @@ public final class StreamSource: ByteSource {
 
     public func isAtEnd() throws(CaptureError) -> Bool {
         if end > start { return false }
-        try fill(toHold: 1)
+        if lender != nil { try borrow(toHold: 1) } else { try fill(toHold: 1) }
         return end == start
+    }
+
+    /// (A lender.) Takes blocks until `count` unconsumed bytes are at hand or the input ends.
+    private func borrow(toHold count: Int) throws(CaptureError) {
+        while end - start < count && !inputEnded {
+            let tail = UnsafeRawBufferPointer(start: region + start, count: end - start)
+            guard let lent = try lender!.lend(carrying: tail) else {
+                inputEnded = true
+                return
+            }
+            region = lent.baseAddress!
+            start = 0
+            end = lent.count
+        }
     }
 
     /// Reads until `count` unconsumed bytes are buffered or the input ends.
@@ -59,6 +81,7 @@ public final class StreamSource: ByteSource {
             if end > 0 { larger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end) }
             buffer.deallocate()
             buffer = larger
+            region = UnsafeRawPointer(buffer.baseAddress!)
         }
         while end < count && !inputEnded {
             let room = UnsafeMutableRawBufferPointer(rebasing: buffer[end..<buffer.count])
