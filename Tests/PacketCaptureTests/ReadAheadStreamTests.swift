@@ -132,6 +132,23 @@ private func drain(_ stream: ReadAheadStream) -> ([UInt8], CaptureError?) {
         }
     }
 
+    /// Records of megabytes (a pcapng block may hold 16 MiB) carried across 1 MiB blocks, the
+    /// carried bytes given back when their block is: the views still hold the stream's bytes.
+    @Test func aSourceCarriesRecordsLargerThanABlock() throws {
+        let count = 12_000_000
+        let expected = SeededStream.bytes(seed: 13, count: count)
+        let source = StreamSource(ReadAheadStream(SeededStream(seed: 13, count: count), blockSize: 1 << 20, blocks: 3))
+        var position = 0, mismatches = 0
+        for size in [1, 2_500_000, 10, 3_000_001, 5, 1_048_576, 4_000_000] {
+            let view = try #require(try source.peek(size))
+            if view.toArray() != Array(expected[position..<position + size]) { mismatches += 1 }
+            source.consume(size)
+            position += size
+        }
+        #expect(mismatches == 0)
+        #expect(try source.peek(count - position)?.count == count - position)
+    }
+
     /// Real captures gzip-compressed, then cut at seeded offsets: read through the read-ahead
     /// thread, every record that was inflated comes out as the plain file has it, then `.truncated`;
     /// the whole compressed file gives every record and no error.

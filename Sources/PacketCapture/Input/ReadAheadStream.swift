@@ -77,7 +77,11 @@ public final class ReadAheadStream: ByteStream {
         guard let block = try queue.next() else { return nil }
         let start = block.bytes.baseAddress! - tail.count
         if tail.count > 0 { start.copyMemory(from: tail.baseAddress!, byteCount: tail.count) }
-        if let previous = lent { queue.recycle(previous) }  // (after the copy: the tail may be in it)
+        block.carried = tail.count
+        if let previous = lent {  // (after the copy: the tail may be in it)
+            previous.releaseCarried()
+            queue.recycle(previous)
+        }
         lent = block
         return UnsafeRawBufferPointer(start: start, count: tail.count + block.count)
     }
@@ -110,6 +114,8 @@ private final class Block: @unchecked Sendable {
     private let mapping: UnsafeMutableRawPointer
     private let mappedBytes: Int
     var count = 0
+    /// Bytes of the block before carried into the headroom (`lend`).
+    var carried = 0
 
     init(capacity: Int) {
         mappedBytes = ReadAheadStream.headroom + capacity
@@ -117,6 +123,16 @@ private final class Block: @unchecked Sendable {
               address != MAP_FAILED else { fatalError("ReadAheadStream: cannot map \(mappedBytes) bytes") }
         mapping = address
         bytes = UnsafeMutableRawBufferPointer(start: address + ReadAheadStream.headroom, count: capacity)
+    }
+
+    /// A large record carried into the headroom gives its pages back (a block keeps a few KiB of
+    /// an ordinary record's tail; a 16 MiB pcapng block's would stay with it).
+    func releaseCarried() {
+        let page = 4096
+        guard carried > 1 << 20 else { return }
+        let from = (ReadAheadStream.headroom - carried) / page * page
+        _ = madvise(mapping + from, ReadAheadStream.headroom - from, MADV_DONTNEED)
+        carried = 0
     }
 
     deinit { munmap(mapping, mappedBytes) }
