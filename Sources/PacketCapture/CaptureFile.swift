@@ -51,7 +51,7 @@ public enum CaptureFile {
         let rewound = FileDescriptorStream(fd: stream.fd, owning: false, alreadyRead: head)
         let isCompressed = head.withByteView { isGzip($0) }
         // (Inflated on a thread of its own: see `ReadAheadStream`.)
-        let source = StreamSource(isCompressed ? ReadAheadStream(GzipStream(rewound), owner: stream) : rewound)
+        let source = isCompressed ? StreamSource(borrowing: ReadAheadStream(GzipStream(rewound), owner: stream)) : StreamSource(rewound)
         source.keepAlive = stream
         let magic = try source.peek(4) ?? .empty
         return try framed(source, magic: magic, name: name)

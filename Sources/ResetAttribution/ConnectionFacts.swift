@@ -7,17 +7,27 @@ public struct ConnectionFactsList: RandomAccessCollection, Sendable {
     /// The summaries the facts read.
     public let store: SummaryStore
     private let facts: [ConnectionFacts]
+    /// Each of the tracker's connections' place in `facts` (-1: it carried no TCP frame).
+    private let places: [Int32]
 
     /// (Reserved at the connections' count: grown by doubling, the list held up to twice that.)
     public init(_ tracker: TCPTracker) {
         store = tracker.summaries
         var facts: [ConnectionFacts] = []
         facts.reserveCapacity(store.count)
+        var places = [Int32](repeating: -1, count: store.count)
         for index in 0..<store.count where store[index].connection.hasTCPFrames {
             let roles = ConnectionOutcome.roles(store[index].connection)
+            places[index] = Int32(facts.count)
             facts.append(ConnectionFacts(index: index, summary: store.reference(index), clientSide: roles.clientSide, basis: roles.basis))
         }
         self.facts = facts
+        self.places = places
+    }
+
+    /// The place in this list of the tracker's connection `connection` (nil: it carried no TCP frame).
+    public func place(of connection: Int) -> Int? {
+        connection >= 0 && connection < places.count && places[connection] >= 0 ? Int(places[connection]) : nil
     }
 
     public var startIndex: Int { 0 }

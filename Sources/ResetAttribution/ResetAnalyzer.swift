@@ -23,7 +23,6 @@ public enum ResetAnalyzer {
                                proxies: [ProxySpec]?, crossView: [Int: CrossViewFinding] = [:], threads: Int = 1) -> AttributionReport {
         let topology = proxies.map { ProxyTopology(proxies: $0, detected: false) } ?? ProxyTopology.detect(connections, threads: threads)
         PhaseClock.mark("proxy-detection")
-        let position = Position(connections)
         let legs = connections.map { topology.leg($0) }
         // The proxy legs' pairing and the resets' judging are independent: one thread pairs while the
         // others judge (the pairing is one pass; alone it left a core idle).
@@ -35,7 +34,7 @@ public enum ResetAnalyzer {
             return LegPairing.pair(connections, legs: legs)
         }, {
             defer { PhaseClock.mark("judging") }
-            return judgeAll(connections: connections, resets: resets, legs: legs, position: position, crossView: crossView, threads: threads)
+            return judgeAll(connections: connections, resets: resets, legs: legs, crossView: crossView, threads: threads)
         })
 
         // 3. Proxied sessions: chains across the legs.
@@ -48,11 +47,11 @@ public enum ResetAnalyzer {
         sessions.reserveCapacity(legs.reduce(0) { $0 + ($1.leg == .front ? 1 : 0) })
         let verdictsOfConnection = Groups(owners: connections.count, blank: 0) { visit in
             // (By index: a verdict bound in a loop is a copy, two retains and releases.)
-            for i in verdicts.indices { visit(position[verdicts[i].observation.connection]!, i) }
+            for i in verdicts.indices { visit(connections.place(of: verdicts[i].observation.connection)!, i) }
         }
         for (front, leg) in legs.enumerated() where leg.leg == .front {
             let backs = backsOfFront[front].sorted { connections[$0].openTime < connections[$1].openTime }
-            var session = SessionChains.verdict(front: front, backs: backs, connections: connections, position: position,
+            var session = SessionChains.verdict(front: front, backs: backs, connections: connections,
                                                 verdicts: &verdicts, verdictsOf: verdictsOfConnection)
             session.resets.sort()
             for v in session.resets { verdicts[v].session = sessions.count }
@@ -64,16 +63,16 @@ public enum ResetAnalyzer {
 
     /// Steps 1 and 2: every reset judged on its own (with the others of its connection), then
     /// timeouts found across them.
-    static func judgeAll(connections: ConnectionFactsList, resets: PagedList<ResetObservation>, legs: [ConnectionLeg], position: Position,
+    static func judgeAll(connections: ConnectionFactsList, resets: PagedList<ResetObservation>, legs: [ConnectionLeg],
                          crossView: [Int: CrossViewFinding], threads: Int) -> (verdicts: [ResetVerdict], clusters: [TimeoutCluster]) {
         // 1. Each reset on its own (with the others of its connection, when it has several).
-        var resetCount = [Int32](repeating: 0, count: position.count)
+        var resetCount = [Int32](repeating: 0, count: connections.store.count)
         for r in resets { resetCount[r.connection] += 1 }
         let bursts = ResetBursts(resets, resetCount: resetCount)
         // In chunks of resets, on every worker, each verdict written in its place (chunks of verdicts
         // appended together copied every verdict once more); the verdicts in the resets' order, of
         // those on a connection with TCP frames (every RST's is one: it is a TCP frame).
-        let judged = resets.indices.compactMap { i in position[resets[i].connection].map { (reset: i, place: $0) } }
+        let judged = resets.indices.compactMap { i in connections.place(of: resets[i].connection).map { (reset: i, place: $0) } }
         var verdicts = ParallelWork.map(judged.count, threads: threads, chunk: 2048, makeScratch: {}) { (k: Int, _: inout Void) in
             let (i, p) = judged[k]
             return judge(resets, at: i, facts: connections[p], leg: legs[p].leg, burst: bursts.size(of: i),
@@ -89,19 +88,6 @@ public enum ResetAnalyzer {
             }
         }
         return (verdicts, clusters)
-    }
-
-    /// A connection's tracker index -> its place in the facts (nil: it carried no TCP frame).
-    struct Position {
-        private var places: [Int32]
-        init(_ connections: ConnectionFactsList) {
-            places = [Int32](repeating: -1, count: (connections.last?.index ?? -1) + 1)
-            for (i, facts) in connections.enumerated() { places[facts.index] = Int32(i) }
-        }
-        var count: Int { places.count }
-        subscript(index: Int) -> Int? {
-            index >= 0 && index < places.count && places[index] >= 0 ? Int(places[index]) : nil
-        }
     }
 
     /// One reset judged on its own connection.

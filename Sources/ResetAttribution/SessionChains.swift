@@ -5,9 +5,8 @@ import TCPAnalysis
 /// peer, a forged reset) decides, and the proxy's own resets that followed take the same blame.
 /// The termination code follows HAProxy's section 8.5 so it can be held against its logs.
 enum SessionChains {
-    /// `position`: a connection's tracker index -> its place in `connections`; `verdictsOf`: the
-    /// verdicts on each place's resets.
-    static func verdict(front: Int, backs: [Int], connections: ConnectionFactsList, position: ResetAnalyzer.Position,
+    /// `verdictsOf`: the verdicts on the resets of each place in `connections`.
+    static func verdict(front: Int, backs: [Int], connections: ConnectionFactsList,
                         verdicts: inout [ResetVerdict], verdictsOf: Groups<Int>) -> SessionVerdict {
         let f = connections[front]
         // (Built without intermediate arrays: most sessions have no reset, and this runs for every
@@ -29,7 +28,7 @@ enum SessionChains {
         // The trigger: the first reset that is not the proxy's own reaction.
         // (Every verdict here is on the front or on one of the backs: no search of the backs, which
         // a kept-alive front can have thousands of.)
-        func isOnBack(_ v: Int) -> Bool { position[verdicts[v].observation.connection] != front }
+        func isOnBack(_ v: Int) -> Bool { connections.place(of: verdicts[v].observation.connection) != front }
         // The proxy is the client of its back legs and the server of its front leg.
         func isFromProxy(_ v: Int) -> Bool { verdicts[v].senderRole == (isOnBack(v) ? .client : .server) }
         let trigger = live.first { verdicts[$0].attribution == .network || !isFromProxy($0) }

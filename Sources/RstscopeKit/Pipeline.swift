@@ -287,8 +287,6 @@ public struct Pipeline {
         if let connectionLines { connectionsReported += connectionLines.wait() }
         PhaseClock.mark("connection-lines")
         if let output {
-            var position = [Int32](repeating: -1, count: tracker.connections.count)
-            for (i, facts) in connectionFacts.enumerated() { position[facts.index] = Int32(i) }
             // In frame order (the tracker's order already: then no copy of the verdicts is sorted).
             let verdicts = judged.verdicts
             var order = Array(verdicts.indices)
@@ -301,9 +299,8 @@ public struct Pipeline {
                 var lines = 0
                 for k in range {
                     // The k-th reset line's verdict and connection (none: a connection not reported).
-                    let p = position[verdicts[order[k]].observation.connection]
-                    guard p >= 0 else { continue }
-                    ResetReport.writeReset(verdicts[order[k]], facts: facts[Int(p)], to: &writer, leading: leading)
+                    guard let p = facts.place(of: verdicts[order[k]].observation.connection) else { continue }
+                    ResetReport.writeReset(verdicts[order[k]], facts: facts[p], to: &writer, leading: leading)
                     lines += 1
                 }
                 return lines

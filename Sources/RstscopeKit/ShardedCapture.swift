@@ -20,12 +20,7 @@ public func analyzeShardedCapture(_ reader: any PacketReader, threads: Int, opti
         let failure = analyzeCapture(&reader, pipeline: &pipeline, progress: progress)
         return (pipeline, failure)
     }
-    // A pcapng block takes more reading than a pcap record (its type, its trailer, its interface's
-    // time units): shard 0 keeps fewer connections. (The 2M capture as pcapng, two threads, 15
-    // interleaved runs: 0.388 s with pcap's 24 buckets of 64 for shard 0, 0.371 with 18; a sweep
-    // of 15 to 24 found 18 and 19 best. For pcap, 24 against 21: 0.347 and 0.356 s.)
-    let readCost = reader is PcapngReader<MappedSource> ? 0.44 : 0.25
-    let map = ShardMap.balanced(threads: threads, readCost: readCost)
+    let map = ShardMap.balanced(threads: threads, readCost: reader.readCost)
     let shards = (0..<threads).map { i in
         var shardOptions = options
         shardOptions.shard = (i, map)

@@ -33,10 +33,8 @@ extension Pipeline {
             .init("session", "count"), .init("termination", "string"), .init("evidence", "set[string]"),
         ])
         guard let report = attribution else { return table }
-        var position: [Int: Int] = [:]
-        for (i, facts) in report.connections.enumerated() { position[facts.index] = i }
         for v in report.verdicts.sorted(by: { $0.observation.frame < $1.observation.frame }) {
-            guard let p = position[v.observation.connection] else { continue }
+            guard let p = report.connections.place(of: v.observation.connection) else { continue }
             let facts = report.connections[p], r = v.observation
             let sender = facts.connection.key.endpoint(r.senderSide), receiver = facts.connection.key.endpoint(1 - r.senderSide)
             let session = v.session.flatMap { $0 < report.sessions.count ? report.sessions[$0] : nil }

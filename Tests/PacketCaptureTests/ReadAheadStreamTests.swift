@@ -104,7 +104,7 @@ private func drain(_ stream: ReadAheadStream) -> ([UInt8], CaptureError?) {
         let expected = SeededStream.bytes(seed: 11, count: count)
         let cut = CaptureError.truncated(reason: "cut", offset: Int64(count))
         for failure in [nil, cut] {
-            let source = StreamSource(ReadAheadStream(SeededStream(seed: 11, count: count, failure: failure), blockSize: 1000, blocks: 3))
+            let source = StreamSource(borrowing: ReadAheadStream(SeededStream(seed: 11, count: count, failure: failure), blockSize: 1000, blocks: 3))
             var position = 0, size = 1, mismatches = 0
             var ending: CaptureError?
             do {
@@ -137,7 +137,7 @@ private func drain(_ stream: ReadAheadStream) -> ([UInt8], CaptureError?) {
     @Test func aSourceCarriesRecordsLargerThanABlock() throws {
         let count = 12_000_000
         let expected = SeededStream.bytes(seed: 13, count: count)
-        let source = StreamSource(ReadAheadStream(SeededStream(seed: 13, count: count), blockSize: 1 << 20, blocks: 3))
+        let source = StreamSource(borrowing: ReadAheadStream(SeededStream(seed: 13, count: count), blockSize: 1 << 20, blocks: 3))
         var position = 0, mismatches = 0
         for size in [1, 2_500_000, 10, 3_000_001, 5, 1_048_576, 4_000_000] {
             let view = try #require(try source.peek(size))

@@ -46,17 +46,9 @@ public final class GzipStream: ByteStream {
         s.pointee.avail_out = UInt32(clamping: buffer.count)
         let room = s.pointee.avail_out
         inflating: while s.pointee.avail_out > 0 {
-            if atMemberBoundary && s.pointee.avail_in < Self.wholeHeader && !inputEnded {
-                try topUp()
-            } else if s.pointee.avail_in == 0 && !inputEnded {
-                let n = try input.read(into: inputBuffer)
-                if n == 0 {
-                    inputEnded = true
-                } else {
-                    s.pointee.next_in = inputBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                    s.pointee.avail_in = UInt32(n)
-                }
-            }
+            // More input once it is used up, and before a member until its header is whole.
+            let wanted = atMemberBoundary ? Self.wholeHeader : 1
+            if Int(s.pointee.avail_in) < wanted && !inputEnded { try refill(toHold: wanted) }
             // Past the last member, bytes that cannot begin another are trailing garbage. (Told here:
             // igzip holds a short header's bytes and waits for more, where zlib fails at once.)
             if atMemberBoundary && s.pointee.avail_in > 0 && !startsMember(s.pointee.next_in, count: Int(s.pointee.avail_in)) {
@@ -72,15 +64,8 @@ public final class GzipStream: ByteStream {
             if s.pointee.block_state == ISAL_BLOCK_FINISH {
                 // A member ended (its CRC and length checked): the next may follow in the same input.
                 atMemberBoundary = true
-                let next = s.pointee.next_in, left = s.pointee.avail_in
-                let out = s.pointee.next_out, space = s.pointee.avail_out
-                isal_inflate_reset(s)
-                s.pointee.crc_flag = UInt32(ISAL_GZIP)
-                s.pointee.next_in = next
-                s.pointee.avail_in = left
-                s.pointee.next_out = out
-                s.pointee.avail_out = space
-                if left == 0 && inputEnded { finished = true; break inflating }
+                startNextMember()
+                if s.pointee.avail_in == 0 && inputEnded { finished = true; break inflating }
             } else if !progressed && inputEnded {
                 finished = true
                 cutShort = !atMemberBoundary
@@ -100,20 +85,33 @@ public final class GzipStream: ByteStream {
     /// a header's CRC16 (FHCRC, which gzip(1) accepts) wrongly when the header comes in pieces.
     private static let wholeHeader = 4096
 
-    /// Before a member: the unread input moves to the front of the buffer, and more is read until
-    /// it holds `wholeHeader` bytes or the input ends.
-    private func topUp() throws(CaptureError) {
+    /// The unread input (fewer than `wanted` bytes) moves to the front of the buffer, and more is
+    /// read until it holds `wanted` bytes or the input ends.
+    private func refill(toHold wanted: Int) throws(CaptureError) {
         let base = inputBuffer.baseAddress!
         var count = Int(state.pointee.avail_in)
         if count > 0, let next = state.pointee.next_in, UnsafeMutableRawPointer(next) != base {
-            base.copyMemory(from: next, byteCount: count)  // (fewer than wholeHeader bytes)
+            base.copyMemory(from: next, byteCount: count)
         }
-        while count < Self.wholeHeader && !inputEnded {
+        while count < wanted && !inputEnded {
             let n = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: inputBuffer[count...]))
             if n == 0 { inputEnded = true } else { count += n }
         }
         state.pointee.next_in = base.assumingMemoryBound(to: UInt8.self)
         state.pointee.avail_in = UInt32(count)
+    }
+
+    /// A member ended: igzip starts over for the next, on the input and output it was left with.
+    private func startNextMember() {
+        let s = state
+        let next = s.pointee.next_in, left = s.pointee.avail_in
+        let out = s.pointee.next_out, space = s.pointee.avail_out
+        isal_inflate_reset(s)
+        s.pointee.crc_flag = UInt32(ISAL_GZIP)
+        s.pointee.next_in = next
+        s.pointee.avail_in = left
+        s.pointee.next_out = out
+        s.pointee.avail_out = space
     }
 
     /// Whether the bytes could begin a gzip member (its magic, as far as they go).

@@ -8,10 +8,13 @@ import Glibc
 /// (a record cut by a block boundary is carried in front of the next block). Views stay valid
 /// until the next `peek` or `consume`.
 public final class StreamSource: ByteSource {
-    private let input: any ByteStream
-    /// The stream that lends its blocks, when it does.
-    private let lender: ReadAheadStream?
-    /// Its own buffer (empty with a lender, which has its own).
+    /// Where the bytes come from: read into this source's buffer, or lent in place.
+    private enum Feed {
+        case reading(any ByteStream)
+        case borrowing(ReadAheadStream)
+    }
+    private let feed: Feed
+    /// Its own buffer (a few bytes when blocks are borrowed: it is never filled then).
     private var buffer: UnsafeMutableRawBufferPointer
     /// The bytes at hand: `buffer`, or the region lent last.
     private var region: UnsafeRawPointer
@@ -22,10 +25,17 @@ public final class StreamSource: ByteSource {
     /// Whatever must outlive the reads (the stream that owns the file descriptor).
     var keepAlive: AnyObject?
 
+    /// Reads `input` into a buffer of its own.
     public init(_ input: any ByteStream) {
-        self.input = input
-        lender = input as? ReadAheadStream
-        buffer = .allocate(byteCount: lender == nil ? 4 << 20 : 16, alignment: 16)
+        feed = .reading(input)
+        buffer = .allocate(byteCount: 4 << 20, alignment: 16)
+        region = UnsafeRawPointer(buffer.baseAddress!)
+    }
+
+    /// Reads `blocks`' blocks where they are (`ReadAheadStream.lend`).
+    public init(borrowing blocks: ReadAheadStream) {
+        feed = .borrowing(blocks)
+        buffer = .allocate(byteCount: 16, alignment: 16)
         region = UnsafeRawPointer(buffer.baseAddress!)
     }
 
@@ -33,7 +43,7 @@ public final class StreamSource: ByteSource {
 
     public func peek(_ count: Int) throws(CaptureError) -> ByteView? {
         if end - start < count {
-            if lender != nil { try borrow(toHold: count) } else { try fill(toHold: count) }
+            try more(toHold: count)
             if end - start < count { return nil }
         }
         return ByteView(unsafeStart: region + start, count: count)
@@ -49,15 +59,23 @@ public final class StreamSource: ByteSource {
 
     public func isAtEnd() throws(CaptureError) -> Bool {
         if end > start { return false }
-        if lender != nil { try borrow(toHold: 1) } else { try fill(toHold: 1) }
+        try more(toHold: 1)
         return end == start
     }
 
-    /// (A lender.) Takes blocks until `count` unconsumed bytes are at hand or the input ends.
-    private func borrow(toHold count: Int) throws(CaptureError) {
+    /// Until `count` unconsumed bytes are at hand or the input ends.
+    private func more(toHold count: Int) throws(CaptureError) {
+        switch feed {
+        case .reading(let input): try fill(from: input, toHold: count)
+        case .borrowing(let blocks): try borrow(from: blocks, toHold: count)
+        }
+    }
+
+    /// Takes blocks until `count` unconsumed bytes are at hand or the input ends.
+    private func borrow(from blocks: ReadAheadStream, toHold count: Int) throws(CaptureError) {
         while end - start < count && !inputEnded {
             let tail = UnsafeRawBufferPointer(start: region + start, count: end - start)
-            guard let lent = try lender!.lend(carrying: tail) else {
+            guard let lent = try blocks.lend(carrying: tail) else {
                 inputEnded = true
                 return
             }
@@ -68,7 +86,7 @@ public final class StreamSource: ByteSource {
     }
 
     /// Reads until `count` unconsumed bytes are buffered or the input ends.
-    private func fill(toHold count: Int) throws(CaptureError) {
+    private func fill(from input: any ByteStream, toHold count: Int) throws(CaptureError) {
         if start > 0 {
             // Slide the unconsumed tail to the front (at most one record's worth).
             let tail = end - start

@@ -21,11 +21,12 @@ public struct ShardMap: Sendable, Equatable {
     }
 
     /// The split for `threads` threads, when reading and routing every record costs shard 0
-    /// `readCost` times what analyzing them all costs. For classic pcap that is about a quarter,
-    /// on the kind of machine the benchmark runs on (two
-    /// threads, generated 2M-packet capture, 7 runs each, interleaved: 24 buckets of 64 for shard 0
-    /// end the read at 240 ms median and the run at 345, against 264 and 370 at 18; 11 runs: 0.376 s
-    /// at 18, 0.370 at 21, 0.360 at 23, 0.356 at 25, and 0.375 at 28, 0.385 at 32 in another).
+    /// `readCost` times what analyzing them all costs (the reader's `readCost`; the default is a
+    /// classic pcap record's). For classic pcap that is about a quarter, on the kind of machine the
+    /// benchmark runs on (two threads, generated 2M-packet capture, 7 runs each, interleaved: 24
+    /// buckets of 64 for shard 0 end the read at 240 ms median and the run at 345, against 264 and
+    /// 370 at 18; 11 runs: 0.376 s at 18, 0.370 at 21, 0.360 at 23, 0.356 at 25, and 0.375 at 28,
+    /// 0.385 at 32 in another).
     /// An earlier stop found 18 best, before the reader prefetched ahead and routed without a
     /// division, and a machine with slower memory once found 26: the balance moves with the
     /// machine and the reader's cost. So shard 0 takes 37% of the connections with two threads,
