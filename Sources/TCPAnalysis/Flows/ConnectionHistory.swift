@@ -28,7 +28,8 @@ enum ConnectionHistory {
     /// The letters, by their bit in `DirectionState.historySeen` (and index in `letterBytes`).
     enum Letter: Int { case S, H, A, D, F, R, T, W, I, Q, C }
     /// Letters are stored for the sending side; the report turns them to the originator's case.
-    static let letterBytes: [UInt8] = Array("SHADFRTWIQC".utf8)
+    /// (A static string: read in place, where a global array is initialized lazily and checked.)
+    static let letterBytes: StaticString = "SHADFRTWIQC"
 
     private static func add(_ letter: Letter, _ side: Int, _ connection: inout Connection, _ state: inout DirectionState) {
         let bit = letter.rawValue
@@ -47,10 +48,11 @@ public struct HistoryLog: Sendable {
     private var words: (UInt64, UInt64) = (0, 0)
     static let capacity = 24
 
+    /// Slots fill from the low bits, each code non-zero: a word's used slots are its bit length
+    /// divided by five, rounded up (no walk over the slots on every append).
     public var count: UInt8 {
-        var n = 0
-        while n < Self.capacity && code(n) != 0 { n += 1 }
-        return UInt8(n)
+        @inline(__always) func used(_ word: UInt64) -> Int { (64 - word.leadingZeroBitCount + 4) / 5 }
+        return UInt8(words.1 != 0 ? 12 + used(words.1) : used(words.0))
     }
 
     mutating func append(side: Int, letter: Int) {
@@ -70,18 +72,15 @@ public struct HistoryLog: Sendable {
 
     /// `text` appended as bytes (the JSON writer's path).
     public func appendText<Sink: ByteSink & ~Copyable>(clientSide: Int, to bytes: inout Sink) {
-        var slot = 0
-        while slot < Self.capacity {
-            let code = self.code(slot)
-            if code == 0 { break }
-            let letter = ConnectionHistory.letterBytes[Int(code & 15) - 1]
-            bytes.append(Int(code >> 4) == clientSide ? letter : letter | 0x20)  // ASCII lower case
-            slot += 1
+        // Five bits at a time, to the first empty slot (codes are never 0); the second word only
+        // holds codes once the first is full.
+        var word = words.0, next = words.1
+        while word != 0 {
+            let code = Int(word & 31)
+            word >>= 5
+            let letter = ConnectionHistory.letterBytes.utf8Start[(code & 15) - 1]
+            bytes.append(code >> 4 == clientSide ? letter : letter | 0x20)  // ASCII lower case
+            if word == 0 { (word, next) = (next, 0) }
         }
-    }
-
-    /// The five-bit code in a slot: the side in bit 4, the letter's index + 1 below.
-    private func code(_ slot: Int) -> UInt64 {
-        slot < 12 ? words.0 >> UInt64(5 * slot) & 31 : words.1 >> UInt64(5 * (slot - 12)) & 31
     }
 }
