@@ -40,19 +40,15 @@ private final class SeededStream: ByteStream, @unchecked Sendable {
     }
 }
 
-/// Reads `stream` to its end in reads of varying sizes; returns the bytes and the error, if any.
+/// Nothing carried into the next block.
+private var noTail: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
+
+/// Takes `stream`'s blocks to its end; returns their bytes and the error, if any.
 private func drain(_ stream: ReadAheadStream) -> ([UInt8], CaptureError?) {
     var out: [UInt8] = []
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 10_000, alignment: 1)
-    defer { buffer.deallocate() }
-    var size = 1
     do {
-        while true {
-            let n = try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<size]))
-            if n == 0 { return (out, nil) }
-            out.append(contentsOf: buffer[..<n])
-            size = size * 7 % 9_973 + 1
-        }
+        while let block = try stream.lend(carrying: noTail) { out.append(contentsOf: block) }
+        return (out, nil)
     } catch {
         return (out, error)
     }
@@ -86,9 +82,7 @@ private func drain(_ stream: ReadAheadStream) -> ([UInt8], CaptureError?) {
         let endless = SeededStream(seed: 3, count: .max)
         do {
             let stream = ReadAheadStream(endless, blockSize: 1024, blocks: 2)
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 100, alignment: 1)
-            defer { buffer.deallocate() }
-            #expect((try? stream.read(into: buffer)) == 100)
+            #expect((try? stream.lend(carrying: noTail))??.count == 1024)
         }  // deinit: cancels and joins
         let reads = endless.reads.load(ordering: .relaxed)
         usleep(20_000)

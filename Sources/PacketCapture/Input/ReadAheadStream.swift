@@ -10,15 +10,12 @@ import PacketCore
 /// read on one thread only (its buffer is reused), so without this the two took turns.
 ///
 /// The bytes come out as the stream gave them, then its error (once) or its end: a capture cut
-/// short still yields every byte before the cut. They are read either copied out (`read`) or in
-/// place, a block at a time (`lend`, what `StreamSource` uses; not both on one stream): copying
-/// every byte once more took a tenth of the 2M-packet capture's gzip run, on the analysis thread.
-public final class ReadAheadStream: ByteStream {
+/// short still yields every byte before the cut. They are read in place, a block at a time
+/// (`lend`, what `StreamSource(borrowing:)` uses): copying every byte once more out of its block
+/// took a tenth of the 2M-packet capture's gzip run, on the analysis thread.
+public final class ReadAheadStream {
     private let queue: BlockQueue
     private let thread: CaptureThread
-    /// The block being read, and how far.
-    private var current: Block?
-    private var offset = 0
     /// The block lent last (`lend`), handed back at the next.
     private var lent: Block?
 
@@ -44,36 +41,12 @@ public final class ReadAheadStream: ByteStream {
         thread.join()
     }
 
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(CaptureError) -> Int {
-        guard buffer.count > 0 else { return 0 }
-        while true {
-            if let block = current {
-                let n = min(buffer.count, block.count - offset)
-                buffer.baseAddress!.copyMemory(from: block.bytes.baseAddress! + offset, byteCount: n)
-                offset += n
-                if offset == block.count {
-                    queue.recycle(block)
-                    current = nil
-                }
-                return n
-            }
-            switch try queue.next() {
-            case let block?:
-                current = block
-                offset = 0
-            case nil:
-                return 0
-            }
-        }
-    }
-
     /// The next block's bytes in place, after `tail` (the unread end of the region lent before, or
     /// of the caller's own buffer: at most `headroom` bytes), copied in front of them; valid until
     /// the next call, which hands the block back. Nil at the end of the input (the region lent
     /// before stays valid); the input's error once its bytes are all lent.
     public func lend(carrying tail: UnsafeRawBufferPointer) throws(CaptureError) -> UnsafeRawBufferPointer? {
         precondition(tail.count <= Self.headroom, "ReadAheadStream: more left over than a block's headroom")
-        precondition(current == nil, "ReadAheadStream: lent from after a read")
         guard let block = try queue.next() else { return nil }
         let start = block.bytes.baseAddress! - tail.count
         if tail.count > 0 { start.copyMemory(from: tail.baseAddress!, byteCount: tail.count) }
