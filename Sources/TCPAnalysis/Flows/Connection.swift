@@ -14,11 +14,12 @@ public enum RoleBasis: String, Sendable, CaseIterable {
 /// struct in a flat store: no class per connection.
 ///
 /// Kept compact (one record per connection, for the whole input): frame numbers and counters take
-/// 32 bits, sides one byte, optional times eight (see `CompactFields`), flags one bit.
+/// 32 bits, sides one byte, flags one bit (see `CompactFields`), times but the first 32 bits (see
+/// `TimeSlot`): 192 bytes, three cache lines.
 public struct Connection: Sendable {
     public let key: FlowKey
-    public internal(set) var firstTime: Int64
-    public internal(set) var lastTime: Int64
+    /// The time of the first packet, whole: the other times are 32-bit offsets from it (`TimeSlot`).
+    public private(set) var firstTime: Int64
     @Count32 public internal(set) var stream: Int
     @Count32 public internal(set) var firstFrame: Int
     @Count32 public internal(set) var lastFrame: Int
@@ -36,6 +37,25 @@ public struct Connection: Sendable {
     @Count32 public internal(set) var lastICMPErrorFrame = 0
     /// The frame of the first RST (0: none).
     @Count32 private var firstRSTFrameNumber = 0
+    // The times (see the accessors below).
+    private var lastTimeSlot: TimeSlot
+    private var initialRTTSlot: TimeSlot
+    private var mostRecentSYNSlot = TimeSlot.empty
+    private var synSlot = TimeSlot.empty
+    private var synAckSlot = TimeSlot.empty
+    private var handshakeAckSlot = TimeSlot.empty
+    private var establishedSlot = TimeSlot.empty
+    private var idleBeforeEndSlot = TimeSlot.empty
+    private var requestEndSlot: TimeSlot
+    private var lastLossSlot: TimeSlot
+    private var responseTotalSlot: TimeSlot
+    private var responseMaxSlot: TimeSlot
+    /// When each request began: client payload after server payload, or the first client payload
+    /// (the last four; `requestCount` counts them all), and when the response to each began
+    /// (server payload after the request; 0: none). Lets a proxy's back legs be matched to the
+    /// request that caused them.
+    private var requestSlots: (TimeSlot, TimeSlot, TimeSlot, TimeSlot)
+    private var responseSlots: (TimeSlot, TimeSlot, TimeSlot, TimeSlot)
     /// The side (0 or 1 of `key`) that sent the first segment.
     public internal(set) var firstSender: Int8
     /// The side that sent the first pure SYN, and the first SYN-ACK.
@@ -48,33 +68,8 @@ public struct Connection: Sendable {
     var lastPayloadSide: Int8 = -1
     var lastSegmentSide: Int8 = -1
     private var flags = FlagByte(Flag.isLive)
-    /// 4.0.17's initial RTT (`ts_first_rtt`): from the last pure SYN to the first ACK-class segment;
-    /// 0 while unknown, as Wireshark treats it.
-    public internal(set) var initialRTT: Int64 = 0
-    /// Time of the most recent pure SYN in either direction (`ts_mru_syn`); nil before any.
-    @OptionalTime var mostRecentSYNTime: Int64? = nil
-    /// The first pure SYN, the first SYN-ACK after it, and the first ACK-class segment after that.
-    @OptionalTime public internal(set) var synTime: Int64? = nil
-    @OptionalTime public internal(set) var synAckTime: Int64? = nil
-    @OptionalTime public internal(set) var handshakeAckTime: Int64? = nil
-    /// When the client acknowledged the SYN-ACK.
-    @OptionalTime public internal(set) var establishedTime: Int64? = nil
-    /// Time between the last segment before the connection's first RST or FIN and that segment:
-    /// how long the connection sat idle before it was torn down.
-    @OptionalTime public internal(set) var idleBeforeEnd: Int64? = nil
-    /// When the current request's last byte was seen.
-    var requestEndTime: Int64 = 0
-    public internal(set) var lastLossTime: Int64 = 0
-    public internal(set) var responseTimeTotal: Int64 = 0
-    public internal(set) var responseTimeMax: Int64 = 0
     /// Zeek-style history letters, in order of first appearance.
     public internal(set) var history = HistoryLog()
-    /// When each request began: client payload after server payload, or the first client payload
-    /// (the last four; `requestCount` counts them all). Lets a proxy's back legs be matched to the
-    /// request that caused them.
-    public internal(set) var requestStarts: (Int64, Int64, Int64, Int64) = (0, 0, 0, 0)
-    /// When the response to each of those requests began (server payload after the request), 0 if none.
-    public internal(set) var responseStarts: (Int64, Int64, Int64, Int64) = (0, 0, 0, 0)
 
     private enum Flag {
         static let isLive: UInt8 = 1
@@ -82,6 +77,8 @@ public struct Connection: Sendable {
         static let zeroWindowSeen: UInt8 = 4
         static let lastSegmentPureSYN: UInt8 = 8
         static let lastSYNReused: UInt8 = 16
+        /// The time slots count nanoseconds (the first time was no whole microsecond).
+        static let nanosecondClock: UInt8 = 32
     }
 
     init(key: FlowKey, stream: Int, frame: Int, time: Int64, firstSender: Int) {
@@ -90,8 +87,18 @@ public struct Connection: Sendable {
         firstFrame = frame
         lastFrame = frame
         firstTime = time
-        lastTime = time
         self.firstSender = Int8(firstSender)
+        if TimeScale.nanoseconds(for: time) { flags[Flag.nanosecondClock] = true }
+        let scale = TimeScale(base: time, nanoseconds: flags[Flag.nanosecondClock])
+        let zero = TimeSlot(0, scale)
+        lastTimeSlot = TimeSlot(time, scale)
+        initialRTTSlot = zero
+        requestEndSlot = zero
+        lastLossSlot = zero
+        responseTotalSlot = zero
+        responseMaxSlot = zero
+        requestSlots = (zero, zero, zero, zero)
+        responseSlots = (zero, zero, zero, zero)
     }
 
     /// The frame of the first RST.
@@ -127,30 +134,132 @@ public struct Connection: Sendable {
     public var recentRequestCount: Int { min(requestCount, 4) }
     /// The `k`-th kept request's start and its response's (0: none), without an array.
     public func recentRequest(_ k: Int) -> (start: Int64, response: Int64) {
+        let slots: (TimeSlot, TimeSlot)
         switch k {
-        case 0: return (requestStarts.0, responseStarts.0)
-        case 1: return (requestStarts.1, responseStarts.1)
-        case 2: return (requestStarts.2, responseStarts.2)
-        default: return (requestStarts.3, responseStarts.3)
+        case 0: slots = (requestSlots.0, responseSlots.0)
+        case 1: slots = (requestSlots.1, responseSlots.1)
+        case 2: slots = (requestSlots.2, responseSlots.2)
+        default: slots = (requestSlots.3, responseSlots.3)
         }
+        return (slots.0.get(scale)!, slots.1.get(scale)!)
     }
 
     mutating func recordResponseStart(_ time: Int64) {
         guard requestCount > 0 else { return }
+        let scale = self.scale
+        func record(_ slot: inout TimeSlot) { if slot.get(scale) == 0 { slot.set(time, scale) } }
         switch (requestCount - 1) % 4 {
-        case 0: if responseStarts.0 == 0 { responseStarts.0 = time }
-        case 1: if responseStarts.1 == 0 { responseStarts.1 = time }
-        case 2: if responseStarts.2 == 0 { responseStarts.2 = time }
-        default: if responseStarts.3 == 0 { responseStarts.3 = time }
+        case 0: record(&responseSlots.0)
+        case 1: record(&responseSlots.1)
+        case 2: record(&responseSlots.2)
+        default: record(&responseSlots.3)
         }
     }
     mutating func recordRequestStart(_ time: Int64) {
+        let scale = self.scale
+        func record(_ request: inout TimeSlot, _ response: inout TimeSlot) {
+            request.set(time, scale)
+            response.set(0, scale)
+        }
         switch requestCount % 4 {
-        case 0: requestStarts.0 = time; responseStarts.0 = 0
-        case 1: requestStarts.1 = time; responseStarts.1 = 0
-        case 2: requestStarts.2 = time; responseStarts.2 = 0
-        default: requestStarts.3 = time; responseStarts.3 = 0
+        case 0: record(&requestSlots.0, &responseSlots.0)
+        case 1: record(&requestSlots.1, &responseSlots.1)
+        case 2: record(&requestSlots.2, &responseSlots.2)
+        default: record(&requestSlots.3, &responseSlots.3)
         }
         requestCount += 1
+    }
+
+    // MARK: Times
+
+    /// The scale of the absolute times' slots, and of the durations'.
+    @inline(__always) private var scale: TimeScale { TimeScale(base: firstTime, nanoseconds: flags[Flag.nanosecondClock]) }
+    @inline(__always) private var durationScale: TimeScale { TimeScale(base: 0, nanoseconds: flags[Flag.nanosecondClock]) }
+
+    /// The slots of absolute times (offsets from `firstTime`), for `restart`.
+    private static var absoluteSlots: [WritableKeyPath<Connection, TimeSlot>] { [
+        \.lastTimeSlot, \.mostRecentSYNSlot, \.synSlot, \.synAckSlot, \.handshakeAckSlot, \.establishedSlot,
+        \.requestEndSlot, \.lastLossSlot, \.requestSlots.0, \.requestSlots.1, \.requestSlots.2, \.requestSlots.3,
+        \.responseSlots.0, \.responseSlots.1, \.responseSlots.2, \.responseSlots.3,
+    ] }
+
+    /// Moves the first time (a conversation ICMP errors opened gets its first TCP frame): the
+    /// absolute times are kept, as offsets from the new one. (Every connection's first TCP frame
+    /// comes here, nearly always at the time it was opened: then there is nothing to move.)
+    @inline(__always)
+    mutating func restart(at time: Int64) {
+        if time != firstTime { moveFirstTime(to: time) }
+    }
+
+    @inline(never)
+    private mutating func moveFirstTime(to time: Int64) {
+        let old = scale
+        let paths = Self.absoluteSlots
+        let times = paths.map { self[keyPath: $0].get(old) }
+        firstTime = time
+        let new = scale
+        for (path, time) in zip(paths, times) {
+            var slot = TimeSlot.empty  // a fresh slot: a wide one would otherwise stay wide
+            slot.set(time, new)
+            self[keyPath: path] = slot
+        }
+    }
+
+    /// When the last packet was seen.
+    public internal(set) var lastTime: Int64 {
+        @inline(__always) get { lastTimeSlot.get(scale)! }
+        @inline(__always) set { lastTimeSlot.set(newValue, scale) }
+    }
+    /// 4.0.17's initial RTT (`ts_first_rtt`): from the last pure SYN to the first ACK-class segment;
+    /// 0 while unknown, as Wireshark treats it.
+    public internal(set) var initialRTT: Int64 {
+        @inline(__always) get { initialRTTSlot.get(durationScale)! }
+        @inline(__always) set { initialRTTSlot.set(newValue, durationScale) }
+    }
+    /// Time of the most recent pure SYN in either direction (`ts_mru_syn`); nil before any.
+    var mostRecentSYNTime: Int64? {
+        @inline(__always) get { mostRecentSYNSlot.get(scale) }
+        @inline(__always) set { mostRecentSYNSlot.set(newValue, scale) }
+    }
+    /// The first pure SYN, the first SYN-ACK after it, and the first ACK-class segment after that.
+    public internal(set) var synTime: Int64? {
+        @inline(__always) get { synSlot.get(scale) }
+        @inline(__always) set { synSlot.set(newValue, scale) }
+    }
+    public internal(set) var synAckTime: Int64? {
+        @inline(__always) get { synAckSlot.get(scale) }
+        @inline(__always) set { synAckSlot.set(newValue, scale) }
+    }
+    public internal(set) var handshakeAckTime: Int64? {
+        @inline(__always) get { handshakeAckSlot.get(scale) }
+        @inline(__always) set { handshakeAckSlot.set(newValue, scale) }
+    }
+    /// When the client acknowledged the SYN-ACK.
+    public internal(set) var establishedTime: Int64? {
+        @inline(__always) get { establishedSlot.get(scale) }
+        @inline(__always) set { establishedSlot.set(newValue, scale) }
+    }
+    /// Time between the last segment before the connection's first RST or FIN and that segment:
+    /// how long the connection sat idle before it was torn down.
+    public internal(set) var idleBeforeEnd: Int64? {
+        @inline(__always) get { idleBeforeEndSlot.get(durationScale) }
+        @inline(__always) set { idleBeforeEndSlot.set(newValue, durationScale) }
+    }
+    /// When the current request's last byte was seen.
+    var requestEndTime: Int64 {
+        @inline(__always) get { requestEndSlot.get(scale)! }
+        @inline(__always) set { requestEndSlot.set(newValue, scale) }
+    }
+    public internal(set) var lastLossTime: Int64 {
+        @inline(__always) get { lastLossSlot.get(scale)! }
+        @inline(__always) set { lastLossSlot.set(newValue, scale) }
+    }
+    public internal(set) var responseTimeTotal: Int64 {
+        @inline(__always) get { responseTotalSlot.get(durationScale)! }
+        @inline(__always) set { responseTotalSlot.set(newValue, durationScale) }
+    }
+    public internal(set) var responseTimeMax: Int64 {
+        @inline(__always) get { responseMaxSlot.get(durationScale)! }
+        @inline(__always) set { responseMaxSlot.set(newValue, durationScale) }
     }
 }

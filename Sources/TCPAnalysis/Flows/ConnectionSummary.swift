@@ -1,5 +1,5 @@
 /// A connection once its input has ended: the connection and what the reports read of its two
-/// directions, 368 bytes where the tracker's record takes 528 (see `DirectionSummary`). A finished
+/// directions, 288 bytes where the tracker's record takes 448 (see `DirectionSummary`). A finished
 /// tracker holds these alone; the attribution and the reports read them in place.
 public struct ConnectionSummary: Sendable {
     public internal(set) var connection: Connection

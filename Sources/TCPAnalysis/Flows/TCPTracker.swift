@@ -56,7 +56,7 @@ public struct TCPTracker {
 
     /// The input has ended: each connection keeps its summary, and the state that only served
     /// the next segment (each direction's sequence tracking, the flow table, the unacked segments)
-    /// is freed, page by page (528 bytes a connection become 368). No packet may follow.
+    /// is freed, page by page (448 bytes a connection become 288). No packet may follow.
     public mutating func finishTracking() {
         guard finished == nil else { return }
         // A tracker that shares its store with a copy leaves the copy's records alone.
@@ -76,7 +76,7 @@ public struct TCPTracker {
         let hash = key.hash(seed: table.seed)
         let frame = segment.frame, now = segment.timestamp
         let seq = segment.sequence, flags = segment.flags
-        let isPureSYN = flags.intersection([.syn, .ack]) == .syn
+        let isPureSYN = flags.intersection(.syn.union(.ack)) == .syn
 
         // find_conversation / conversation_new: the newest conversation of this address-port pair.
         var index: Int
@@ -121,8 +121,8 @@ public struct TCPTracker {
                                 resets: inout PagedList<ResetObservation>) -> FrameAnalysis {
         let frame = segment.frame, now = segment.timestamp
         let seq = segment.sequence, ack = segment.acknowledgment, flags = segment.flags
-        let isPureSYN = flags.intersection([.syn, .ack]) == .syn
-        let isSYNACK = flags.isSuperset(of: [.syn, .ack])
+        let isPureSYN = flags.intersection(.syn.union(.ack)) == .syn
+        let isSYNACK = flags.isSuperset(of: .syn.union(.ack))
         var taFlags = taFlagsIn
 
         // dissect_tcp, SYN-ACK block: another ISN rewrites the base (same stream) and flags reuse.
@@ -136,7 +136,7 @@ public struct TCPTracker {
         if !segment.context.isCopy {
             if !connection.hasTCPFrames {
                 connection.firstFrame = frame
-                connection.firstTime = now
+                connection.restart(at: now)
             }
             connection.lastFrame = frame
             connection.lastTime = now
@@ -171,13 +171,14 @@ public struct TCPTracker {
             }
             if isSYNACK, connection.synTime != nil, connection.synAckTime == nil { connection.synAckTime = now }
             if flags.contains(.syn) { fwd.isFirstAck = true }
-            let ackClass = flags.intersection([.syn, .ack]) == .ack
+            let ackClass = flags.intersection(.syn.union(.ack)) == .ack
             if ackClass {
-                if let synTime = connection.mostRecentSYNTime, connection.initialRTT == 0 {
+                // (The cheaper tests first: after the handshake they fail at once.)
+                if connection.initialRTT == 0, let synTime = connection.mostRecentSYNTime {
                     connection.initialRTT = now - synTime
                     result.newInitialRTT = connection.initialRTT
                 }
-                if connection.synAckTime != nil, connection.handshakeAckTime == nil { connection.handshakeAckTime = now }
+                if connection.handshakeAckTime == nil, connection.synAckTime != nil { connection.handshakeAckTime = now }
                 fwd.isFirstAck = false
             }
             // Options are parsed (and the window scale stored) as far as they were captured.
@@ -280,13 +281,19 @@ public struct TCPTracker {
 
     // MARK: - tcp_analyze_sequence_number (4.0.17), rule by rule and in its order
 
+    /// How soon after `nextSeq` last advanced a segment below it is out of order rather than a
+    /// retransmission: the initial RTT, 3 ms while it is unknown.
+    private static func outOfOrderWindow(initialRTT: Int64) -> UInt64 {
+        initialRTT == 0 ? 3_000_000 : UInt64(bitPattern: initialRTT)
+    }
+
     private static func analyzeSequence(seq: UInt32, ack: UInt32, length seglen: UInt32, flags: TCPFlags, window: UInt32,
-                                        frame: Int, now: Int64, initialRTT: Int64,
+                                        frame: Int, now: Int64, initialRTT: @autoclosure () -> Int64,
                                         fwd: inout DirectionState, rev: inout DirectionState,
                                         ta: inout AnalysisFlags, result: inout FrameAnalysis, unacked: inout UnackedSegments) {
         typealias S = SequenceNumber
-        let noFlag = flags.intersection([.syn, .fin, .rst]).isEmpty
-        let synOrFin = !flags.intersection([.syn, .fin]).isEmpty
+        let noFlag = flags.intersection(.syn.union(.fin).union(.rst)).isEmpty
+        let synOrFin = !flags.intersection(.syn.union(.fin)).isEmpty
 
         forward: do {
             // Zero window probe: one byte at nextseq into a zero window.
@@ -352,12 +359,12 @@ public struct TCPTracker {
             if seglen > 1 && fwd.nextSeq &- 1 == seq { notAdvanced = false }  // data after a probe byte
             if seglen > 0 && rev.lastAck != 0 && S.lessOrEqual(seq &+ seglen, rev.lastAck) {
                 // Spurious: the peer had already acknowledged all of it (no "not advanced" test).
-                ta.formUnion([.spuriousRetransmission, .retransmission])
+                ta.formUnion(.spuriousRetransmission.union(.retransmission))
             } else if notAdvanced && rev.dupAckNum >= 2 && rev.lastAck == seq
                         && UInt64(bitPattern: now &- rev.lastAckTime) < 20_000_000 {
-                ta.formUnion([.fastRetransmission, .retransmission])
+                ta.formUnion(.fastRetransmission.union(.retransmission))
             } else if notAdvanced
-                        && UInt64(bitPattern: now &- fwd.nextSeqTime) < (initialRTT == 0 ? 3_000_000 : UInt64(bitPattern: initialRTT))
+                        && UInt64(bitPattern: now &- fwd.nextSeqTime) < Self.outOfOrderWindow(initialRTT: initialRTT())
                         && fwd.nextSeq != seq &+ seglen &+ (synOrFin ? 1 : 0) {
                 ta.insert(.outOfOrder)
             } else if notAdvanced {
@@ -369,7 +376,7 @@ public struct TCPTracker {
         var nextSeqLocal = seq &+ seglen
         if (seglen > 0 || synOrFin) && fwd.unackedCount < UnackedSegments.maximumPerDirection {
             if synOrFin { nextSeqLocal &+= 1 }
-            let retransmitted = !ta.intersection([.retransmission, .outOfOrder]).isEmpty
+            let retransmitted = !ta.intersection(.retransmission.union(.outOfOrder)).isEmpty
             if retransmitted { unacked.markRetransmitted(head: fwd.unackedHead, from: seq, to: nextSeqLocal) }
             fwd.unackedHead = unacked.push(frame: frame, seq: seq, nextSeq: nextSeqLocal, time: now,
                                            retransmitted: retransmitted, head: fwd.unackedHead)
@@ -440,7 +447,7 @@ public struct TCPTracker {
             return  // a copy is not evidence of anything
         }
         if ta.contains(.retransmission) { fwd.retransmissions += 1 }
-        if !ta.intersection([.retransmission, .lostSegment, .duplicateAck]).isEmpty {
+        if !ta.intersection(.retransmission.union(.lostSegment).union(.duplicateAck)).isEmpty {
             connection.lossEvents += 1
             connection.lastLossTime = now
         }
@@ -449,21 +456,21 @@ public struct TCPTracker {
             if fwd.ttlBaseline == 0 { fwd.ttlBaseline = segment.ttl }
             fwd.lastNonRSTIPID = segment.ipID
         }
-        let pureSYN = flags.intersection([.syn, .ack]) == .syn
+        let pureSYN = flags.intersection(.syn.union(.ack)) == .syn
         defer {
             connection.lastSegmentSide = Int8(side)
             connection.lastSegmentPureSYN = pureSYN
             connection.lastSYNReused = pureSYN && ta.contains(.reusedPorts)
         }
         if connection.establishedTime == nil, let synSide = connection.synSender, synSide == side, connection.synAckSender != nil,
-           flags.intersection([.syn, .ack]) == .ack {
+           flags.intersection(.syn.union(.ack)) == .ack {
             connection.establishedTime = now
         }
         if pureSYN {
             fwd.sawSYN = true
             if connection.synSender == nil { connection.synSender = side }
         }
-        if flags.isSuperset(of: [.syn, .ack]) {
+        if flags.isSuperset(of: .syn.union(.ack)) {
             fwd.sawSYNACK = true
             if connection.synAckSender == nil { connection.synAckSender = side }
         }

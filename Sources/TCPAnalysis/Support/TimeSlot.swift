@@ -1,0 +1,100 @@
+/// A connection's time (nanoseconds) in 32 bits, exact for every value.
+///
+/// A time of a connection record took 8 bytes, and its twenty times were 160 of its 272: a slot
+/// keeps the offset from the connection's first time (a duration: from zero) in the connection's
+/// clock unit, 31 bits of it. The unit is a microsecond when the first time is a whole microsecond
+/// (classic pcap's clock and pcapng's default: 35.8 minutes fit) and a nanosecond otherwise (2.1
+/// seconds fit). A value that does not fit (a longer connection, a finer clock than the first
+/// packet's, a clock that ran backwards) is kept whole in `WideTimes` and the slot holds its index:
+/// compact for nearly every connection, exact for all of them.
+@frozen
+public struct TimeSlot: Sendable {
+    @usableFromInline var raw: UInt32
+
+    /// No time (an optional field's nil).
+    @usableFromInline static let none: UInt32 = 0xFFFF_FFFF
+    /// The time 0, which several fields use for "none yet" (and which lies far from any base).
+    @usableFromInline static let zero: UInt32 = 0xFFFF_FFFE
+    /// Set: the other 31 bits are an index in `WideTimes` (below `zero`'s).
+    @usableFromInline static let wide: UInt32 = 0x8000_0000
+
+    /// A slot holding no time.
+    @inlinable public static var empty: TimeSlot { TimeSlot(raw: none) }
+
+    @inlinable init(raw: UInt32) { self.raw = raw }
+
+    /// The slot of `value` (nil: none) on `scale`.
+    @inlinable public init(_ value: Int64?, _ scale: TimeScale) {
+        raw = TimeSlot.none
+        set(value, scale)
+    }
+
+    /// The time held (nil: none) on `scale`, the scale it was set on.
+    @inlinable @inline(__always)
+    public func get(_ scale: TimeScale) -> Int64? {
+        if raw < TimeSlot.wide { return scale.base &+ (scale.nanoseconds ? Int64(raw) : Int64(raw) &* 1000) }
+        if raw == TimeSlot.none { return nil }
+        return TimeSlot.wideValue(raw)
+    }
+
+    /// The value of a slot that holds no offset: 0, or its entry in `WideTimes`.
+    @usableFromInline @inline(never)
+    static func wideValue(_ raw: UInt32) -> Int64 {
+        raw == TimeSlot.zero ? 0 : WideTimes.shared[Int(raw & ~TimeSlot.wide)]
+    }
+
+    /// Keeps `value` (nil: none). A slot that went wide stays wide: its entry takes later values,
+    /// so a connection adds at most one entry per slot to `WideTimes` however often it writes.
+    @inlinable @inline(__always)
+    public mutating func set(_ value: Int64?, _ scale: TimeScale) {
+        guard let value else {
+            raw = TimeSlot.none
+            return
+        }
+        if raw < TimeSlot.wide || raw >= TimeSlot.zero {  // not wide
+            let (offset, overflow) = value.subtractingReportingOverflow(scale.base)
+            if !overflow && offset >= 0 && value != 0 {
+                if scale.nanoseconds {
+                    if offset < Int64(TimeSlot.wide) {
+                        raw = UInt32(truncatingIfNeeded: offset)
+                        return
+                    }
+                } else {
+                    let micro = offset / 1000
+                    if micro < Int64(TimeSlot.wide) && micro &* 1000 == offset {
+                        raw = UInt32(truncatingIfNeeded: micro)
+                        return
+                    }
+                }
+            }
+        }
+        setSlowly(value)
+    }
+
+    /// Keeps a value that is no offset: 0, or one that does not fit (or a slot already wide).
+    @usableFromInline @inline(never)
+    mutating func setSlowly(_ value: Int64) {
+        if raw & TimeSlot.wide != 0 && raw < TimeSlot.zero {
+            WideTimes.shared[Int(raw & ~TimeSlot.wide)] = value
+        } else if value == 0 {
+            raw = TimeSlot.zero
+        } else {
+            raw = TimeSlot.wide | WideTimes.shared.append(value)
+        }
+    }
+}
+
+/// What a connection's slots are offsets from, and in which unit.
+@frozen
+public struct TimeScale: Sendable {
+    public let base: Int64
+    public let nanoseconds: Bool
+
+    @inlinable public init(base: Int64, nanoseconds: Bool) {
+        self.base = base
+        self.nanoseconds = nanoseconds
+    }
+
+    /// The unit for a connection whose first time is `first`: a microsecond when that is a whole one.
+    @inlinable public static func nanoseconds(for first: Int64) -> Bool { first % 1000 != 0 }
+}
