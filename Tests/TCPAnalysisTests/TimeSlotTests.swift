@@ -19,7 +19,7 @@ struct TimeSlotTests {
     /// The sizes the records' documentation gives (one per connection of the whole input).
     @Test func recordSizes() {
         #expect(MemoryLayout<Connection>.stride == 192)
-        #expect(MemoryLayout<ConnectionRecord>.stride == 448)
+        #expect(MemoryLayout<ConnectionRecord>.stride == 400)
         #expect(MemoryLayout<ConnectionSummary>.stride == 288)
     }
 

@@ -1,13 +1,15 @@
 /// One direction of a connection: Wireshark's per-flow analysis state (`tcp_flow_t`), then our
-/// bookkeeping for the report and the attribution. 128 bytes: the analysis fields the tracker
-/// touches on every segment come first (the first cache line), flags are bits, counters 32-bit (see
-/// `CompactFields`).
+/// bookkeeping for the report and the attribution. 104 bytes: flags are bits, counters 32-bit (see
+/// `CompactFields`), times 32-bit slots on the connection's scale (`Connection.timeScale`, see
+/// `TimeSlot`), in falling order of alignment (no padding).
 public struct DirectionState: Sendable {
-    // (Fields in falling order of alignment: no padding.)
+    public internal(set) var payloadBytes = 0
+
+    // Wireshark's analysis.
     /// When `nextSeq` last advanced, and when `lastAck` was taken (the out-of-order and fast
     /// retransmission rules' clocks).
-    var nextSeqTime: Int64 = 0
-    var lastAckTime: Int64 = 0
+    var nextSeqTime = TimeSlot.zeroTime
+    var lastAckTime = TimeSlot.zeroTime
     // Base sequence (relative numbering, port-reuse test).
     var baseSeq: UInt32 = 0
     public internal(set) var nextSeq: UInt32 = 0
@@ -23,39 +25,48 @@ public struct DirectionState: Sendable {
     /// Head of this side's list of unacknowledged segments in the shared pool (newest first), -1 if none.
     var unackedHead: Int32 = -1
     var unackedCount: Int32 = 0
-    /// Analysis flags of this side's last analysed segment.
-    var lastSegmentFlags = AnalysisFlags()
-    /// Zeek history letters already recorded for this side (bit per letter).
-    var historySeen: UInt16 = 0
-    /// Window scale shift: 0...14, -1 unknown, -2 no scaling in use.
-    var windowScale: Int8 = -1
-    /// (Read by `DirectionSummary` too, which keeps the byte as it is.)
-    private(set) var flags = FlagByte()
 
     // The last segment's identity, to recognize a duplicated packet.
-    var lastIPID: UInt16 = 0
-    var lastFlags: UInt16 = 0
     var lastSeq: UInt32 = 0
     var lastAckField: UInt32 = 0
     var lastLength: Int32 = -1
 
     // Connection bookkeeping (not Wireshark's analysis).
-    /// IP ID of this side's last non-RST segment (IPv4), 0 when none.
-    var lastNonRSTIPID: UInt16 = 0
-    /// TTL (hop limit) of this side's first non-RST segment: the baseline a RST is held against.
-    public internal(set) var ttlBaseline: UInt8 = 0
     @Count32 public internal(set) var packets = 0
     @Count32 public internal(set) var retransmissions = 0
-    public internal(set) var payloadBytes = 0
     /// Time of this side's last segment carrying payload, and of its last segment.
-    public internal(set) var lastPayloadTime: Int64 = 0
-    public internal(set) var lastTime: Int64 = 0
+    var lastPayloadTime = TimeSlot.zeroTime
+    var lastTime = TimeSlot.zeroTime
     /// When this side sent its first FIN (0: not yet).
-    public internal(set) var finTime: Int64 = 0
+    var finTime = TimeSlot.zeroTime
     /// When this side sent its first payload byte (0: never).
-    public internal(set) var firstPayloadTime: Int64 = 0
+    var firstPayloadTime = TimeSlot.zeroTime
+
+    /// Analysis flags of this side's last analysed segment.
+    var lastSegmentFlags = AnalysisFlags()
+    /// Zeek history letters already recorded for this side (bit per letter).
+    var historySeen: UInt16 = 0
+    var lastIPID: UInt16 = 0
+    var lastFlags: UInt16 = 0
+    /// IP ID of this side's last non-RST segment (IPv4), 0 when none.
+    var lastNonRSTIPID: UInt16 = 0
+    /// Window scale shift: 0...14, -1 unknown, -2 no scaling in use.
+    var windowScale: Int8 = -1
+    /// (Read by `DirectionSummary` too, which keeps the byte as it is.)
+    private(set) var flags = FlagByte()
+    /// TTL (hop limit) of this side's first non-RST segment: the baseline a RST is held against.
+    public internal(set) var ttlBaseline: UInt8 = 0
 
     init() {}
+
+    /// Keeps every time, as an offset on `new` (the connection's first time moved).
+    mutating func rescale(from old: TimeScale, to new: TimeScale) {
+        for path in [\DirectionState.nextSeqTime, \.lastAckTime, \.lastPayloadTime, \.lastTime, \.finTime, \.firstPayloadTime] {
+            var slot = TimeSlot.empty  // a fresh slot: a wide one would otherwise stay wide
+            slot.set(self[keyPath: path].value(old), new)
+            self[keyPath: path] = slot
+        }
+    }
 
     enum Flag {
         static let baseSet: UInt8 = 1

@@ -1,5 +1,5 @@
 /// What the reports and the attribution read of one direction once its input has ended: 48 of
-/// `DirectionState`'s 128 bytes. The rest (sequence tracking, the duplicate test's last segment,
+/// `DirectionState`'s 104 bytes, its times whole. The rest (sequence tracking, the duplicate test's last segment,
 /// the unacked list) only serves the next segment, so a finished tracker keeps this alone
 /// (`TCPTracker.finishTracking`).
 public struct DirectionSummary: Sendable {
@@ -19,11 +19,12 @@ public struct DirectionSummary: Sendable {
     /// `DirectionState`'s flag byte as it was (read with its bits).
     private let flags: FlagByte
 
-    init(_ state: DirectionState) {
+    /// `state`, whose times are on `scale` (its connection's).
+    init(_ state: DirectionState, _ scale: TimeScale) {
         payloadBytes = state.payloadBytes
-        lastPayloadTime = state.lastPayloadTime
-        finTime = state.finTime
-        firstPayloadTime = state.firstPayloadTime
+        lastPayloadTime = state.lastPayloadTime.value(scale)
+        finTime = state.finTime.value(scale)
+        firstPayloadTime = state.firstPayloadTime.value(scale)
         packets = state.packets
         retransmissions = state.retransmissions
         baseSeq = state.baseSeq

@@ -172,7 +172,8 @@ public struct Connection: Sendable {
 
     // MARK: Times
 
-    /// The scale of the absolute times' slots, and of the durations'.
+    /// The scale of the absolute times' slots (the directions' too), and of the durations'.
+    @inline(__always) var timeScale: TimeScale { scale }
     @inline(__always) private var scale: TimeScale { TimeScale(base: firstTime, nanoseconds: flags[Flag.nanosecondClock]) }
     @inline(__always) private var durationScale: TimeScale { TimeScale(base: 0, nanoseconds: flags[Flag.nanosecondClock]) }
 
@@ -184,15 +185,9 @@ public struct Connection: Sendable {
     ] }
 
     /// Moves the first time (a conversation ICMP errors opened gets its first TCP frame): the
-    /// absolute times are kept, as offsets from the new one. (Every connection's first TCP frame
-    /// comes here, nearly always at the time it was opened: then there is nothing to move.)
-    @inline(__always)
+    /// absolute times are kept, as offsets from the new one (the directions' are the tracker's to
+    /// move). Rare: the key paths are slow.
     mutating func restart(at time: Int64) {
-        if time != firstTime { moveFirstTime(to: time) }
-    }
-
-    @inline(never)
-    private mutating func moveFirstTime(to time: Int64) {
         let old = scale
         let paths = Self.absoluteSlots
         let times = paths.map { self[keyPath: $0].get(old) }
@@ -204,6 +199,11 @@ public struct Connection: Sendable {
             self[keyPath: path] = slot
         }
     }
+
+    /// `lastTime` from a stamp on `timeScale`.
+    @inline(__always) mutating func setLastTime(_ stamp: SlotStamp) { lastTimeSlot.set(stamp) }
+    /// `requestEndTime` from a stamp on `timeScale`.
+    @inline(__always) mutating func setRequestEndTime(_ stamp: SlotStamp) { requestEndSlot.set(stamp) }
 
     /// When the last packet was seen.
     public internal(set) var lastTime: Int64 {

@@ -1,5 +1,5 @@
 /// A connection once its input has ended: the connection and what the reports read of its two
-/// directions, 288 bytes where the tracker's record takes 448 (see `DirectionSummary`). A finished
+/// directions, 288 bytes where the tracker's record takes 400 (see `DirectionSummary`). A finished
 /// tracker holds these alone; the attribution and the reports read them in place.
 public struct ConnectionSummary: Sendable {
     public internal(set) var connection: Connection
@@ -8,8 +8,8 @@ public struct ConnectionSummary: Sendable {
 
     init(_ record: ConnectionRecord) {
         connection = record.connection
-        side0 = DirectionSummary(record.side0)
-        side1 = DirectionSummary(record.side1)
+        side0 = DirectionSummary(record.side0, record.connection.timeScale)
+        side1 = DirectionSummary(record.side1, record.connection.timeScale)
     }
 
     public func side(_ side: Int) -> DirectionSummary { side == 0 ? side0 : side1 }

@@ -34,7 +34,7 @@ public struct TCPTracker {
     public var connections: ConnectionList { ConnectionList(store: store, summaries: finished) }
 
     public func direction(_ connection: Int, _ side: Int) -> DirectionSummary {
-        finished?[connection].side(side) ?? DirectionSummary(store[connection].side(side))
+        finished?[connection].side(side) ?? DirectionSummary(store[connection].side(side), store[connection].connection.timeScale)
     }
 
     /// A connection as the reports read it (from its record while packets come).
@@ -56,7 +56,7 @@ public struct TCPTracker {
 
     /// The input has ended: each connection keeps its summary, and the state that only served
     /// the next segment (each direction's sequence tracking, the flow table, the unacked segments)
-    /// is freed, page by page (448 bytes a connection become 288). No packet may follow.
+    /// is freed, page by page (400 bytes a connection become 288). No packet may follow.
     public mutating func finishTracking() {
         guard finished == nil else { return }
         // A tracker that shares its store with a copy leaves the copy's records alone.
@@ -114,6 +114,17 @@ public struct TCPTracker {
         }
     }
 
+    /// A conversation ICMP errors opened gets its first TCP frame at `time`: its first time moves
+    /// there, and every time it holds is kept, as an offset from the new one.
+    @inline(never)
+    private static func restart(at time: Int64, connection: inout Connection, fwd: inout DirectionState,
+                                rev: inout DirectionState) {
+        let old = connection.timeScale
+        connection.restart(at: time)
+        fwd.rescale(from: old, to: connection.timeScale)
+        rev.rescale(from: old, to: connection.timeScale)
+    }
+
     /// The rest of `process`, on the connection's record in place.
     private static func analyze(_ segment: TCPSegment, side: Int, index: Int, flags taFlagsIn: AnalysisFlags,
                                 connection: inout Connection, fwd: inout DirectionState, rev: inout DirectionState,
@@ -136,10 +147,14 @@ public struct TCPTracker {
         if !segment.context.isCopy {
             if !connection.hasTCPFrames {
                 connection.firstFrame = frame
-                connection.restart(at: now)
+                if now != connection.firstTime { restart(at: now, connection: &connection, fwd: &fwd, rev: &rev) }
             }
+        }
+        // The segment's time on the connection's scale, worked out once for the slots it goes to.
+        let stamp = SlotStamp(now, connection.timeScale)
+        if !segment.context.isCopy {
             connection.lastFrame = frame
-            connection.lastTime = now
+            connection.setLastTime(stamp)
         }
 
         var result = FrameAnalysis(stream: connection.stream, connection: index, direction: side, flags: [], printable: false)
@@ -159,7 +174,7 @@ public struct TCPTracker {
                 rev.baseSet = true
             }
             analyzeSequence(seq: seq, ack: ack, length: segmentLength, flags: flags, window: UInt32(segment.window),
-                            frame: frame, now: now, initialRTT: connection.initialRTT,
+                            frame: frame, now: stamp, initialRTT: connection.initialRTT,
                             fwd: &fwd, rev: &rev, ta: &taFlags, result: &result, unacked: &unacked)
         }
 
@@ -208,14 +223,14 @@ public struct TCPTracker {
             connection.lastICMPErrorFrame = frame
         }
         if !segment.context.isCopy {
-            result.isDuplicate = Self.isDuplicate(segment, of: fwd)
+            result.isDuplicate = Self.isDuplicate(segment, of: fwd, stamp.scale)
             if segment.isReset {
                 resets.append(observeReset(segment, side: side, index: index, connection: connection, fwd: fwd, rev: rev,
                                            senderNextSeq: senderNextSeqBefore, previousTime: previousTime,
                                            duplicate: result.isDuplicate))
             }
-            if segment.payloadLength > 0 && rev.finTime != 0 && !result.isDuplicate { fwd.payloadAfterPeerFIN = true }
-            recordConnectionFacts(segment, side: side, flags: taFlags, previousTime: previousTime,
+            if segment.payloadLength > 0 && rev.finTime.value(stamp.scale) != 0 && !result.isDuplicate { fwd.payloadAfterPeerFIN = true }
+            recordConnectionFacts(segment, side: side, now: stamp, flags: taFlags, previousTime: previousTime,
                                   duplicate: result.isDuplicate, connection: &connection, fwd: &fwd)
         }
         result.flags = taFlags
@@ -288,10 +303,11 @@ public struct TCPTracker {
     }
 
     private static func analyzeSequence(seq: UInt32, ack: UInt32, length seglen: UInt32, flags: TCPFlags, window: UInt32,
-                                        frame: Int, now: Int64, initialRTT: @autoclosure () -> Int64,
+                                        frame: Int, now stamp: SlotStamp, initialRTT: @autoclosure () -> Int64,
                                         fwd: inout DirectionState, rev: inout DirectionState,
                                         ta: inout AnalysisFlags, result: inout FrameAnalysis, unacked: inout UnackedSegments) {
         typealias S = SequenceNumber
+        let now = stamp.value
         let noFlag = flags.intersection(.syn.union(.fin).union(.rst)).isEmpty
         let synOrFin = !flags.intersection(.syn.union(.fin)).isEmpty
 
@@ -361,10 +377,10 @@ public struct TCPTracker {
                 // Spurious: the peer had already acknowledged all of it (no "not advanced" test).
                 ta.formUnion(.spuriousRetransmission.union(.retransmission))
             } else if notAdvanced && rev.dupAckNum >= 2 && rev.lastAck == seq
-                        && UInt64(bitPattern: now &- rev.lastAckTime) < 20_000_000 {
+                        && UInt64(bitPattern: now &- rev.lastAckTime.value(stamp.scale)) < 20_000_000 {
                 ta.formUnion(.fastRetransmission.union(.retransmission))
             } else if notAdvanced
-                        && UInt64(bitPattern: now &- fwd.nextSeqTime) < Self.outOfOrderWindow(initialRTT: initialRTT())
+                        && UInt64(bitPattern: now &- fwd.nextSeqTime.value(stamp.scale)) < Self.outOfOrderWindow(initialRTT: initialRTT())
                         && fwd.nextSeq != seq &+ seglen &+ (synOrFin ? 1 : 0) {
                 ta.insert(.outOfOrder)
             } else if notAdvanced {
@@ -385,7 +401,7 @@ public struct TCPTracker {
         if !ta.contains(.zeroWindowProbe) {
             if S.greaterThan(nextSeqLocal, fwd.nextSeq) || fwd.nextSeq == 0 {
                 fwd.nextSeq = nextSeqLocal
-                fwd.nextSeqTime = now
+                fwd.nextSeqTime.set(stamp)
             }
             if seq == fwd.maxSeqToBeAcked || fwd.maxSeqToBeAcked == 0 {
                 fwd.maxSeqToBeAcked = fwd.nextSeq
@@ -393,7 +409,7 @@ public struct TCPTracker {
         }
         fwd.window = window
         fwd.lastAck = ack
-        fwd.lastAckTime = now
+        fwd.lastAckTime.set(stamp)
         fwd.lastSegmentFlags = ta
 
         // The raw ack field (ACK bit or not) retires the peer's unacked segments; an exact match
@@ -429,14 +445,15 @@ public struct TCPTracker {
 
     // MARK: - Connection facts (not Wireshark's analysis): packets, bytes, history
 
-    private static func recordConnectionFacts(_ segment: TCPSegment, side: Int, flags ta: AnalysisFlags, previousTime: Int64,
-                                       duplicate: Bool, connection: inout Connection, fwd: inout DirectionState) {
+    private static func recordConnectionFacts(_ segment: TCPSegment, side: Int, now stamp: SlotStamp, flags ta: AnalysisFlags,
+                                              previousTime: Int64, duplicate: Bool, connection: inout Connection,
+                                              fwd: inout DirectionState) {
         let now = segment.timestamp
         let flags = segment.flags
         connection.hasTCPFrames = true
         fwd.packets += 1
         fwd.payloadBytes += segment.payloadLength
-        fwd.lastTime = now
+        fwd.lastTime.set(stamp)
         fwd.lastIPID = segment.ipID
         fwd.lastSeq = segment.sequence
         fwd.lastAckField = segment.acknowledgment
@@ -479,7 +496,7 @@ public struct TCPTracker {
             connection.idleBeforeEnd = now - previousTime
         }
         if flags.contains(.fin) {
-            if fwd.finTime == 0 { fwd.finTime = now }
+            if fwd.finTime.value(stamp.scale) == 0 { fwd.finTime.set(stamp) }
             fwd.sawFIN = true
             if connection.firstFINSide == nil { connection.firstFINSide = Int8(side) }
         }
@@ -493,7 +510,7 @@ public struct TCPTracker {
         // Server response time: when payload changes direction, the time from the other side's last
         // payload byte to this first one is one exchange's response time (retransmissions excluded).
         if segment.payloadLength > 0 && !ta.contains(.retransmission) {
-            if fwd.firstPayloadTime == 0 { fwd.firstPayloadTime = now }
+            if fwd.firstPayloadTime.value(stamp.scale) == 0 { fwd.firstPayloadTime.set(stamp) }
             if Int(connection.lastPayloadSide) != side {
                 if (connection.synSender ?? Int(connection.firstSender)) == side {
                     connection.recordRequestStart(now)
@@ -508,8 +525,8 @@ public struct TCPTracker {
                 connection.responseTimeMax = max(connection.responseTimeMax, responseTime)
             }
             connection.lastPayloadSide = Int8(side)
-            connection.requestEndTime = now
-            fwd.lastPayloadTime = now
+            connection.setRequestEndTime(stamp)
+            fwd.lastPayloadTime.set(stamp)
             fwd.lastPayloadPushed = flags.contains(.psh)
         }
         ConnectionHistory.record(segment, flags: ta, side: side, connection: &connection, state: &fwd)
@@ -519,6 +536,7 @@ public struct TCPTracker {
     private static func observeReset(_ segment: TCPSegment, side: Int, index: Int, connection: Connection,
                               fwd: DirectionState, rev: DirectionState, senderNextSeq: UInt32, previousTime: Int64,
                               duplicate: Bool) -> ResetObservation {
+        let scale = connection.timeScale
         var text: String?
         if !segment.payload.isEmpty {
             let printable = segment.payload.prefix(96).toArray().filter { $0 >= 0x20 && $0 < 0x7F }
@@ -527,10 +545,10 @@ public struct TCPTracker {
         return ResetObservation(
             timestamp: segment.timestamp, payloadText: text,
             payloadBytes: side == 0 ? (fwd.payloadBytes, rev.payloadBytes) : (rev.payloadBytes, fwd.payloadBytes),
-            finTime: side == 0 ? (fwd.finTime, rev.finTime) : (rev.finTime, fwd.finTime),
+            finTime: side == 0 ? (fwd.finTime.value(scale), rev.finTime.value(scale)) : (rev.finTime.value(scale), fwd.finTime.value(scale)),
             lastPayloadTime: connection.requestEndTime,
             idleBefore: connection.hasTCPFrames ? segment.timestamp - previousTime : 0,
-            peerSilence: rev.packets > 0 ? segment.timestamp - rev.lastTime : 0,
+            peerSilence: rev.packets > 0 ? segment.timestamp - rev.lastTime.value(scale) : 0,
             lastLossTime: connection.lastLossTime, establishedTime: connection.establishedTime,
             frame: segment.frame, connection: index, stream: connection.stream, senderSide: side,
             sequence: segment.sequence, acknowledgment: segment.acknowledgment, senderPackets: fwd.packets,
@@ -553,11 +571,11 @@ public struct TCPTracker {
     /// A copy of this side's previous segment (same IP ID, sequence, acknowledgment, length and
     /// flags) arriving within a millisecond: a duplicated packet (SPAN port, bridge, `-i any`), not a
     /// retransmission. Without an IP ID to compare (IPv6, or an ID of 0) the window is 50 µs.
-    static func isDuplicate(_ segment: TCPSegment, of previous: DirectionState) -> Bool {
+    static func isDuplicate(_ segment: TCPSegment, of previous: DirectionState, _ scale: TimeScale) -> Bool {
         guard previous.packets > 0, previous.lastLength == Int32(clamping: segment.tcpLength),
               previous.lastSeq == segment.sequence, previous.lastAckField == segment.acknowledgment,
               previous.lastFlags == segment.flags.rawValue else { return false }
-        let gap = segment.timestamp - previous.lastTime
+        let gap = segment.timestamp - previous.lastTime.value(scale)
         if segment.ipID != 0 && !segment.isIPv6 {
             return previous.lastIPID == segment.ipID && gap >= 0 && gap <= 1_000_000
         }

@@ -20,6 +20,8 @@ public struct TimeSlot: Sendable {
 
     /// A slot holding no time.
     @inlinable public static var empty: TimeSlot { TimeSlot(raw: none) }
+    /// A slot holding the time 0.
+    @inlinable public static var zeroTime: TimeSlot { TimeSlot(raw: zero) }
 
     @inlinable init(raw: UInt32) { self.raw = raw }
 
@@ -37,6 +39,24 @@ public struct TimeSlot: Sendable {
         return TimeSlot.wideValue(raw)
     }
 
+    /// The time held by a slot that always holds one (set as 0 at first).
+    @inlinable @inline(__always)
+    public func value(_ scale: TimeScale) -> Int64 {
+        if raw < TimeSlot.wide { return scale.base &+ (scale.nanoseconds ? Int64(raw) : Int64(raw) &* 1000) }
+        return TimeSlot.wideValue(raw)
+    }
+
+    /// Keeps the time a stamp read: its offset, worked out once for every slot of the connection
+    /// that takes it.
+    @inlinable @inline(__always)
+    public mutating func set(_ stamp: SlotStamp) {
+        if stamp.raw < TimeSlot.wide && (raw < TimeSlot.wide || raw >= TimeSlot.zero) {
+            raw = stamp.raw
+        } else {
+            set(stamp.value, stamp.scale)
+        }
+    }
+
     /// The value of a slot that holds no offset: 0, or its entry in `WideTimes`.
     @usableFromInline @inline(never)
     static func wideValue(_ raw: UInt32) -> Int64 {
@@ -52,23 +72,23 @@ public struct TimeSlot: Sendable {
             return
         }
         if raw < TimeSlot.wide || raw >= TimeSlot.zero {  // not wide
-            let (offset, overflow) = value.subtractingReportingOverflow(scale.base)
-            if !overflow && offset >= 0 && value != 0 {
-                if scale.nanoseconds {
-                    if offset < Int64(TimeSlot.wide) {
-                        raw = UInt32(truncatingIfNeeded: offset)
-                        return
-                    }
-                } else {
-                    let micro = offset / 1000
-                    if micro < Int64(TimeSlot.wide) && micro &* 1000 == offset {
-                        raw = UInt32(truncatingIfNeeded: micro)
-                        return
-                    }
-                }
+            let offset = TimeSlot.offset(value, scale)
+            if offset < TimeSlot.wide {
+                raw = offset
+                return
             }
         }
         setSlowly(value)
+    }
+
+    /// `value`'s offset on `scale` when it fits a slot (and is not 0); else `none`.
+    @inlinable @inline(__always)
+    static func offset(_ value: Int64, _ scale: TimeScale) -> UInt32 {
+        let (offset, overflow) = value.subtractingReportingOverflow(scale.base)
+        guard !overflow && offset >= 0 && value != 0 else { return none }
+        if scale.nanoseconds { return offset < Int64(wide) ? UInt32(truncatingIfNeeded: offset) : none }
+        let micro = offset / 1000
+        return micro < Int64(wide) && micro &* 1000 == offset ? UInt32(truncatingIfNeeded: micro) : none
     }
 
     /// Keeps a value that is no offset: 0, or one that does not fit (or a slot already wide).
@@ -81,6 +101,22 @@ public struct TimeSlot: Sendable {
         } else {
             raw = TimeSlot.wide | WideTimes.shared.append(value)
         }
+    }
+}
+
+/// A time and its offset on a connection's scale, worked out once for the slots that take it (a
+/// segment's time goes to several).
+@frozen
+public struct SlotStamp: Sendable {
+    public let value: Int64
+    public let scale: TimeScale
+    /// The offset (`TimeSlot.none`: the time does not fit a slot).
+    @usableFromInline let raw: UInt32
+
+    @inlinable public init(_ value: Int64, _ scale: TimeScale) {
+        self.value = value
+        self.scale = scale
+        raw = TimeSlot.offset(value, scale)
     }
 }
 
