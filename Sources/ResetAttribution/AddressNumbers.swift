@@ -13,6 +13,7 @@ struct AddressNumbers {
         while size < 2 * capacity { size <<= 1 }
         slots = [Int32](repeating: -1, count: size)
         mask = size - 1
+        addresses.reserveCapacity(capacity)
     }
 
     mutating func number(_ address: IPAddress) -> Int32 {

@@ -34,7 +34,9 @@ public struct ProxyTopology: Sendable {
     /// connects out with the client's address is not found this way: name it with `--proxy`.
     public static func detect(_ connections: ConnectionFactsList, window: Int64 = 50_000_000, threads: Int = 1) -> ProxyTopology {
         // Addresses as small numbers, so that what follows counts in arrays.
-        var numbers = AddressNumbers(capacity: 2 * connections.count)
+        // (Room for as many addresses as connections: a busy capture's clients mostly connect once,
+        // and a table for twice as many took a megabyte more at the run's peak.)
+        var numbers = AddressNumbers(capacity: connections.count)
         func id(_ address: IPAddress) -> Int32 { numbers.number(address) }
         // Every connection opening, in time order, and every accepted session's trigger (its
         // first request byte, or its handshake), by the server address that accepted it.
@@ -70,9 +72,10 @@ public struct ProxyTopology: Sendable {
             (i: Int, scratch: inout FollowerScratch) -> (spec: ProxySpec, median: Int64, backends: Set<IPAddress>)? in
             let frontID = fronts[i]
             let front = Int32(frontID), sessions = inbound[frontID]
-            guard let (best, count, mine) = scratch.bestFollower(of: front, sessions: sessions, openings: openings, times: times,
-                                                                 addresses: addresses, window: window),
+            guard let (best, count) = scratch.bestFollower(of: front, sessions: sessions, openings: openings, times: times,
+                                                           addresses: addresses, window: window),
                   count >= 2, count * 2 >= sessions.count else { return nil }
+            let mine = scratch.followers(best, of: front, sessions: sessions, openings: openings, times: times, window: window)
             let median = Int64(mine.map(\.delay).sorted()[count / 2])
             let sourceTimes = Array(openingsBySource[Int(best)])
             // The span: four times the median delay (a busy proxy's delays spread), at least 0.25 ms
