@@ -20,7 +20,7 @@ struct TimeSlotTests {
     @Test func recordSizes() {
         #expect(MemoryLayout<Connection>.stride == 192)
         #expect(MemoryLayout<ConnectionRecord>.stride == 400)
-        #expect(MemoryLayout<ConnectionSummary>.stride == 288)
+        #expect(MemoryLayout<ConnectionSummary>.stride == 272)
     }
 
     @Test func fittingValuesTakeNoWideEntry() {

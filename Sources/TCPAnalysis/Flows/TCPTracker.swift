@@ -56,7 +56,7 @@ public struct TCPTracker {
 
     /// The input has ended: each connection keeps its summary, and the state that only served
     /// the next segment (each direction's sequence tracking, the flow table, the unacked segments)
-    /// is freed, page by page (400 bytes a connection become 288). No packet may follow.
+    /// is freed, page by page (400 bytes a connection become 272). No packet may follow.
     public mutating func finishTracking() {
         guard finished == nil else { return }
         // A tracker that shares its store with a copy leaves the copy's records alone.
