@@ -21,6 +21,7 @@ struct TimeSlotTests {
         #expect(MemoryLayout<Connection>.stride == 192)
         #expect(MemoryLayout<ConnectionRecord>.stride == 400)
         #expect(MemoryLayout<ConnectionSummary>.stride == 272)
+        #expect(MemoryLayout<ResetObservation>.stride == 136)
     }
 
     @Test func fittingValuesTakeNoWideEntry() {

@@ -543,7 +543,7 @@ public struct TCPTracker {
             if printable.count >= 4 { text = String(decoding: printable, as: UTF8.self) }
         }
         return ResetObservation(
-            timestamp: segment.timestamp, payloadText: text,
+            scale: scale, timestamp: segment.timestamp, payloadText: text,
             payloadBytes: side == 0 ? (fwd.payloadBytes, rev.payloadBytes) : (rev.payloadBytes, fwd.payloadBytes),
             finTime: side == 0 ? (fwd.finTime.value(scale), rev.finTime.value(scale)) : (rev.finTime.value(scale), fwd.finTime.value(scale)),
             lastPayloadTime: connection.requestEndTime,
