@@ -68,15 +68,15 @@ public struct DirectionState: Sendable {
         }
     }
 
-    enum Flag {
-        static let baseSet: UInt8 = 1
-        static let isFirstAck: UInt8 = 2
-        static let sawSYN: UInt8 = 4
-        static let sawSYNACK: UInt8 = 8
-        static let sawFIN: UInt8 = 16
-        static let sawRST: UInt8 = 32
-        static let lastPayloadPushed: UInt8 = 64
-        static let payloadAfterPeerFIN: UInt8 = 128
+    @usableFromInline enum Flag {
+        @usableFromInline static let baseSet: UInt8 = 1
+        @usableFromInline static let isFirstAck: UInt8 = 2
+        @usableFromInline static let sawSYN: UInt8 = 4
+        @usableFromInline static let sawSYNACK: UInt8 = 8
+        @usableFromInline static let sawFIN: UInt8 = 16
+        @usableFromInline static let sawRST: UInt8 = 32
+        @usableFromInline static let lastPayloadPushed: UInt8 = 64
+        @usableFromInline static let payloadAfterPeerFIN: UInt8 = 128
     }
 
     var baseSet: Bool {

@@ -3,15 +3,16 @@
 /// packets it no longer has. Kept compact (one per RST of the whole input; 136 bytes, 176 with
 /// whole times and a byte per flag): counts, frames and indices in 32 bits, times in slots on the
 /// connection's scale (see `TimeSlot`), flags and the presence of optional fields in bits.
+@frozen
 public struct ResetObservation: Sendable {
     // (Stored in falling order of alignment; read through the properties below.)
-    private let scaleBase: Int64
+    @usableFromInline let scaleBase: Int64
     /// Printable text carried in the RST (RFC 9293 allows a diagnostic payload).
     public let payloadText: String?
     /// Payload bytes each side sent so far (by side of the connection's key).
     public let payloadBytes: (Int, Int)
-    private let timestampSlot, finSlot0, finSlot1, lastPayloadSlot, lastLossSlot, establishedSlot: TimeSlot
-    private let idleBeforeSlot, peerSilenceSlot: TimeSlot
+    @usableFromInline let timestampSlot, finSlot0, finSlot1, lastPayloadSlot, lastLossSlot, establishedSlot: TimeSlot
+    @usableFromInline let idleBeforeSlot, peerSilenceSlot: TimeSlot
     @Count32 public private(set) var frame: Int
     @Count32 public internal(set) var connection: Int
     @Count32 public internal(set) var stream: Int
@@ -28,36 +29,36 @@ public struct ResetObservation: Sendable {
     /// The next sequence number expected from the receiver: a RST acknowledging it leaves no data unread.
     public let receiverNextSeq: UInt32
     public let receiverWindow: UInt32
-    private let receiverAckValue: UInt32
+    @usableFromInline let receiverAckValue: UInt32
     public let window: UInt16
     public let ipID: UInt16
     /// IP ID of the receiver's last segment (IPv4), 0 when none: an injector answering a packet
     /// sometimes copies its IP ID.
     public let receiverLastIPID: UInt16
-    private let senderLastIPIDValue: UInt16
-    private let flags: UInt16
+    @usableFromInline let senderLastIPIDValue: UInt16
+    @usableFromInline let flags: UInt16
     public let ttl: UInt8
-    private let senderTTLBaselineValue: UInt8
+    @usableFromInline let senderTTLBaselineValue: UInt8
     public let receiverWindowScale: Int8
     @OptionalSide public private(set) var synSender: Int?
     @OptionalSide public private(set) var lastPayloadSide: Int?
 
-    private enum Flag {
-        static let hasAck: UInt16 = 1 << 0
-        static let isIPv6: UInt16 = 1 << 1
-        static let checksumBad: UInt16 = 1 << 2
-        static let isDuplicate: UInt16 = 1 << 3
-        static let answersSYN: UInt16 = 1 << 4
-        static let answersReusedSYN: UInt16 = 1 << 5
-        static let synAckSeen: UInt16 = 1 << 6
-        static let handshakeAckSeen: UInt16 = 1 << 7
-        static let lastPayloadPushed: UInt16 = 1 << 8
-        static let receiverDataAfterSenderFIN: UInt16 = 1 << 9
-        static let zeroWindowSeen: UInt16 = 1 << 10
-        static let hasReceiverAck: UInt16 = 1 << 11
-        static let hasSenderLastIPID: UInt16 = 1 << 12
-        static let hasSenderTTLBaseline: UInt16 = 1 << 13
-        static let nanosecondClock: UInt16 = 1 << 14
+    @usableFromInline enum Flag {
+        @usableFromInline static let hasAck: UInt16 = 1 << 0
+        @usableFromInline static let isIPv6: UInt16 = 1 << 1
+        @usableFromInline static let checksumBad: UInt16 = 1 << 2
+        @usableFromInline static let isDuplicate: UInt16 = 1 << 3
+        @usableFromInline static let answersSYN: UInt16 = 1 << 4
+        @usableFromInline static let answersReusedSYN: UInt16 = 1 << 5
+        @usableFromInline static let synAckSeen: UInt16 = 1 << 6
+        @usableFromInline static let handshakeAckSeen: UInt16 = 1 << 7
+        @usableFromInline static let lastPayloadPushed: UInt16 = 1 << 8
+        @usableFromInline static let receiverDataAfterSenderFIN: UInt16 = 1 << 9
+        @usableFromInline static let zeroWindowSeen: UInt16 = 1 << 10
+        @usableFromInline static let hasReceiverAck: UInt16 = 1 << 11
+        @usableFromInline static let hasSenderLastIPID: UInt16 = 1 << 12
+        @usableFromInline static let hasSenderTTLBaseline: UInt16 = 1 << 13
+        @usableFromInline static let nanosecondClock: UInt16 = 1 << 14
     }
 
     /// The observation; its times are kept on `scale` (the connection's: they are offsets from
@@ -116,44 +117,44 @@ public struct ResetObservation: Sendable {
         self.flags = flags
     }
 
-    private var scale: TimeScale { TimeScale(base: scaleBase, nanoseconds: flags & Flag.nanosecondClock != 0) }
-    private var durations: TimeScale { TimeScale(base: 0, nanoseconds: flags & Flag.nanosecondClock != 0) }
+    @inlinable var scale: TimeScale { TimeScale(base: scaleBase, nanoseconds: flags & Flag.nanosecondClock != 0) }
+    @inlinable var durations: TimeScale { TimeScale(base: 0, nanoseconds: flags & Flag.nanosecondClock != 0) }
 
-    public var timestamp: Int64 { timestampSlot.value(scale) }
+    @inlinable public var timestamp: Int64 { timestampSlot.value(scale) }
     /// When each side sent its first FIN (0: not yet).
-    public var finTime: (Int64, Int64) { (finSlot0.value(scale), finSlot1.value(scale)) }
+    @inlinable public var finTime: (Int64, Int64) { (finSlot0.value(scale), finSlot1.value(scale)) }
     /// When the connection's last payload came (from either side).
-    public var lastPayloadTime: Int64 { lastPayloadSlot.value(scale) }
+    @inlinable public var lastPayloadTime: Int64 { lastPayloadSlot.value(scale) }
     /// Time since the connection's previous segment.
-    public var idleBefore: Int64 { idleBeforeSlot.value(durations) }
+    @inlinable public var idleBefore: Int64 { idleBeforeSlot.value(durations) }
     /// Time since the receiver last sent anything (how long the peer had been silent).
-    public var peerSilence: Int64 { peerSilenceSlot.value(durations) }
+    @inlinable public var peerSilence: Int64 { peerSilenceSlot.value(durations) }
     /// The time of the connection's last loss signal (`lossEvents` counts them).
-    public var lastLossTime: Int64 { lastLossSlot.value(scale) }
+    @inlinable public var lastLossTime: Int64 { lastLossSlot.value(scale) }
     /// Time of the connection's handshake completion (the client's ACK of the SYN-ACK), if any.
-    public var establishedTime: Int64? { establishedSlot.get(scale) }
+    @inlinable public var establishedTime: Int64? { establishedSlot.get(scale) }
     /// The receiver's last acknowledgment (its RCV.NXT for the sender), if it sent an ACK.
-    public var receiverAck: UInt32? { flags & Flag.hasReceiverAck != 0 ? receiverAckValue : nil }
+    @inlinable public var receiverAck: UInt32? { flags & Flag.hasReceiverAck != 0 ? receiverAckValue : nil }
     /// IP ID of the sender's last non-RST segment (IPv4), if any.
-    public var senderLastIPID: UInt16? { flags & Flag.hasSenderLastIPID != 0 ? senderLastIPIDValue : nil }
+    @inlinable public var senderLastIPID: UInt16? { flags & Flag.hasSenderLastIPID != 0 ? senderLastIPIDValue : nil }
     /// TTL of the sender's first non-RST segment (the baseline the RST is held against), if any.
-    public var senderTTLBaseline: UInt8? { flags & Flag.hasSenderTTLBaseline != 0 ? senderTTLBaselineValue : nil }
+    @inlinable public var senderTTLBaseline: UInt8? { flags & Flag.hasSenderTTLBaseline != 0 ? senderTTLBaselineValue : nil }
 
-    public var hasAck: Bool { flags & Flag.hasAck != 0 }
-    public var isIPv6: Bool { flags & Flag.isIPv6 != 0 }
+    @inlinable public var hasAck: Bool { flags & Flag.hasAck != 0 }
+    @inlinable public var isIPv6: Bool { flags & Flag.isIPv6 != 0 }
     /// Its checksum was checked and is wrong: the receiver drops it (`--check-checksums`).
-    public var checksumBad: Bool { flags & Flag.checksumBad != 0 }
+    @inlinable public var checksumBad: Bool { flags & Flag.checksumBad != 0 }
     /// A copy of the previous segment (SPAN port): never evidence.
-    public var isDuplicate: Bool { flags & Flag.isDuplicate != 0 }
+    @inlinable public var isDuplicate: Bool { flags & Flag.isDuplicate != 0 }
     /// The receiver's last segment was a pure SYN (the RST refuses it), and whether that SYN
     /// reused a port pair (`reused_ports`).
-    public var answersSYN: Bool { flags & Flag.answersSYN != 0 }
-    public var answersReusedSYN: Bool { flags & Flag.answersReusedSYN != 0 }
-    public var synAckSeen: Bool { flags & Flag.synAckSeen != 0 }
-    public var handshakeAckSeen: Bool { flags & Flag.handshakeAckSeen != 0 }
+    @inlinable public var answersSYN: Bool { flags & Flag.answersSYN != 0 }
+    @inlinable public var answersReusedSYN: Bool { flags & Flag.answersReusedSYN != 0 }
+    @inlinable public var synAckSeen: Bool { flags & Flag.synAckSeen != 0 }
+    @inlinable public var handshakeAckSeen: Bool { flags & Flag.handshakeAckSeen != 0 }
     /// The last payload segment of the client-to-be side carried PSH (a complete request).
-    public var lastPayloadPushed: Bool { flags & Flag.lastPayloadPushed != 0 }
+    @inlinable public var lastPayloadPushed: Bool { flags & Flag.lastPayloadPushed != 0 }
     /// Payload from the receiver after the sender's FIN (a request on a closing connection).
-    public var receiverDataAfterSenderFIN: Bool { flags & Flag.receiverDataAfterSenderFIN != 0 }
-    public var zeroWindowSeen: Bool { flags & Flag.zeroWindowSeen != 0 }
+    @inlinable public var receiverDataAfterSenderFIN: Bool { flags & Flag.receiverDataAfterSenderFIN != 0 }
+    @inlinable public var zeroWindowSeen: Bool { flags & Flag.zeroWindowSeen != 0 }
 }

@@ -38,24 +38,24 @@ public struct Connection: Sendable {
     /// The frame of the first RST (0: none).
     @Count32 private var firstRSTFrameNumber = 0
     // The times (see the accessors below).
-    private var lastTimeSlot: TimeSlot
-    private var initialRTTSlot: TimeSlot
-    private var mostRecentSYNSlot = TimeSlot.empty
-    private var synSlot = TimeSlot.empty
-    private var synAckSlot = TimeSlot.empty
-    private var handshakeAckSlot = TimeSlot.empty
-    private var establishedSlot = TimeSlot.empty
-    private var idleBeforeEndSlot = TimeSlot.empty
-    private var requestEndSlot: TimeSlot
-    private var lastLossSlot: TimeSlot
-    private var responseTotalSlot: TimeSlot
-    private var responseMaxSlot: TimeSlot
+    @usableFromInline var lastTimeSlot: TimeSlot
+    @usableFromInline var initialRTTSlot: TimeSlot
+    @usableFromInline var mostRecentSYNSlot = TimeSlot.empty
+    @usableFromInline var synSlot = TimeSlot.empty
+    @usableFromInline var synAckSlot = TimeSlot.empty
+    @usableFromInline var handshakeAckSlot = TimeSlot.empty
+    @usableFromInline var establishedSlot = TimeSlot.empty
+    @usableFromInline var idleBeforeEndSlot = TimeSlot.empty
+    @usableFromInline var requestEndSlot: TimeSlot
+    @usableFromInline var lastLossSlot: TimeSlot
+    @usableFromInline var responseTotalSlot: TimeSlot
+    @usableFromInline var responseMaxSlot: TimeSlot
     /// When each request began: client payload after server payload, or the first client payload
     /// (the last four; `requestCount` counts them all), and when the response to each began
     /// (server payload after the request; 0: none). Lets a proxy's back legs be matched to the
     /// request that caused them.
-    private var requestSlots: (TimeSlot, TimeSlot, TimeSlot, TimeSlot)
-    private var responseSlots: (TimeSlot, TimeSlot, TimeSlot, TimeSlot)
+    @usableFromInline var requestSlots: (TimeSlot, TimeSlot, TimeSlot, TimeSlot)
+    @usableFromInline var responseSlots: (TimeSlot, TimeSlot, TimeSlot, TimeSlot)
     /// The side (0 or 1 of `key`) that sent the first segment.
     public internal(set) var firstSender: Int8
     /// The side that sent the first pure SYN, and the first SYN-ACK.
@@ -67,18 +67,18 @@ public struct Connection: Sendable {
     /// Which side sent the most recent payload, and the previous segment's side (-1: none).
     var lastPayloadSide: Int8 = -1
     var lastSegmentSide: Int8 = -1
-    private var flags = FlagByte(Flag.isLive)
+    @usableFromInline var flags = FlagByte(Flag.isLive)
     /// Zeek-style history letters, in order of first appearance.
     public internal(set) var history = HistoryLog()
 
-    private enum Flag {
-        static let isLive: UInt8 = 1
-        static let hasTCPFrames: UInt8 = 2
-        static let zeroWindowSeen: UInt8 = 4
-        static let lastSegmentPureSYN: UInt8 = 8
-        static let lastSYNReused: UInt8 = 16
+    @usableFromInline enum Flag {
+        @usableFromInline static let isLive: UInt8 = 1
+        @usableFromInline static let hasTCPFrames: UInt8 = 2
+        @usableFromInline static let zeroWindowSeen: UInt8 = 4
+        @usableFromInline static let lastSegmentPureSYN: UInt8 = 8
+        @usableFromInline static let lastSYNReused: UInt8 = 16
         /// The time slots count nanoseconds (the first time was no whole microsecond).
-        static let nanosecondClock: UInt8 = 32
+        @usableFromInline static let nanosecondClock: UInt8 = 32
     }
 
     init(key: FlowKey, stream: Int, frame: Int, time: Int64, firstSender: Int) {
@@ -173,9 +173,10 @@ public struct Connection: Sendable {
     // MARK: Times
 
     /// The scale of the absolute times' slots (the directions' too), and of the durations'.
-    @inline(__always) var timeScale: TimeScale { scale }
-    @inline(__always) private var scale: TimeScale { TimeScale(base: firstTime, nanoseconds: flags[Flag.nanosecondClock]) }
-    @inline(__always) private var durationScale: TimeScale { TimeScale(base: 0, nanoseconds: flags[Flag.nanosecondClock]) }
+    /// The scale of the connection's time slots (its directions' too).
+    @inlinable @inline(__always) public var timeScale: TimeScale { scale }
+    @inlinable @inline(__always) var scale: TimeScale { TimeScale(base: firstTime, nanoseconds: flags[Flag.nanosecondClock]) }
+    @inlinable @inline(__always) var durationScale: TimeScale { TimeScale(base: 0, nanoseconds: flags[Flag.nanosecondClock]) }
 
     /// The slots of absolute times (offsets from `firstTime`), for `restart`.
     private static var absoluteSlots: [WritableKeyPath<Connection, TimeSlot>] { [
@@ -207,59 +208,59 @@ public struct Connection: Sendable {
 
     /// When the last packet was seen.
     public internal(set) var lastTime: Int64 {
-        @inline(__always) get { lastTimeSlot.get(scale)! }
+        @inlinable @inline(__always) get { lastTimeSlot.get(scale)! }
         @inline(__always) set { lastTimeSlot.set(newValue, scale) }
     }
     /// 4.0.17's initial RTT (`ts_first_rtt`): from the last pure SYN to the first ACK-class segment;
     /// 0 while unknown, as Wireshark treats it.
     public internal(set) var initialRTT: Int64 {
-        @inline(__always) get { initialRTTSlot.get(durationScale)! }
+        @inlinable @inline(__always) get { initialRTTSlot.get(durationScale)! }
         @inline(__always) set { initialRTTSlot.set(newValue, durationScale) }
     }
     /// Time of the most recent pure SYN in either direction (`ts_mru_syn`); nil before any.
     var mostRecentSYNTime: Int64? {
-        @inline(__always) get { mostRecentSYNSlot.get(scale) }
+        @inlinable @inline(__always) get { mostRecentSYNSlot.get(scale) }
         @inline(__always) set { mostRecentSYNSlot.set(newValue, scale) }
     }
     /// The first pure SYN, the first SYN-ACK after it, and the first ACK-class segment after that.
     public internal(set) var synTime: Int64? {
-        @inline(__always) get { synSlot.get(scale) }
+        @inlinable @inline(__always) get { synSlot.get(scale) }
         @inline(__always) set { synSlot.set(newValue, scale) }
     }
     public internal(set) var synAckTime: Int64? {
-        @inline(__always) get { synAckSlot.get(scale) }
+        @inlinable @inline(__always) get { synAckSlot.get(scale) }
         @inline(__always) set { synAckSlot.set(newValue, scale) }
     }
     public internal(set) var handshakeAckTime: Int64? {
-        @inline(__always) get { handshakeAckSlot.get(scale) }
+        @inlinable @inline(__always) get { handshakeAckSlot.get(scale) }
         @inline(__always) set { handshakeAckSlot.set(newValue, scale) }
     }
     /// When the client acknowledged the SYN-ACK.
     public internal(set) var establishedTime: Int64? {
-        @inline(__always) get { establishedSlot.get(scale) }
+        @inlinable @inline(__always) get { establishedSlot.get(scale) }
         @inline(__always) set { establishedSlot.set(newValue, scale) }
     }
     /// Time between the last segment before the connection's first RST or FIN and that segment:
     /// how long the connection sat idle before it was torn down.
     public internal(set) var idleBeforeEnd: Int64? {
-        @inline(__always) get { idleBeforeEndSlot.get(durationScale) }
+        @inlinable @inline(__always) get { idleBeforeEndSlot.get(durationScale) }
         @inline(__always) set { idleBeforeEndSlot.set(newValue, durationScale) }
     }
     /// When the current request's last byte was seen.
     var requestEndTime: Int64 {
-        @inline(__always) get { requestEndSlot.get(scale)! }
+        @inlinable @inline(__always) get { requestEndSlot.get(scale)! }
         @inline(__always) set { requestEndSlot.set(newValue, scale) }
     }
     public internal(set) var lastLossTime: Int64 {
-        @inline(__always) get { lastLossSlot.get(scale)! }
+        @inlinable @inline(__always) get { lastLossSlot.get(scale)! }
         @inline(__always) set { lastLossSlot.set(newValue, scale) }
     }
     public internal(set) var responseTimeTotal: Int64 {
-        @inline(__always) get { responseTotalSlot.get(durationScale)! }
+        @inlinable @inline(__always) get { responseTotalSlot.get(durationScale)! }
         @inline(__always) set { responseTotalSlot.set(newValue, durationScale) }
     }
     public internal(set) var responseTimeMax: Int64 {
-        @inline(__always) get { responseMaxSlot.get(durationScale)! }
+        @inlinable @inline(__always) get { responseMaxSlot.get(durationScale)! }
         @inline(__always) set { responseMaxSlot.set(newValue, durationScale) }
     }
 }

@@ -3,8 +3,8 @@
 /// finished tracker holds these alone; the attribution and the reports read them in place.
 public struct ConnectionSummary: Sendable {
     public internal(set) var connection: Connection
-    private let kept0: DirectionSummary.Kept
-    private let kept1: DirectionSummary.Kept
+    @usableFromInline let kept0: DirectionSummary.Kept
+    @usableFromInline let kept1: DirectionSummary.Kept
 
     init(_ record: ConnectionRecord) {
         connection = record.connection
@@ -12,8 +12,8 @@ public struct ConnectionSummary: Sendable {
         kept1 = DirectionSummary.Kept(record.side1)
     }
 
-    public var side0: DirectionSummary { DirectionSummary(kept0, connection.timeScale) }
-    public var side1: DirectionSummary { DirectionSummary(kept1, connection.timeScale) }
+    @inlinable public var side0: DirectionSummary { DirectionSummary(kept0, connection.timeScale) }
+    @inlinable public var side1: DirectionSummary { DirectionSummary(kept1, connection.timeScale) }
 
-    public func side(_ side: Int) -> DirectionSummary { DirectionSummary(side == 0 ? kept0 : kept1, connection.timeScale) }
+    @inlinable public func side(_ side: Int) -> DirectionSummary { DirectionSummary(side == 0 ? kept0 : kept1, connection.timeScale) }
 }
