@@ -30,6 +30,9 @@ struct FrontSession {
 
 /// What one worker of the detection reuses from front to front.
 struct FollowerScratch {
+    /// What followed the sessions of the front at hand.
+    /// (The delay is at most the window, under 2.1 s: 32 bits, 12 bytes a follower.)
+    var followers: [(source: Int32, delay: Int32, server: Int32)] = []
     /// Per source: how many of the front's sessions it followed, and the last session (numbered
     /// across fronts) it was seen following ("each source once"). Side by side: the scan reads
     /// both for every opening, one cache line instead of two.
@@ -43,46 +46,14 @@ struct FollowerScratch {
     }
 
     /// The source that followed the most of `front`'s sessions (the front itself on a tie, then
-    /// the lowest address: the result must not depend on input order) and how many it followed.
+    /// the lowest address: the result must not depend on input order), how many it followed, and
+    /// what it opened after them.
     mutating func bestFollower(of front: Int32, sessions: ArraySlice<FrontSession>, openings: [Opening], times: [Int64],
-                               addresses: [IPAddress], window: Int64) -> (source: Int32, count: Int)? {
-        scan(front, sessions, openings, times, window) { source, _, _, scratch in
-            if scratch.sources[Int(source)].followed == 0 { scratch.touched.append(source) }
-            scratch.sources[Int(source)].followed += 1
-        }
-        // The most followed (the front itself first on a tie), then the lowest address among those:
-        // the addresses of the many sources that followed once or twice are never compared.
-        func rank(_ source: Int32) -> Int { Int(sources[Int(source)].followed) << 1 | (source == front ? 1 : 0) }
-        var top = -1
-        for source in touched { top = max(top, rank(source)) }
-        var best: Int32 = -1
-        for source in touched where rank(source) == top {
-            if best < 0 || addresses[Int(source)] < addresses[Int(best)] { best = source }
-        }
-        let count = best < 0 ? 0 : Int(sources[Int(best)].followed)
-        for source in touched { sources[Int(source)].followed = 0 }
-        touched.removeAll(keepingCapacity: true)
-        return best < 0 ? nil : (best, count)
-    }
-
-    /// What `source` opened after `front`'s sessions, in the scan `bestFollower` counted: the
-    /// delay and the server of each. (Scanned again for the few fronts that pass the count test:
-    /// keeping every source's followers took up to 2 MiB a worker, at the run's peak.)
-    mutating func followers(_ source: Int32, of front: Int32, sessions: ArraySlice<FrontSession>, openings: [Opening],
-                            times: [Int64], window: Int64) -> [(delay: Int32, server: Int32)] {
-        var found: [(delay: Int32, server: Int32)] = []
-        scan(front, sessions, openings, times, window) { follower, delay, server, _ in
-            if follower == source { found.append((delay, server)) }
-        }
-        return found
-    }
-
-    /// For each session, the first few openings that follow it (each source once): `visit` has
-    /// the source, the delay after the session's trigger and the server.
-    private mutating func scan(_ front: Int32, _ sessions: ArraySlice<FrontSession>, _ openings: [Opening], _ times: [Int64],
-                               _ window: Int64,
-                               visit: (_ source: Int32, _ delay: Int32, _ server: Int32, _ scratch: inout FollowerScratch) -> Void) {
+                               addresses: [IPAddress], window: Int64)
+        -> (source: Int32, count: Int, followers: [(source: Int32, delay: Int32, server: Int32)])? {
         precondition(window <= Int64(Int32.max), "ProxyTopology: window beyond 32 bits of nanoseconds")
+        followers.removeAll(keepingCapacity: true)
+        // For each session, the first few openings that follow it (each source once).
         var hint = 0
         for session in sessions {
             let client = session.client, trigger = session.trigger
@@ -100,8 +71,24 @@ struct FollowerScratch {
                 guard sources[source].seenIn != sessionNumber else { continue }
                 sources[source].seenIn = sessionNumber
                 distinct += 1
-                visit(o.source, Int32(truncatingIfNeeded: o.time - trigger), o.server, &self)
+                followers.append((o.source, Int32(truncatingIfNeeded: o.time - trigger), o.server))
+                if sources[source].followed == 0 { touched.append(o.source) }
+                sources[source].followed += 1
             }
         }
+        // The most followed (the front itself first on a tie), then the lowest address among those:
+        // the addresses of the many sources that followed once or twice are never compared.
+        func rank(_ source: Int32) -> Int { Int(sources[Int(source)].followed) << 1 | (source == front ? 1 : 0) }
+        var top = -1
+        for source in touched { top = max(top, rank(source)) }
+        var best: Int32 = -1
+        for source in touched where rank(source) == top {
+            if best < 0 || addresses[Int(source)] < addresses[Int(best)] { best = source }
+        }
+        let count = best < 0 ? 0 : Int(sources[Int(best)].followed)
+        for source in touched { sources[Int(source)].followed = 0 }
+        touched.removeAll(keepingCapacity: true)
+        guard best >= 0 else { return nil }
+        return (best, count, followers.filter { $0.source == best })
     }
 }

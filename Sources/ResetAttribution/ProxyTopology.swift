@@ -72,10 +72,9 @@ public struct ProxyTopology: Sendable {
             (i: Int, scratch: inout FollowerScratch) -> (spec: ProxySpec, median: Int64, backends: Set<IPAddress>)? in
             let frontID = fronts[i]
             let front = Int32(frontID), sessions = inbound[frontID]
-            guard let (best, count) = scratch.bestFollower(of: front, sessions: sessions, openings: openings, times: times,
-                                                           addresses: addresses, window: window),
+            guard let (best, count, mine) = scratch.bestFollower(of: front, sessions: sessions, openings: openings, times: times,
+                                                                 addresses: addresses, window: window),
                   count >= 2, count * 2 >= sessions.count else { return nil }
-            let mine = scratch.followers(best, of: front, sessions: sessions, openings: openings, times: times, window: window)
             let median = Int64(mine.map(\.delay).sorted()[count / 2])
             let sourceTimes = Array(openingsBySource[Int(best)])
             // The span: four times the median delay (a busy proxy's delays spread), at least 0.25 ms
