@@ -155,7 +155,8 @@ func show(_ name: String, _ value: Double, _ unit: String) {
 print("\(records.count) packets, best of \(rounds) rounds (sink \(sink & 1))")
 print("state: \(MemoryLayout<ConnectionRecord>.stride) bytes a connection (connection \(MemoryLayout<Connection>.stride), "
       + "direction \(MemoryLayout<DirectionState>.stride) x 2), \(MemoryLayout<ConnectionSummary>.stride) once finished "
-      + "(direction \(MemoryLayout<DirectionSummary>.stride) x 2), \(MemoryLayout<ResetObservation>.stride) a reset, "
+      + "(direction \((MemoryLayout<ConnectionSummary>.stride - MemoryLayout<Connection>.stride) / 2) x 2), "
+      + "\(MemoryLayout<ResetObservation>.stride) a reset, "
       + "\(MemoryLayout<ResetVerdict>.stride) a verdict, \(MemoryLayout<TCPSegment>.stride) a decoded segment")
 show("decode", decodeNs, "ns/packet")
 show("flow lookup (hit)", lookupNs, "ns/lookup")
