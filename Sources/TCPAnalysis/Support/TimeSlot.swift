@@ -31,6 +31,11 @@ public struct TimeSlot: Sendable {
         set(value, scale)
     }
 
+    /// Where in `WideTimes` the value is kept whole (nil: the slot holds it).
+    @inlinable public var wideIndex: Int? {
+        raw & TimeSlot.wide != 0 && raw < TimeSlot.zero ? Int(raw & ~TimeSlot.wide) : nil
+    }
+
     /// The time held (nil: none) on `scale`, the scale it was set on.
     @inlinable @inline(__always)
     public func get(_ scale: TimeScale) -> Int64? {

@@ -29,9 +29,6 @@ public final class WideTimes: @unchecked Sendable {
         directory = memory.bindMemory(to: UnsafeMutablePointer<Int64>?.self, capacity: Self.pageLimit)
     }
 
-    /// How many entries were handed out.
-    public var count: Int { used.withLock { $0 } }
-
     /// A new entry holding `value`; its index.
     @usableFromInline
     func append(_ value: Int64) -> UInt32 {
