@@ -118,7 +118,8 @@ public struct SlotStamp: Sendable {
     /// The offset (`TimeSlot.none`: the time does not fit a slot).
     @usableFromInline let raw: UInt32
 
-    @inlinable public init(_ value: Int64, _ scale: TimeScale) {
+    @inlinable @inline(__always)
+    public init(_ value: Int64, _ scale: TimeScale) {
         self.value = value
         self.scale = scale
         raw = TimeSlot.offset(value, scale)
