@@ -41,6 +41,7 @@ public struct TimeSlot: Sendable {
     public func get(_ scale: TimeScale) -> Int64? {
         if raw < TimeSlot.wide { return scale.base &+ (scale.nanoseconds ? Int64(raw) : Int64(raw) &* 1000) }
         if raw == TimeSlot.none { return nil }
+        if raw == TimeSlot.zero { return 0 }  // (common: "none yet" in several fields)
         return TimeSlot.wideValue(raw)
     }
 
@@ -48,6 +49,7 @@ public struct TimeSlot: Sendable {
     @inlinable @inline(__always)
     public func value(_ scale: TimeScale) -> Int64 {
         if raw < TimeSlot.wide { return scale.base &+ (scale.nanoseconds ? Int64(raw) : Int64(raw) &* 1000) }
+        if raw == TimeSlot.zero { return 0 }
         return TimeSlot.wideValue(raw)
     }
 
@@ -62,10 +64,10 @@ public struct TimeSlot: Sendable {
         }
     }
 
-    /// The value of a slot that holds no offset: 0, or its entry in `WideTimes`.
+    /// The value a wide slot keeps in `WideTimes`.
     @usableFromInline @inline(never)
     static func wideValue(_ raw: UInt32) -> Int64 {
-        raw == TimeSlot.zero ? 0 : WideTimes.shared[Int(raw & ~TimeSlot.wide)]
+        WideTimes.shared[Int(raw & ~TimeSlot.wide)]
     }
 
     /// Keeps `value` (nil: none). A slot that went wide stays wide: its entry takes later values,
@@ -82,6 +84,10 @@ public struct TimeSlot: Sendable {
                 raw = offset
                 return
             }
+            if value == 0 {
+                raw = TimeSlot.zero
+                return
+            }
         }
         setSlowly(value)
     }
@@ -96,13 +102,11 @@ public struct TimeSlot: Sendable {
         return micro < Int64(wide) && micro &* 1000 == offset ? UInt32(truncatingIfNeeded: micro) : none
     }
 
-    /// Keeps a value that is no offset: 0, or one that does not fit (or a slot already wide).
+    /// Keeps a value in `WideTimes`: in the slot's entry when it has one, else in a new one.
     @usableFromInline @inline(never)
     mutating func setSlowly(_ value: Int64) {
         if raw & TimeSlot.wide != 0 && raw < TimeSlot.zero {
             WideTimes.shared[Int(raw & ~TimeSlot.wide)] = value
-        } else if value == 0 {
-            raw = TimeSlot.zero
         } else {
             raw = TimeSlot.wide | WideTimes.shared.append(value)
         }
