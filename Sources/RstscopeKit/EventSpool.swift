@@ -30,9 +30,10 @@ final class EventSpool: @unchecked Sendable {
         @exclusivity(unchecked) var text: ByteWriter
         @exclusivity(unchecked) var entries: [Entry] = []
 
-        init() {
-            text = ByteWriter(capacity: EventSpool.chunkSize * 120)
-            entries.reserveCapacity(EventSpool.chunkSize)
+        /// `lines`: room for as many lines (0: the producer's last, which is never filled).
+        init(lines: Int = EventSpool.chunkSize) {
+            text = ByteWriter(capacity: lines * 120)
+            entries.reserveCapacity(lines)
         }
 
         /// (Consumer.) Writes the lines from entry `first` on, up to the first of a frame at or
@@ -110,26 +111,37 @@ final class EventSpool: @unchecked Sendable {
     /// (Producer.) Every line of a frame up to `frame` has been appended.
     func publish(through frame: Int) { hand(watermark: frame) }
 
-    /// (Producer.) The shard's input has ended.
-    func finish() { hand(watermark: .max) }
+    /// (Producer.) The shard's input has ended: its last chunk goes, and no spare is kept for it.
+    func finish() {
+        hand(watermark: .max, last: true)
+    }
 
-    private func hand(watermark: Int?) {
+    private func hand(watermark: Int?, last: Bool = false) {
         let chunk = pending.entries.isEmpty ? nil : pending
         let spare = handed.withLock { handed -> Chunk? in
             if let chunk { handed.chunks.append(chunk) }
             if let watermark { handed.watermark = watermark }
-            return chunk == nil ? nil : handed.spare.popLast()
+            if last { handed.spare = [] }
+            return chunk == nil || last ? nil : handed.spare.popLast()
         }
-        if chunk != nil { pending = spare ?? Chunk() }
+        if last {
+            pending = Chunk(lines: 0)
+        } else if chunk != nil {
+            pending = spare ?? Chunk()
+        }
     }
 
-    /// (Consumer.) Chunks whose lines are written, emptied for the producer.
+    /// (Consumer.) Chunks whose lines are written, emptied for the producer (dropped once it has
+    /// finished: they would stay to the end of the run, through the attribution's peak).
     func recycle(_ chunks: ArraySlice<Chunk>) {
-        for chunk in chunks {
-            chunk.text.removeAll()
-            chunk.entries.removeAll(keepingCapacity: true)
+        handed.withLock { handed in
+            guard handed.watermark != .max else { return }
+            for chunk in chunks {
+                chunk.text.removeAll()
+                chunk.entries.removeAll(keepingCapacity: true)
+            }
+            handed.spare.append(contentsOf: chunks)
         }
-        handed.withLock { $0.spare.append(contentsOf: chunks) }
     }
 
     /// (Consumer.) The chunks handed over since the last call, and the watermark they reach.
