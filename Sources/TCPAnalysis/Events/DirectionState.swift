@@ -62,9 +62,7 @@ public struct DirectionState: Sendable {
     /// Keeps every time, as an offset on `new` (the connection's first time moved).
     mutating func rescale(from old: TimeScale, to new: TimeScale) {
         for path in [\DirectionState.nextSeqTime, \.lastAckTime, \.lastPayloadTime, \.lastTime, \.finTime, \.firstPayloadTime] {
-            var slot = TimeSlot.empty  // a fresh slot: a wide one would otherwise stay wide
-            slot.set(self[keyPath: path].value(old), new)
-            self[keyPath: path] = slot
+            self[keyPath: path] = self[keyPath: path].rescaled(from: old, to: new)
         }
     }
 

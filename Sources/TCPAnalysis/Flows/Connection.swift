@@ -141,13 +141,13 @@ public struct Connection: Sendable {
         case 2: slots = (requestSlots.2, responseSlots.2)
         default: slots = (requestSlots.3, responseSlots.3)
         }
-        return (slots.0.get(scale)!, slots.1.get(scale)!)
+        return (slots.0.value(timeScale), slots.1.value(timeScale))
     }
 
     mutating func recordResponseStart(_ time: Int64) {
         guard requestCount > 0 else { return }
-        let scale = self.scale
-        func record(_ slot: inout TimeSlot) { if slot.get(scale) == 0 { slot.set(time, scale) } }
+        let scale = timeScale
+        func record(_ slot: inout TimeSlot) { if slot.isZero { slot.set(time, scale) } }
         switch (requestCount - 1) % 4 {
         case 0: record(&responseSlots.0)
         case 1: record(&responseSlots.1)
@@ -156,7 +156,7 @@ public struct Connection: Sendable {
         }
     }
     mutating func recordRequestStart(_ time: Int64) {
-        let scale = self.scale
+        let scale = timeScale
         func record(_ request: inout TimeSlot, _ response: inout TimeSlot) {
             request.set(time, scale)
             response.set(0, scale)
@@ -173,9 +173,8 @@ public struct Connection: Sendable {
     // MARK: Times
 
     /// The scale of the absolute times' slots (the directions' too), and of the durations'.
-    /// The scale of the connection's time slots (its directions' too).
-    @inlinable @inline(__always) public var timeScale: TimeScale { scale }
-    @inlinable @inline(__always) var scale: TimeScale { TimeScale(base: firstTime, nanoseconds: flags[Flag.nanosecondClock]) }
+    @inlinable @inline(__always)
+    public var timeScale: TimeScale { TimeScale(base: firstTime, nanoseconds: flags[Flag.nanosecondClock]) }
     @inlinable @inline(__always) var durationScale: TimeScale { TimeScale(base: 0, nanoseconds: flags[Flag.nanosecondClock]) }
 
     /// The slots of absolute times (offsets from `firstTime`), for `restart`.
@@ -189,16 +188,9 @@ public struct Connection: Sendable {
     /// absolute times are kept, as offsets from the new one (the directions' are the tracker's to
     /// move). Rare: the key paths are slow.
     mutating func restart(at time: Int64) {
-        let old = scale
-        let paths = Self.absoluteSlots
-        let times = paths.map { self[keyPath: $0].get(old) }
+        let old = timeScale
         firstTime = time
-        let new = scale
-        for (path, time) in zip(paths, times) {
-            var slot = TimeSlot.empty  // a fresh slot: a wide one would otherwise stay wide
-            slot.set(time, new)
-            self[keyPath: path] = slot
-        }
+        for path in Self.absoluteSlots { self[keyPath: path] = self[keyPath: path].rescaled(from: old, to: timeScale) }
     }
 
     /// `lastTime` from a stamp on `timeScale`.
@@ -208,37 +200,37 @@ public struct Connection: Sendable {
 
     /// When the last packet was seen.
     public internal(set) var lastTime: Int64 {
-        @inlinable @inline(__always) get { lastTimeSlot.get(scale)! }
-        @inline(__always) set { lastTimeSlot.set(newValue, scale) }
+        @inlinable @inline(__always) get { lastTimeSlot.value(timeScale) }
+        @inline(__always) set { lastTimeSlot.set(newValue, timeScale) }
     }
     /// 4.0.17's initial RTT (`ts_first_rtt`): from the last pure SYN to the first ACK-class segment;
     /// 0 while unknown, as Wireshark treats it.
     public internal(set) var initialRTT: Int64 {
-        @inlinable @inline(__always) get { initialRTTSlot.get(durationScale)! }
+        @inlinable @inline(__always) get { initialRTTSlot.value(durationScale) }
         @inline(__always) set { initialRTTSlot.set(newValue, durationScale) }
     }
     /// Time of the most recent pure SYN in either direction (`ts_mru_syn`); nil before any.
     var mostRecentSYNTime: Int64? {
-        @inlinable @inline(__always) get { mostRecentSYNSlot.get(scale) }
-        @inline(__always) set { mostRecentSYNSlot.set(newValue, scale) }
+        @inlinable @inline(__always) get { mostRecentSYNSlot.get(timeScale) }
+        @inline(__always) set { mostRecentSYNSlot.set(newValue, timeScale) }
     }
     /// The first pure SYN, the first SYN-ACK after it, and the first ACK-class segment after that.
     public internal(set) var synTime: Int64? {
-        @inlinable @inline(__always) get { synSlot.get(scale) }
-        @inline(__always) set { synSlot.set(newValue, scale) }
+        @inlinable @inline(__always) get { synSlot.get(timeScale) }
+        @inline(__always) set { synSlot.set(newValue, timeScale) }
     }
     public internal(set) var synAckTime: Int64? {
-        @inlinable @inline(__always) get { synAckSlot.get(scale) }
-        @inline(__always) set { synAckSlot.set(newValue, scale) }
+        @inlinable @inline(__always) get { synAckSlot.get(timeScale) }
+        @inline(__always) set { synAckSlot.set(newValue, timeScale) }
     }
     public internal(set) var handshakeAckTime: Int64? {
-        @inlinable @inline(__always) get { handshakeAckSlot.get(scale) }
-        @inline(__always) set { handshakeAckSlot.set(newValue, scale) }
+        @inlinable @inline(__always) get { handshakeAckSlot.get(timeScale) }
+        @inline(__always) set { handshakeAckSlot.set(newValue, timeScale) }
     }
     /// When the client acknowledged the SYN-ACK.
     public internal(set) var establishedTime: Int64? {
-        @inlinable @inline(__always) get { establishedSlot.get(scale) }
-        @inline(__always) set { establishedSlot.set(newValue, scale) }
+        @inlinable @inline(__always) get { establishedSlot.get(timeScale) }
+        @inline(__always) set { establishedSlot.set(newValue, timeScale) }
     }
     /// Time between the last segment before the connection's first RST or FIN and that segment:
     /// how long the connection sat idle before it was torn down.
@@ -248,19 +240,19 @@ public struct Connection: Sendable {
     }
     /// When the current request's last byte was seen.
     var requestEndTime: Int64 {
-        @inlinable @inline(__always) get { requestEndSlot.get(scale)! }
-        @inline(__always) set { requestEndSlot.set(newValue, scale) }
+        @inlinable @inline(__always) get { requestEndSlot.value(timeScale) }
+        @inline(__always) set { requestEndSlot.set(newValue, timeScale) }
     }
     public internal(set) var lastLossTime: Int64 {
-        @inlinable @inline(__always) get { lastLossSlot.get(scale)! }
-        @inline(__always) set { lastLossSlot.set(newValue, scale) }
+        @inlinable @inline(__always) get { lastLossSlot.value(timeScale) }
+        @inline(__always) set { lastLossSlot.set(newValue, timeScale) }
     }
     public internal(set) var responseTimeTotal: Int64 {
-        @inlinable @inline(__always) get { responseTotalSlot.get(durationScale)! }
+        @inlinable @inline(__always) get { responseTotalSlot.value(durationScale) }
         @inline(__always) set { responseTotalSlot.set(newValue, durationScale) }
     }
     public internal(set) var responseTimeMax: Int64 {
-        @inlinable @inline(__always) get { responseMaxSlot.get(durationScale)! }
+        @inlinable @inline(__always) get { responseMaxSlot.value(durationScale) }
         @inline(__always) set { responseMaxSlot.set(newValue, durationScale) }
     }
 }

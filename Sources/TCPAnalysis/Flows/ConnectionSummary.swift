@@ -12,8 +12,8 @@ public struct ConnectionSummary: Sendable {
         kept1 = DirectionSummary.Kept(record.side1)
     }
 
-    @inlinable public var side0: DirectionSummary { DirectionSummary(kept0, connection.timeScale) }
-    @inlinable public var side1: DirectionSummary { DirectionSummary(kept1, connection.timeScale) }
+    @inlinable public var side0: DirectionSummary { side(0) }
+    @inlinable public var side1: DirectionSummary { side(1) }
 
     @inlinable public func side(_ side: Int) -> DirectionSummary { DirectionSummary(side == 0 ? kept0 : kept1, connection.timeScale) }
 }

@@ -144,11 +144,9 @@ public struct TCPTracker {
 
         let previousTime = connection.lastTime
         let senderNextSeqBefore = fwd.nextSeq
-        if !segment.context.isCopy {
-            if !connection.hasTCPFrames {
-                connection.firstFrame = frame
-                if now != connection.firstTime { restart(at: now, connection: &connection, fwd: &fwd, rev: &rev) }
-            }
+        if !segment.context.isCopy && !connection.hasTCPFrames {
+            connection.firstFrame = frame
+            if now != connection.firstTime { restart(at: now, connection: &connection, fwd: &fwd, rev: &rev) }
         }
         // The segment's time on the connection's scale, worked out once for the slots it goes to.
         let stamp = SlotStamp(now, connection.timeScale)
@@ -229,7 +227,7 @@ public struct TCPTracker {
                                            senderNextSeq: senderNextSeqBefore, previousTime: previousTime,
                                            duplicate: result.isDuplicate))
             }
-            if segment.payloadLength > 0 && rev.finTime.value(stamp.scale) != 0 && !result.isDuplicate { fwd.payloadAfterPeerFIN = true }
+            if segment.payloadLength > 0 && !rev.finTime.isZero && !result.isDuplicate { fwd.payloadAfterPeerFIN = true }
             recordConnectionFacts(segment, side: side, now: stamp, flags: taFlags, previousTime: previousTime,
                                   duplicate: result.isDuplicate, connection: &connection, fwd: &fwd)
         }
@@ -496,7 +494,7 @@ public struct TCPTracker {
             connection.idleBeforeEnd = now - previousTime
         }
         if flags.contains(.fin) {
-            if fwd.finTime.value(stamp.scale) == 0 { fwd.finTime.set(stamp) }
+            if fwd.finTime.isZero { fwd.finTime.set(stamp) }
             fwd.sawFIN = true
             if connection.firstFINSide == nil { connection.firstFINSide = Int8(side) }
         }
@@ -510,7 +508,7 @@ public struct TCPTracker {
         // Server response time: when payload changes direction, the time from the other side's last
         // payload byte to this first one is one exchange's response time (retransmissions excluded).
         if segment.payloadLength > 0 && !ta.contains(.retransmission) {
-            if fwd.firstPayloadTime.value(stamp.scale) == 0 { fwd.firstPayloadTime.set(stamp) }
+            if fwd.firstPayloadTime.isZero { fwd.firstPayloadTime.set(stamp) }
             if Int(connection.lastPayloadSide) != side {
                 if (connection.synSender ?? Int(connection.firstSender)) == side {
                     connection.recordRequestStart(now)

@@ -31,33 +31,42 @@ public struct TimeSlot: Sendable {
         set(value, scale)
     }
 
+    /// The value is kept whole in `WideTimes` (the other 31 bits are its index).
+    @inlinable var isWide: Bool { raw >= TimeSlot.wide && raw < TimeSlot.zero }
+
     /// Where in `WideTimes` the value is kept whole (nil: the slot holds it).
-    @inlinable public var wideIndex: Int? {
-        raw & TimeSlot.wide != 0 && raw < TimeSlot.zero ? Int(raw & ~TimeSlot.wide) : nil
-    }
+    @inlinable public var wideIndex: Int? { isWide ? Int(raw & ~TimeSlot.wide) : nil }
 
     /// The time held (nil: none) on `scale`, the scale it was set on.
     @inlinable @inline(__always)
     public func get(_ scale: TimeScale) -> Int64? {
-        if raw < TimeSlot.wide { return scale.base &+ (scale.nanoseconds ? Int64(raw) : Int64(raw) &* 1000) }
-        if raw == TimeSlot.none { return nil }
-        if raw == TimeSlot.zero { return 0 }  // (common: "none yet" in several fields)
-        return TimeSlot.wideValue(raw)
+        raw < TimeSlot.wide || raw != TimeSlot.none ? value(scale) : nil  // (the common case tested first)
     }
 
     /// The time held by a slot that always holds one (set as 0 at first).
     @inlinable @inline(__always)
     public func value(_ scale: TimeScale) -> Int64 {
         if raw < TimeSlot.wide { return scale.base &+ (scale.nanoseconds ? Int64(raw) : Int64(raw) &* 1000) }
-        if raw == TimeSlot.zero { return 0 }
+        if raw == TimeSlot.zero { return 0 }  // (common: "none yet" in several fields)
         return TimeSlot.wideValue(raw)
+    }
+
+    /// Whether it holds the time 0 ("none yet"), told without a scale: an offset never stands for
+    /// 0, so only the code for 0 or a wide entry can.
+    @inlinable @inline(__always)
+    public var isZero: Bool { raw == TimeSlot.zero || (isWide && TimeSlot.wideValue(raw) == 0) }
+
+    /// The same time as a slot on `new` (its connection's first time moved), in a fresh slot: one
+    /// that went wide would otherwise stay wide.
+    public func rescaled(from old: TimeScale, to new: TimeScale) -> TimeSlot {
+        TimeSlot(get(old), new)
     }
 
     /// Keeps the time a stamp read: its offset, worked out once for every slot of the connection
     /// that takes it.
     @inlinable @inline(__always)
     public mutating func set(_ stamp: SlotStamp) {
-        if stamp.raw < TimeSlot.wide && (raw < TimeSlot.wide || raw >= TimeSlot.zero) {
+        if stamp.raw < TimeSlot.wide && !isWide {
             raw = stamp.raw
         } else {
             set(stamp.value, stamp.scale)
@@ -78,7 +87,7 @@ public struct TimeSlot: Sendable {
             raw = TimeSlot.none
             return
         }
-        if raw < TimeSlot.wide || raw >= TimeSlot.zero {  // not wide
+        if !isWide {
             let offset = TimeSlot.offset(value, scale)
             if offset < TimeSlot.wide {
                 raw = offset
@@ -105,8 +114,8 @@ public struct TimeSlot: Sendable {
     /// Keeps a value in `WideTimes`: in the slot's entry when it has one, else in a new one.
     @usableFromInline @inline(never)
     mutating func setSlowly(_ value: Int64) {
-        if raw & TimeSlot.wide != 0 && raw < TimeSlot.zero {
-            WideTimes.shared[Int(raw & ~TimeSlot.wide)] = value
+        if let index = wideIndex {
+            WideTimes.shared[index] = value
         } else {
             raw = TimeSlot.wide | WideTimes.shared.append(value)
         }
