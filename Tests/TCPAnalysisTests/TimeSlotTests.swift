@@ -105,7 +105,7 @@ struct TimeSlotTests {
         var quoted = TCPSegment(frame: 1, timestamp: 500_500, source: c.client, destination: c.server, sourcePort: c.clientPort,
                                 destinationPort: c.serverPort, sequence: 1000, acknowledgment: 0, flags: .syn, window: 8192)
         quoted.context = .quotedInICMPError
-        c.tracker.process(quoted)
+        _ = c.tracker.process(quoted)
         c.frame = 1
         #expect(c.tracker.connections[0].synTime == 500_500 && !c.tracker.connections[0].hasTCPFrames)
         c.handshake(at: 10)
