@@ -70,6 +70,7 @@ public struct PcapReader<Source: ByteSource>: SourceReader {
         [InterfaceDescription(linkType: header.linkType, snaplen: header.snaplen, timestampResolution: header.nanosecond ? 9 : 6)]
     }
 
+    @inline(__always)
     public mutating func next() throws(CaptureError) -> CaptureRecord? {
         let big = header.bigEndian
         guard let recordHeader = try source.peek(16) else {
