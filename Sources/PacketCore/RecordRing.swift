@@ -17,28 +17,28 @@ public final class RecordRing: @unchecked Sendable {
     // Fields in cache-line groups (in declaration order): what both read and nobody writes; the
     // producer's own; the published indices; the consumer's own. A line one side writes all the
     // time holds nothing the other side reads.
-    private let slots: UnsafeMutablePointer<CaptureRecord>
+    @usableFromInline let slots: UnsafeMutablePointer<CaptureRecord>
     /// Per slot: what the record is for (see `Entry`).
-    private let kinds: UnsafeMutablePointer<Entry>
-    private let mask: Int
-    private let batch = 32
+    @usableFromInline let kinds: UnsafeMutablePointer<Entry>
+    @usableFromInline let mask: Int
+    @usableFromInline let batch = 32
     public static let maximumLag = 2 << 20
-    static let prefetchDistance = 8
+    @usableFromInline static let prefetchDistance = 8
     private let padding0 = Padding()
     // Producer side: its index, the consumer's as last seen.
-    @exclusivity(unchecked) private var written = 0
-    @exclusivity(unchecked) private var seenRead = 0
+    @usableFromInline @exclusivity(unchecked) var written = 0
+    @usableFromInline @exclusivity(unchecked) var seenRead = 0
     private let padding1 = Padding()
     /// Records written (published by the producer).
-    private let tail = Atomic<Int>(0)
-    private let closed = Atomic<Bool>(false)
+    @usableFromInline let tail = Atomic<Int>(0)
+    @usableFromInline let closed = Atomic<Bool>(false)
     private let padding2 = Padding()
     /// Records read (published by the consumer).
-    private let head = Atomic<Int>(0)
+    @usableFromInline let head = Atomic<Int>(0)
     private let padding3 = Padding()
     // Consumer side: its index, the producer's as last seen.
-    @exclusivity(unchecked) private var read = 0
-    @exclusivity(unchecked) private var seenWritten = 0
+    @usableFromInline @exclusivity(unchecked) var read = 0
+    @usableFromInline @exclusivity(unchecked) var seenWritten = 0
     private let padding4 = Padding()
 
     /// A cache line of nothing.
@@ -75,7 +75,7 @@ public final class RecordRing: @unchecked Sendable {
     }
 
     /// Adds a record; waits while the ring is full or the consumer lags too far behind in the file.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func push(_ record: CaptureRecord, as entry: Entry = .owned) {
         var waits = 0
         while written - seenRead > mask || lagsTooFar(before: record) {
@@ -97,8 +97,8 @@ public final class RecordRing: @unchecked Sendable {
     }
 
     /// The oldest record the consumer may still read starts more than `maximumLag` bytes before this one.
-    @inline(__always)
-    private func lagsTooFar(before record: CaptureRecord) -> Bool {
+    @inlinable @inline(__always)
+    func lagsTooFar(before record: CaptureRecord) -> Bool {
         guard written != seenRead else { return false }
         return record.bytes.distance(from: slots[seenRead & mask].bytes) > Self.maximumLag
     }
@@ -112,7 +112,7 @@ public final class RecordRing: @unchecked Sendable {
     // MARK: consumer
 
     /// The next record and what it is for; waits for one, nil once the ring is closed and empty.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func pop() -> (record: CaptureRecord, entry: Entry)? {
         if read == seenWritten {
             head.store(read, ordering: .releasing)
@@ -138,7 +138,7 @@ public final class RecordRing: @unchecked Sendable {
     /// The other side is behind: give it the core for a moment (it may share this one), then,
     /// when the wait goes on, sleep (a ring fills in a few hundred microseconds; a spinning
     /// thread would burn a core the other side may need).
-    private static func pause(_ waits: inout Int) {
+    @usableFromInline static func pause(_ waits: inout Int) {
         waits += 1
         if waits < 64 { sched_yield() } else { usleep(50) }
     }
@@ -148,7 +148,7 @@ public final class RecordRing: @unchecked Sendable {
 /// without touching their reference counts per record (the two threads would fight over them).
 public struct RecordRouter {
     public let rings: [RecordRing]
-    private let references: [Unmanaged<RecordRing>]
+    @usableFromInline let references: [Unmanaged<RecordRing>]
 
     public init(count: Int) {
         rings = (0..<count).map { _ in RecordRing() }
@@ -156,7 +156,7 @@ public struct RecordRouter {
     }
 
     /// `record` to ring `index` (the rings live as long as this router).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func push(_ record: CaptureRecord, to index: Int) {
         references[index]._withUnsafeGuaranteedRef { $0.push(record) }
     }
