@@ -22,16 +22,23 @@ final class MetricsServer: @unchecked Sendable {
     init(interface: String) {
         self.interface = interface
         let labels = [("interface", interface)]
-        retransmissions = registry.makeGauge(name: "rstscope_retransmissions", labels: labels,
-                                             help: "TCP segments Wireshark flags as retransmissions")
-        active = registry.makeGauge(name: "rstscope_active_connections", labels: labels, help: "TCP connections tracked now")
-        drops = registry.makeGauge(name: "rstscope_capture_dropped", labels: labels,
-                                   help: "Packets the kernel dropped (they distort resets and retransmissions)")
-        benign = registry.makeGauge(name: "rstscope_benign_resets", labels: labels,
-                                    help: "Resets that ended connections whose work was done")
-        handshake = registry.makeValueHistogram(name: "rstscope_handshake_rtt_seconds", labels: labels,
-                                                buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-                                                help: "Initial RTT of new connections (SYN to the first ACK)")
+        retransmissions = registry.makeGauge(descriptor: Self.metric("rstscope_retransmissions",
+                                                                     "TCP segments Wireshark flags as retransmissions"), labels: labels)
+        active = registry.makeGauge(descriptor: Self.metric("rstscope_active_connections", "TCP connections tracked now"), labels: labels)
+        drops = registry.makeGauge(descriptor: Self.metric("rstscope_capture_dropped",
+                                                           "Packets the kernel dropped (they distort resets and retransmissions)"),
+                                   labels: labels)
+        benign = registry.makeGauge(descriptor: Self.metric("rstscope_benign_resets", "Resets that ended connections whose work was done"),
+                                    labels: labels)
+        handshake = registry.makeValueHistogram(descriptor: Self.metric("rstscope_handshake_rtt_seconds",
+                                                                        "Initial RTT of new connections (SYN to the first ACK)"),
+                                                labels: labels,
+                                                buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
+    }
+
+    /// A metric's name (whole: the unit is part of it) and help text.
+    private static func metric(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
     /// Updates the values (called on the capture thread).
@@ -41,9 +48,9 @@ final class MetricsServer: @unchecked Sendable {
             for (key, count) in resets {
                 let gauge = gauges[key] ?? {
                     let parts = key.split(separator: "|").map(String.init)
-                    let made = registry.makeGauge(name: "rstscope_resets", labels: [("attribution", parts[0]), ("cause", parts[1]),
-                                                                                     ("interface", interface)],
-                                                  help: "Resets that broke connections, by who caused them and why")
+                    let made = registry.makeGauge(descriptor: Self.metric("rstscope_resets",
+                                                                          "Resets that broke connections, by who caused them and why"),
+                                                  labels: [("attribution", parts[0]), ("cause", parts[1]), ("interface", interface)])
                     gauges[key] = made
                     return made
                 }()
