@@ -217,6 +217,9 @@ public struct PcapngReader<Source: ByteSource>: SourceReader {
         return (index, interfaces[index])
     }
 
+    /// (Inlined: returned through memory, the record was written field by field and read back 16
+    /// bytes at a time into the held block, a store-forwarding stall every packet.)
+    @inline(__always)
     private mutating func enhancedPacket(_ body: ByteView, offset: Int64) throws(CaptureError) -> CaptureRecord {
         guard body.has(20) else { throw .corrupt(reason: "enhanced packet block too short", offset: offset) }
         let (index, interface) = try interface(Int(body.u32(0, bigEndian: bigEndian)), offset: offset)
