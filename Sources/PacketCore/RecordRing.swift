@@ -16,7 +16,9 @@ import Synchronization
 public final class RecordRing: @unchecked Sendable {
     // Fields in cache-line groups (in declaration order): what both read and nobody writes; the
     // producer's own; the published indices; the consumer's own. A line one side writes all the
-    // time holds nothing the other side reads.
+    // time holds nothing the other side reads. (Usable from inlined code: `push` and `pop` are
+    // inlined into the loops of other modules. Called, a record went through memory on each side,
+    // written field by field and read back 16 bytes at a time: a store-forwarding stall each.)
     @usableFromInline let slots: UnsafeMutablePointer<CaptureRecord>
     /// Per slot: what the record is for (see `Entry`).
     @usableFromInline let kinds: UnsafeMutablePointer<Entry>

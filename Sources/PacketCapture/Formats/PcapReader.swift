@@ -70,6 +70,8 @@ public struct PcapReader<Source: ByteSource>: SourceReader {
         [InterfaceDescription(linkType: header.linkType, snaplen: header.snaplen, timestampResolution: header.nanosecond ? 9 : 6)]
     }
 
+    /// (Inlined into the read loops: returned through memory, the record was written field by
+    /// field and read back 16 bytes at a time, a store-forwarding stall on every record.)
     @inline(__always)
     public mutating func next() throws(CaptureError) -> CaptureRecord? {
         let big = header.bigEndian
