@@ -56,7 +56,7 @@ public enum ResetReport {
         // capture this array of the line's own. Capturing the list retained and released its three
         // buffers around each closure, buffers every thread writing lines shares: the atomic
         // counts bounced between the cores (2M-packet capture: most of the session lines' time).
-        let legs = CollectionOfOne(s.front).map { connections[$0] } + s.backs.map { connections[$0] }
+        let legs = ([s.front] + s.backs).map { connections[$0] }
         let backs = legs.dropFirst()
         json.field("session", index)
         json.field("front_stream", legs[0].connection.stream)

@@ -15,13 +15,11 @@ enum TimeoutClustering {
 
     /// How long the reset's receiver had been silent: what a timeout measures.
     static func silence(_ r: ResetObservation) -> Int64 { max(r.peerSilence, r.idleBefore) }
-    /// (Inlined, as `candidate` and `belongs` are: called with an element of the verdicts, a
-    /// function that is not copied the whole verdict, and retained its evidence list, to read two fields.)
-    @inline(__always) static func silence(_ v: ResetVerdict) -> Int64 { silence(v.observation) }
+    static func silence(_ v: ResetVerdict) -> Int64 { silence(v.observation) }
 
     static func bin(_ idle: Int64) -> Int { Int((log10(Double(idle)) * binsPerDecade).rounded(.down)) }
 
-    @inline(__always) static func candidate(_ v: ResetVerdict) -> Bool {
+    static func candidate(_ v: ResetVerdict) -> Bool {
         candidate(benign: v.benign, duplicate: v.observation.isDuplicate, silence: silence(v), attribution: v.attribution, cause: v.cause)
     }
 
@@ -68,7 +66,7 @@ enum TimeoutClustering {
         return result
     }
 
-    @inline(__always) static func belongs(_ v: ResetVerdict, to cluster: TimeoutCluster) -> Bool {
+    static func belongs(_ v: ResetVerdict, to cluster: TimeoutCluster) -> Bool {
         guard candidate(v), v.attribution == cluster.attribution else { return false }
         let ms = Double(silence(v)) / 1e6
         return abs(ms - cluster.meanMilliseconds) <= max(3 * cluster.spreadMilliseconds, cluster.meanMilliseconds * 0.03)

@@ -70,7 +70,7 @@ final class EventLineWriter: @unchecked Sendable {
                 queues[pick].write(below: limit, nextStream: &nextStream, to: output)
                 wrote = true
             }
-            if queues.allSatisfy({ $0.isEmpty && $0.watermark == .max }) { return }
+            if queues.allSatisfy({ $0.isEmpty && $0.watermark == EventSpool.endOfInput }) { return }
             // Nothing to write: a millisecond's nap (the shards hand over every 2,048 frames). The
             // 2M capture's run switches context 2,300 times with it, 7,200 with 100 µs, 1,500
             // without this thread.
@@ -94,7 +94,7 @@ final class EventLineWriter: @unchecked Sendable {
         for s in queues.indices where s != pick {
             // (A head at the same frame cannot be: a frame is one shard's. Were it so, the first
             // shard's lines of it go first, rather than none ever.)
-            let bound = queues[s].isEmpty ? (queues[s].watermark == .max ? .max : queues[s].watermark + 1)
+            let bound = queues[s].isEmpty ? (queues[s].watermark == EventSpool.endOfInput ? .max : queues[s].watermark + 1)
                                           : max(queues[s].headFrame, frame + 1)
             limit = min(limit, bound)
         }

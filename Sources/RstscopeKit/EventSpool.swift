@@ -112,11 +112,13 @@ final class EventSpool: @unchecked Sendable {
     func publish(through frame: Int) { hand(watermark: frame) }
 
     /// (Producer.) The shard's input has ended: its last chunk goes, and no spare is kept for it.
-    func finish() {
-        hand(watermark: .max, last: true)
-    }
+    func finish() { hand(watermark: Self.endOfInput) }
 
-    private func hand(watermark: Int?, last: Bool = false) {
+    /// The watermark of a shard whose input has ended.
+    static let endOfInput = Int.max
+
+    private func hand(watermark: Int?) {
+        let last = watermark == Self.endOfInput
         let chunk = pending.entries.isEmpty ? nil : pending
         let spare = handed.withLock { handed -> Chunk? in
             if let chunk { handed.chunks.append(chunk) }
@@ -135,7 +137,7 @@ final class EventSpool: @unchecked Sendable {
     /// finished: they would stay to the end of the run, through the attribution's peak).
     func recycle(_ chunks: ArraySlice<Chunk>) {
         handed.withLock { handed in
-            guard handed.watermark != .max else { return }
+            guard handed.watermark != Self.endOfInput else { return }
             for chunk in chunks {
                 chunk.text.removeAll()
                 chunk.entries.removeAll(keepingCapacity: true)

@@ -296,18 +296,14 @@ public struct Pipeline {
             }
             let facts = connectionFacts
             let resetLines = ParallelLines(items: order.count, batchSize: 128, lineBytes: 2048, threads: threads) { range, writer in
-                // Read in place: an element of the array itself is a copy, its evidence list retained
-                // and released (a cache miss each, on the heap of forty thousand such lists).
-                verdicts.withUnsafeBufferPointer { verdicts in
-                    var lines = 0
-                    for k in range {
-                        // The k-th reset line's verdict and connection (none: a connection not reported).
-                        guard let p = facts.place(of: verdicts[order[k]].observation.connection) else { continue }
-                        ResetReport.writeReset(verdicts[order[k]], facts: facts[p], to: &writer, leading: leading)
-                        lines += 1
-                    }
-                    return lines
+                var lines = 0
+                for k in range {
+                    // The k-th reset line's verdict and connection (none: a connection not reported).
+                    guard let p = facts.place(of: verdicts[order[k]].observation.connection) else { continue }
+                    ResetReport.writeReset(verdicts[order[k]], facts: facts[p], to: &writer, leading: leading)
+                    lines += 1
                 }
+                return lines
             }
             _ = resetLines.write(to: output)
             PhaseClock.mark("reset-lines")

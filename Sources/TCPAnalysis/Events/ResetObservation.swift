@@ -72,7 +72,7 @@ public struct ResetObservation: Sendable {
          receiverWindowScale: Int8, answersSYN: Bool, answersReusedSYN: Bool, synSender: Int?, synAckSeen: Bool,
          handshakeAckSeen: Bool, lastPayloadSide: Int?, lastPayloadPushed: Bool, receiverDataAfterSenderFIN: Bool,
          zeroWindowSeen: Bool) {
-        let durations = TimeScale(base: 0, nanoseconds: scale.nanoseconds)
+        let durations = scale.durations
         scaleBase = scale.base
         self.payloadText = payloadText
         self.payloadBytes = payloadBytes
@@ -118,7 +118,7 @@ public struct ResetObservation: Sendable {
     }
 
     @inlinable var scale: TimeScale { TimeScale(base: scaleBase, nanoseconds: flags & Flag.nanosecondClock != 0) }
-    @inlinable var durations: TimeScale { TimeScale(base: 0, nanoseconds: flags & Flag.nanosecondClock != 0) }
+    @inlinable var durations: TimeScale { scale.durations }
 
     @inlinable public var timestamp: Int64 { timestampSlot.value(scale) }
     /// When each side sent its first FIN (0: not yet).

@@ -175,7 +175,7 @@ public struct Connection: Sendable {
     /// The scale of the absolute times' slots (the directions' too), and of the durations'.
     @inlinable @inline(__always)
     public var timeScale: TimeScale { TimeScale(base: firstTime, nanoseconds: flags[Flag.nanosecondClock]) }
-    @inlinable @inline(__always) var durationScale: TimeScale { TimeScale(base: 0, nanoseconds: flags[Flag.nanosecondClock]) }
+    @inlinable @inline(__always) var durationScale: TimeScale { timeScale.durations }
 
     /// The slots of absolute times (offsets from `firstTime`), for `restart`.
     private static var absoluteSlots: [WritableKeyPath<Connection, TimeSlot>] { [

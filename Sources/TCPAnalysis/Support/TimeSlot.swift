@@ -150,6 +150,9 @@ public struct TimeScale: Sendable {
         self.nanoseconds = nanoseconds
     }
 
+    /// The scale of the durations of a connection on this scale: the same unit, from zero.
+    @inlinable public var durations: TimeScale { TimeScale(base: 0, nanoseconds: nanoseconds) }
+
     /// The unit for a connection whose first time is `first`: a microsecond when that is a whole one.
     @inlinable public static func nanoseconds(for first: Int64) -> Bool { first % 1000 != 0 }
 }
