@@ -22,8 +22,9 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
-        // C shims: prefixed functions over the system libraries, no logic.
-        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // C shims: prefixed functions over the system libraries, no logic. libpcap (headers from
+        // libpcap-dev) is loaded on first use, not linked: see Sources/CPcap/include/cpcap.h.
+        .target(name: "CPcap"),
         .systemLibrary(name: "CIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         // A prefetch hint for the mapped-file reader (Swift has no prefetch intrinsic), and SHA-1
         // blocks by the CPU's SHA instructions (Community IDs; Swift cannot enable a target feature).

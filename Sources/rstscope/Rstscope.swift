@@ -21,7 +21,9 @@ struct Rstscope: ParsableCommand {
 
             Exit status: \(ExitStatus.table)
             """,
-        version: "rstscope \(version) (\(libpcapVersion))",
+        // (The libpcap version is asked for `--version` only: asking loads libpcap, which analyzing a
+        // file does not need; see CPcap.)
+        version: CommandLine.arguments.contains("--version") ? "rstscope \(version) (\(libpcapVersion))" : "rstscope \(version)",
         subcommands: [AnalyzeCommand.self, LiveCommand.self]
     )
 

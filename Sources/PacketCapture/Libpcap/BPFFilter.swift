@@ -13,7 +13,7 @@ public final class BPFProgram {
     /// Compiles `expression` for packets of `linkType`; throws `.badFilter` with libpcap's message.
     public init(expression: String, linkType: LinkType, snaplen: Int32 = 262_144) throws(CaptureError) {
         guard let dead = cpcap_open_dead(linkType.dlt, snaplen) else {
-            throw .libpcap(reason: "pcap_open_dead failed for link type \(linkType.rawValue)")
+            throw .libpcap(reason: cpcap_load_error().map { String(cString: $0) } ?? "pcap_open_dead failed for link type \(linkType.rawValue)")
         }
         let handle = PcapHandle(dead)
         let compiled = compileLock.withLock { _ in cpcap_compile(handle.pointer, &program, expression, 1, PCAP_NETMASK_UNKNOWN) }

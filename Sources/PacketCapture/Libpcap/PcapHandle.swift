@@ -32,16 +32,22 @@ extension LinkType {
 
     /// libpcap's name (`pcap_datalink_val_to_name`), e.g. "EN10MB", "LINUX_SLL2", "RAW".
     public var libpcapName: String {
-        if let name = cpcap_datalink_val_to_name(dlt) { return String(cString: name) }
-        return "LINKTYPE_\(rawValue)"
+        let name = LinkTypeNames.lookup(dlt)?.name ?? Self.askLibpcap(dlt).name ?? ""
+        return name.isEmpty ? "LINKTYPE_\(rawValue)" : name
     }
 
     /// libpcap's description, e.g. "Ethernet".
     public var libpcapDescription: String {
-        if let text = cpcap_datalink_val_to_description(dlt) { return String(cString: text) }
-        return libpcapName
+        let text = LinkTypeNames.lookup(dlt)?.description ?? Self.askLibpcap(dlt).description ?? ""
+        return text.isEmpty ? libpcapName : text
+    }
+
+    /// libpcap's own answers (loads it): for the link types `LinkTypeNames` does not list.
+    static func askLibpcap(_ dlt: Int32) -> (name: String?, description: String?) {
+        (cpcap_datalink_val_to_name(dlt).map { String(cString: $0) },
+         cpcap_datalink_val_to_description(dlt).map { String(cString: $0) })
     }
 }
 
-/// The version string of the libpcap we are linked against.
+/// The version string of libpcap (loads it).
 public var libpcapVersion: String { String(cString: cpcap_lib_version()) }
