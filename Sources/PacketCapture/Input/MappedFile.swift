@@ -43,6 +43,12 @@ public final class MappedFile: @unchecked Sendable {
         #if canImport(Glibc)
         guard let address else { return }
         let page = 4096
+        // Drops first: mapping first held a step more at once (the peak memory counts it).
+        let behind = max(0, min(offset, count) - Self.behind) / page * page
+        if behind > released {
+            _ = madvise(address + released, behind - released, MADV_DONTNEED)
+            released = behind
+        }
         let end = min(count, offset + Self.ahead)
         let start = max(populated, offset / page * page)
         if end > start {
@@ -50,11 +56,6 @@ public final class MappedFile: @unchecked Sendable {
                 _ = madvise(address + start, end - start, MADV_WILLNEED)
             }
             populated = end / page * page  // madvise takes page-aligned addresses
-        }
-        let behind = max(0, min(offset, count) - Self.behind) / page * page
-        if behind > released {
-            _ = madvise(address + released, behind - released, MADV_DONTNEED)
-            released = behind
         }
         #endif
     }
