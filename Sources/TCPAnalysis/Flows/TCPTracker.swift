@@ -213,7 +213,7 @@ public struct TCPTracker {
             }
         }
         if isSYNACK {
-            synAcks.append(SynAckRecord(time: now, connection: Int32(index), frame: frame, seq: seq, side: UInt8(side),
+            synAcks.append(SynAckRecord(stamp: stamp, connection: index, frame: frame, seq: seq, side: side,
                                         printable: result.printable, flagged: taFlags.contains(.reusedPorts)))
         }
         if segment.context == .quotedInICMPError {
@@ -289,7 +289,7 @@ public struct TCPTracker {
             evictions += 1
             released.insert(Int32(index))
         }
-        if !released.isEmpty { synAcks.removeAll { released.contains($0.connection) } }
+        if !released.isEmpty { synAcks.removeAll { released.contains(Int32($0.connection)) } }
     }
 
     // MARK: - tcp_analyze_sequence_number (4.0.17), rule by rule and in its order
@@ -585,15 +585,40 @@ public struct TCPTracker {
 
     // MARK: - End of input
 
-    /// A SYN-ACK as the second pass replays it: 24 bytes (one per SYN-ACK, kept until that pass).
+    /// A SYN-ACK as the second pass replays it: 16 bytes (one per SYN-ACK, kept until that pass;
+    /// 24 with a whole time and a byte per flag: 0.7 MiB more at the end of the 2M-packet capture's
+    /// read, the run's peak).
     struct SynAckRecord {
-        var time: Int64
-        var connection: Int32
+        /// The time, on the connection's scale (`TimeSlot`).
+        var timeSlot: TimeSlot
+        /// The connection's index (29 bits: a record per connection, 400 bytes, makes more than
+        /// 2^29 impossible to hold), then the side, whether the analysis was printable, and whether
+        /// the first pass flagged `reused_ports` already.
+        private var bits: UInt32
         @Count32 var frame: Int
         var seq: UInt32
-        var side: UInt8
-        var printable: Bool
-        var flagged: Bool
+
+        private static let connectionMask: UInt32 = 1 << 29 - 1
+        private static let sideBit: UInt32 = 1 << 29, printableBit: UInt32 = 1 << 30, flaggedBit: UInt32 = 1 << 31
+
+        init(stamp: SlotStamp, connection: Int, frame: Int, seq: UInt32, side: Int, printable: Bool, flagged: Bool) {
+            precondition(connection <= Self.connectionMask, "TCPTracker: more connections than a SYN-ACK record can name")
+            var timeSlot = TimeSlot.empty
+            timeSlot.set(stamp)
+            self.timeSlot = timeSlot
+            bits = UInt32(connection) | (side == 1 ? Self.sideBit : 0) | (printable ? Self.printableBit : 0)
+                | (flagged ? Self.flaggedBit : 0)
+            self.frame = frame
+            self.seq = seq
+        }
+
+        var connection: Int {
+            get { Int(bits & Self.connectionMask) }
+            set { bits = bits & ~Self.connectionMask | UInt32(newValue) }
+        }
+        var side: Int { bits & Self.sideBit != 0 ? 1 : 0 }
+        var printable: Bool { bits & Self.printableBit != 0 }
+        var flagged: Bool { bits & Self.flaggedBit != 0 }
     }
 
     /// tshark's second pass re-runs the SYN-ACK port-reuse test against each direction's final base
@@ -607,7 +632,7 @@ public struct TCPTracker {
         var replayState = [UInt8](repeating: 0, count: 2 * connections.count)
         var flagged: [(frame: Int, stream: Int, printable: Bool, time: Int64)] = []
         for synAck in synAcks {
-            let connection = Int(synAck.connection), side = Int(synAck.side), slot = 2 * connection + side
+            let connection = synAck.connection, side = synAck.side, slot = 2 * connection + side
             if replayState[slot] == 0 {
                 let base = direction(connection, side).baseSequence
                 replayedBase[slot] = base ?? 0
@@ -616,14 +641,15 @@ public struct TCPTracker {
             if replayState[slot] == 2 && synAck.seq != replayedBase[slot] {
                 replayedBase[slot] = synAck.seq
                 if !synAck.flagged {
-                    flagged.append((synAck.frame, connections[connection].stream, synAck.printable, synAck.time))
+                    let record = connections[connection]
+                    flagged.append((synAck.frame, record.stream, synAck.printable, synAck.timeSlot.value(record.timeScale)))
                 }
             }
         }
         return flagged
     }
 
-    /// The input has ended and the second pass ran: its log of SYN-ACKs (24 bytes each) is freed
+    /// The input has ended and the second pass ran: its log of SYN-ACKs (16 bytes each) is freed
     /// before the report's work.
     public mutating func releaseSecondPassLog() {
         synAcks = PagedList()
@@ -684,7 +710,7 @@ extension TCPTracker {
         // and a frame is one shard's: merged by frame, they are in the single pass's order (no sort).
         (result.synAcks, result.resets) = CaptureThread.both(threads: shards.count, {
             for (stream, (part, local)) in order.enumerated() { parts[part].withRecord(local) { $0.connection.stream = stream } }
-            return mergedByFrame(synAcks, frame: { $0.frame }) { synAck, s in synAck.connection = Int32(index[s][Int(synAck.connection)]) }
+            return mergedByFrame(synAcks, frame: { $0.frame }) { synAck, s in synAck.connection = index[s][synAck.connection] }
         }, {
             mergedByFrame(resets, frame: { $0.frame }) { r, s in
                 r.connection = index[s][r.connection]
