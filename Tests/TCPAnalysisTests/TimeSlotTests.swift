@@ -1,4 +1,4 @@
-import TCPAnalysis
+@testable import TCPAnalysis
 import TestSupport
 import Testing
 
@@ -23,6 +23,7 @@ struct TimeSlotTests {
         #expect(MemoryLayout<ConnectionRecord>.stride == 400)
         #expect(MemoryLayout<ConnectionSummary>.stride == 272)
         #expect(MemoryLayout<ResetObservation>.stride == 136)
+        #expect(MemoryLayout<TCPTracker.SynAckRecord>.stride == 16)
     }
 
     @Test func fittingValuesTakeNoWideEntry() {
