@@ -106,7 +106,8 @@ int cpcap_compile(pcap_t *p, struct bpf_program *program, const char *expression
     return lib.pcap_compile(p, program, expression, optimize, netmask);
 }
 int cpcap_setfilter(pcap_t *p, struct bpf_program *program) { return lib.pcap_setfilter(p, program); }
-void cpcap_freecode(struct bpf_program *program) { lib.pcap_freecode(program); }
+/* (A program is freed also when its compiling never started: libpcap could not be loaded.) */
+void cpcap_freecode(struct bpf_program *program) { if (ready(NULL)) lib.pcap_freecode(program); }
 int cpcap_offline_filter(const struct bpf_program *program, const struct pcap_pkthdr *header, const u_char *data) {
     return lib.pcap_offline_filter(program, header, data);
 }
