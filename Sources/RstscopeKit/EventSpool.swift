@@ -136,13 +136,13 @@ final class EventSpool: @unchecked Sendable {
     /// (Consumer.) Chunks whose lines are written, emptied for the producer (dropped once it has
     /// finished: they would stay to the end of the run, through the attribution's peak).
     func recycle(_ chunks: ArraySlice<Chunk>) {
+        // (Emptied outside the lock, which the producer takes at every hand-over.)
+        for chunk in chunks {
+            chunk.text.removeAll()
+            chunk.entries.removeAll(keepingCapacity: true)
+        }
         handed.withLock { handed in
-            guard handed.watermark != Self.endOfInput else { return }
-            for chunk in chunks {
-                chunk.text.removeAll()
-                chunk.entries.removeAll(keepingCapacity: true)
-            }
-            handed.spare.append(contentsOf: chunks)
+            if handed.watermark != Self.endOfInput { handed.spare.append(contentsOf: chunks) }
         }
     }
 

@@ -12,8 +12,9 @@ import Testing
         .nflog, .ipOverInfiniBand, .pktap, .linuxSLL2, LinkType(100),
     ]
     for type in decoded { #expect(LinkTypeNames.lookup(type.dlt) != nil, "link type \(type.rawValue) is not in the table") }
-    #expect(LinkTypeNames.listed.count == 35)
-    for dlt in LinkTypeNames.listed {
+    let listed = (Int32(0)...300).filter { LinkTypeNames.lookup($0) != nil }
+    #expect(listed.count == 35)
+    for dlt in listed {
         let ours = LinkTypeNames.lookup(dlt)!
         let libpcap = LinkType.askLibpcap(dlt)
         #expect(ours.name == (libpcap.name ?? ""), "DLT \(dlt)")

@@ -44,7 +44,4 @@ enum LinkTypeNames {
         default: nil
         }
     }
-
-    /// Every DLT listed (for the test).
-    static let listed: [Int32] = (0...300).filter { lookup($0) != nil }
 }
